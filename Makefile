@@ -1,0 +1,34 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Running as root (containers, CI): Chromium refuses to start sandboxed, so the app is
+# told openly to run without the web sandbox. Never done silently for normal users.
+ROOT_OPTS := $(if $(filter 0,$(shell id -u)),--no-web-sandbox,)
+
+.PHONY: setup run test bench package screenshots clean
+
+$(STAMP): pyproject.toml uv.lock scripts/bootstrap.sh
+	@scripts/bootstrap.sh
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	@$(if $(ROOT_OPTS),echo "make run: running as root, so the game view runs WITHOUT Chromium's sandbox (--no-web-sandbox).")
+	$(VENV)/bin/lm-console gui $(ROOT_OPTS)
+
+test: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) -m benchmarks $(BENCH_ARGS)
+
+package: $(STAMP)
+	$(PY) packaging/build.py
+
+screenshots: $(STAMP)
+	$(PY) scripts/screenshots.py
+
+clean:
+	rm -rf build dist .pytest_cache

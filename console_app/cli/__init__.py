@@ -1,0 +1,100 @@
+"""The ``lm-console`` command line. Each area registers its sub-commands from its own
+module (``launch``, ``sandbox``, ``gui``, ``profile``, ``catalog``, ``history``,
+``selfcheck``); every command is a thin layer over ``console_app.core``.
+
+Errors are one line on stderr, never a traceback: a :class:`ConsoleError` exits with
+its ``exit_code``; anything unexpected is logged (redacted) and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from console_app import __version__
+from console_app.core.errors import ConsoleError
+from console_app.core.paths import BASEDIR_ENV, AppPaths
+from console_app.core.redaction import redact
+
+log = logging.getLogger("console_app.cli")
+
+# Modules that add sub-commands; each has ``register(subparsers)``.
+_COMMAND_MODULES = ("launch", "sandbox", "gui", "profile", "catalog", "history", "selfcheck")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lm-console",
+        description="LuckyMonaco Test Console: launch and inspect LuckyMonaco games.",
+    )
+    parser.add_argument("--version", action="version", version=f"lm-console {__version__}")
+    parser.add_argument(
+        "--basedir",
+        metavar="DIR",
+        default=os.environ.get(BASEDIR_ENV),
+        help=f"keep all config, data, cache and logs under DIR (also ${BASEDIR_ENV})",
+    )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check the installation (versions, keyring, paths, web view) and exit",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from importlib import import_module
+
+    for name in _COMMAND_MODULES:
+        import_module(f"console_app.cli.{name}").register(subparsers)
+    return parser
+
+
+def _configure_logging(paths: AppPaths | None) -> None:
+    from console_app.core.redaction import install_log_redaction
+
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter("lm-console: %(levelname)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+    install_log_redaction(root)
+
+
+def fail(message: str, code: int) -> int:
+    """Print one redacted error line on stderr and return ``code``."""
+    print(f"lm-console: error: {redact(message)}", file=sys.stderr)
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    paths = AppPaths.resolve(args.basedir)
+    args.paths = paths
+    _configure_logging(paths)
+    handler = getattr(args, "handler", None)
+    if args.self_check:
+        from console_app.cli.selfcheck import run_self_check
+
+        handler = run_self_check
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(handler(args) or 0)
+    except ConsoleError as exc:
+        return fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: one line, details in the log
+        log.exception("unexpected error in %s", args.command)
+        return fail(f"unexpected {type(exc).__name__}: {exc} (please report it)", 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
