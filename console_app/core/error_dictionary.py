@@ -1,0 +1,94 @@
+"""What API error codes mean, per endpoint: a data file per endpoint in
+``resources/errors/<endpoint>.json`` plus an optional user override file
+``<config>/errors.json`` (``{"session": {"codes": {"V.7": {...}}}}``), whose entries win.
+
+LuckyMonaco says its code list "will be additionally updated", so codes are data:
+an unknown code is shown verbatim with the category its prefix gives.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from console_app.core.paths import resources_dir
+
+log = logging.getLogger("console_app.core.error_dictionary")
+
+ENDPOINTS = ("session", "gamelist", "snapshot")
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    """What one code means on one endpoint and what to do about it."""
+
+    code: str
+    meaning: str
+    retryable: bool
+    next_step: str
+
+
+def category_of(code: str | None) -> str:
+    """``"G"`` generic, ``"V"`` validation, or ``"unknown"``, from the code's prefix."""
+    prefix = (code or "").strip()[:2].upper()
+    if prefix == "G.":
+        return "G"
+    if prefix == "V.":
+        return "V"
+    return "unknown"
+
+
+class ErrorDictionary:
+    """Codes per endpoint, bundled entries overlaid by the user's."""
+
+    def __init__(self, entries: dict[str, dict[str, ErrorEntry]]) -> None:
+        self._entries = entries
+
+    def lookup(self, endpoint: str, code: str | None) -> ErrorEntry | None:
+        if not code:
+            return None
+        return self._entries.get(endpoint, {}).get(code.strip())
+
+    def codes(self, endpoint: str) -> dict[str, ErrorEntry]:
+        return dict(self._entries.get(endpoint, {}))
+
+
+def _entries_from(data: dict, origin: str) -> dict[str, ErrorEntry]:
+    entries = {}
+    for code, item in (data.get("codes") or {}).items():
+        try:
+            entries[code] = ErrorEntry(
+                code=code,
+                meaning=str(item["meaning"]),
+                retryable=bool(item.get("retryable", False)),
+                next_step=str(item.get("next_step", "")),
+            )
+        except (KeyError, TypeError, AttributeError):
+            log.warning("skipped malformed error code %r in %s", code, origin)
+    return entries
+
+
+def load_dictionary(override_file: Path | None = None) -> ErrorDictionary:
+    """Bundled dictionaries plus ``override_file`` (if it exists and parses)."""
+    entries: dict[str, dict[str, ErrorEntry]] = {}
+    base = resources_dir() / "errors"
+    for endpoint in ENDPOINTS:
+        path = base / f"{endpoint}.json"
+        entries[endpoint] = _entries_from(json.loads(path.read_text("utf-8")), str(path))
+    if override_file is not None and override_file.is_file():
+        try:
+            overrides = json.loads(override_file.read_text("utf-8"))
+            for endpoint, data in overrides.items():
+                entries.setdefault(endpoint, {}).update(_entries_from(data, str(override_file)))
+        except (OSError, ValueError, AttributeError) as exc:
+            log.warning("ignored the error dictionary override %s: %s", override_file, exc)
+    return ErrorDictionary(entries)
+
+
+@lru_cache(maxsize=1)
+def bundled() -> ErrorDictionary:
+    """The bundled dictionary alone (no user overrides), loaded once."""
+    return load_dictionary(None)
