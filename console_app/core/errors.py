@@ -78,6 +78,7 @@ class ApiError(ConsoleError):
         retryable: bool,
         raw_body: str = "",
         attempts: list[Any] | None = None,
+        errors: list[tuple[str | None, str | None]] | None = None,
     ) -> None:
         super().__init__(message, attempts=attempts)
         self.http_status = http_status
@@ -86,6 +87,8 @@ class ApiError(ConsoleError):
         #: "G" (generic), "V" (validation) or "unknown", from the code's prefix.
         self.category = category
         self.retryable = retryable
+        #: Every (code, message) the body listed; the first one is ``code``/``api_message``.
+        self.errors: list[tuple[str | None, str | None]] = list(errors or [(code, api_message)])
         from console_app.core.redaction import redact
 
         self.raw_body = redact(raw_body)

@@ -87,13 +87,19 @@ def mask_id(value: str | None) -> str:
 
 
 class Secret:
-    """A string that never shows itself in repr/str; ``reveal()`` gives the value."""
+    """A string that never shows itself in repr/str; ``reveal()`` gives the value.
+
+    The value is registered with :func:`register_secret` unless ``register=False``:
+    a caller that registers the secret part itself (the ``token`` of a game URL)
+    passes False so that :func:`redact` still shows the rest of the URL.
+    """
 
     __slots__ = ("_value",)
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, *, register: bool = True) -> None:
         self._value = value
-        register_secret(value)
+        if register:
+            register_secret(value)
 
     def reveal(self) -> str:
         return self._value
