@@ -1,0 +1,157 @@
+"""Advisory checks of an ENTER request, by field, in plain words.
+
+Nothing here blocks: QA must be able to send a deliberately invalid request, so the
+caller decides what to do with the problems (the CLI blocks errors unless
+``--allow-invalid``; the window shows them beside the fields).
+
+Language and currency tables come from pycountry (ISO 639 / ISO 4217), not from a
+hand-typed list.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from console_app.core.models import LaunchRequest
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or doubtful) with one field; ``field`` uses body paths such as
+    ``player.language``."""
+
+    field: str
+    message: str
+    severity: Severity = "error"
+    #: A replacement value the UI may offer with one click (e.g. ``"en"`` for ``"EN"``).
+    suggestion: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _languages() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(currency.alpha_3 for currency in pycountry.currencies)
+
+
+def is_iso639_1(code: str) -> bool:
+    """True for a lower-case ISO 639-1 two-letter language code."""
+    return code in _languages()
+
+
+def is_iso4217(code: str) -> bool:
+    """True for an ISO 4217 three-letter currency code (upper case)."""
+    return code in _currencies()
+
+
+def validate(request: LaunchRequest) -> list[Problem]:
+    """Every problem with ``request``, in body order; ``[]`` when it looks right."""
+    problems: list[Problem] = []
+    _check_gametype(request.gametype, problems)
+    for field, value, what in (
+        ("gameid", request.gameid, "game ID"),
+        ("player.id", request.player_id, "player ID"),
+        ("player.nickname", request.nickname, "nickname"),
+    ):
+        _check_present(field, value, what, problems)
+    _check_gameid_typo(request.gameid, problems)
+    _check_language(request.language, problems)
+    _check_currency(request.currency, problems)
+    _check_present("player.session.id", request.session_id, "session ID", problems)
+    _check_ip(request.ip, problems)
+    return problems
+
+
+def errors_only(problems: list[Problem]) -> list[Problem]:
+    """The problems of severity ``error``."""
+    return [p for p in problems if p.severity == "error"]
+
+
+def _check_present(field: str, value: str, what: str, problems: list[Problem]) -> None:
+    if not value.strip():
+        problems.append(Problem(field, f"the {what} is empty; fill it in"))
+    elif value != value.strip():
+        problems.append(
+            Problem(field, f"the {what} has spaces at the start or end; they are sent as typed", "warning")
+        )
+
+
+def _check_gametype(gametype: str, problems: list[Problem]) -> None:
+    if gametype == "slot":
+        return
+    if gametype == "table":
+        problems.append(
+            Problem("gametype", "table games are not available yet; LuckyMonaco will probably refuse it", "warning")
+        )
+    elif gametype.strip().lower() in ("slot", "table"):
+        problems.append(Problem("gametype", f"{gametype!r} must be written {gametype.strip().lower()!r}"))
+    else:
+        problems.append(Problem("gametype", f"{gametype!r} is not a game type; use 'slot' (or 'table')"))
+
+
+def _check_gameid_typo(gameid: str, problems: list[Problem]) -> None:
+    # "Im_60_..." (capital I for l) appears in partner material and looks right on screen.
+    if gameid.startswith("Im_"):
+        problems.append(
+            Problem("gameid", f"{gameid!r} starts with a capital I; game IDs start with 'lm_' (lower-case L)", "warning")
+        )
+
+
+def _check_language(language: str, problems: list[Problem]) -> None:
+    field = "player.language"
+    if not language:
+        problems.append(Problem(field, "the language is empty; use a two-letter ISO 639-1 code such as 'en'"))
+    elif is_iso639_1(language):
+        return
+    elif is_iso639_1(language.strip().lower()):
+        problems.append(
+            Problem(field, f"{language!r} must be written {language.strip().lower()!r} (lower-case ISO 639-1)")
+        )
+    else:
+        problems.append(
+            Problem(field, f"{language!r} is not an ISO 639-1 language code; use two letters such as 'en' or 'ja'")
+        )
+
+
+def _check_currency(currency: str, problems: list[Problem]) -> None:
+    field = "player.currency"
+    if not currency:
+        problems.append(Problem(field, "the currency is empty; use a three-letter ISO 4217 code such as 'USD'"))
+    elif is_iso4217(currency):
+        return
+    elif is_iso4217(currency.strip().upper()):
+        problems.append(
+            Problem(field, f"{currency!r} must be written {currency.strip().upper()!r} (upper-case ISO 4217)")
+        )
+    elif len(currency) == 3 and currency.isascii() and currency.isalpha() and currency.isupper():
+        # Partners use codes outside ISO 4217 (e.g. IDX); LuckyMonaco may accept them.
+        problems.append(Problem(field, f"{currency!r} is not an ISO 4217 code; sent as typed", "warning"))
+    else:
+        problems.append(
+            Problem(field, f"{currency!r} is not a currency code; use three capital letters such as 'USD'")
+        )
+
+
+def _check_ip(ip: str, problems: list[Problem]) -> None:
+    field = "player.session.ip"
+    if not ip:
+        problems.append(Problem(field, "the IP address is empty; use the player's IPv4 or IPv6 address"))
+        return
+    try:
+        ipaddress.ip_address(ip)
+    except ValueError:
+        problems.append(
+            Problem(field, f"{ip!r} is not an IPv4 or IPv6 address; use a form such as 203.0.113.7 or 2001:db8::1")
+        )
