@@ -1,9 +1,27 @@
 """What API error codes mean, per endpoint: a data file per endpoint in
 ``resources/errors/<endpoint>.json`` plus an optional user override file
-``<config>/errors.json`` (``{"session": {"codes": {"V.7": {...}}}}``), whose entries win.
+``<config>/errors.json`` (see :func:`for_paths`), whose entries win.
+
+The override file has one object per endpoint (``session``, ``gamelist``,
+``snapshot``), each with ``codes`` like the bundled files::
+
+    {
+      "session": {
+        "codes": {
+          "V.7": {"meaning": "Unsupported currency for this partner.",
+                  "retryable": false,
+                  "next_step": "Pick a currency from SLOT_SPEC's Currency support sheet."}
+        }
+      }
+    }
+
+``meaning`` is required; ``retryable`` defaults to false, ``next_step`` to "". A
+malformed entry is skipped and a malformed file ignored (both logged), so a typo in
+it never stops the console.
 
 LuckyMonaco says its code list "will be additionally updated", so codes are data:
-an unknown code is shown verbatim with the category its prefix gives.
+an unknown code is shown verbatim with the category its prefix gives
+(:mod:`console_app.core.messages` words it).
 """
 
 from __future__ import annotations
@@ -14,11 +32,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from console_app.core.paths import resources_dir
+from console_app.core.paths import AppPaths, resources_dir
 
 log = logging.getLogger("console_app.core.error_dictionary")
 
 ENDPOINTS = ("session", "gamelist", "snapshot")
+#: Name of the user override file in the config folder.
+OVERRIDE_FILE_NAME = "errors.json"
 
 
 @dataclass(frozen=True)
@@ -92,3 +112,9 @@ def load_dictionary(override_file: Path | None = None) -> ErrorDictionary:
 def bundled() -> ErrorDictionary:
     """The bundled dictionary alone (no user overrides), loaded once."""
     return load_dictionary(None)
+
+
+def for_paths(paths: AppPaths) -> ErrorDictionary:
+    """The bundled dictionary overlaid with ``<config>/errors.json`` (if present): what
+    the window and the CLI pass to :mod:`console_app.core.messages`."""
+    return load_dictionary(paths.config_dir / OVERRIDE_FILE_NAME)

@@ -1,0 +1,487 @@
+"""Import LuckyMonaco's SLOT_SPEC spreadsheet (``.xlsx``) or a CSV export of it.
+
+SLOT_SPEC's exact layout is not published, so nothing here relies on positions:
+
+- sheets are found by name, ignoring case and spacing: a sheet whose name contains
+  "language" is the language list, one containing "currenc" the currency list; any
+  other sheet with an ID column in its header row ("Game ID", "gameid", "ID", ...)
+  is a games table;
+- the header row is the row, among the first :data:`HEADER_SCAN_ROWS`, that names
+  the most known columns (title rows and notes above it are skipped);
+- columns are found by name (reordered or extra columns are fine; extra game columns
+  are kept in :attr:`Game.extra`); blank rows are ignored; a merged cell's value
+  (openpyxl keeps it in the top-left cell) is copied to every cell of the range;
+- a language or currency sheet may have a "Supported" column (yes/no, O/X, ✓, ...).
+
+A CSV holds the games table, optionally with "Language"/"Currency" columns (one or
+more codes per cell), or a language or currency table on its own.
+
+Everything that could not be used is reported in :class:`ImportReport`; a file that
+cannot be read at all (broken, not a workbook, password-protected) raises
+:class:`CatalogError` with one line naming the file and the next step.
+
+openpyxl is imported only when an ``.xlsx`` is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from console_app.core.catalog import Catalog, Game
+from console_app.core.errors import CatalogError
+from console_app.core.locale_names import language_code_for_name
+from console_app.core.validation import is_iso639_1, is_iso4217
+
+log = logging.getLogger("console_app.core.slot_spec")
+
+#: How many rows from the top of a sheet may hold titles/notes before the header.
+HEADER_SCAN_ROWS = 20
+#: Above this size a workbook is read in openpyxl's streaming mode, which cannot see
+#: merged ranges (a warning says so); SLOT_SPEC files are far smaller.
+STREAMING_ABOVE_BYTES = 20 * 1024 * 1024
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+# Column names, normalised (see norm()). Earlier aliases win when several match.
+GAME_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("gameid", "gamecode", "gameidentifier", "gamekey", "id"),
+    "name": ("gamename", "gametitle", "gamenameen", "nameen", "englishname", "name", "title"),
+    "type": ("gametype", "type", "category"),
+    "icon_url": ("iconurl", "icon", "iconlink", "image", "imageurl", "thumbnail"),
+    "language": ("languages", "language", "languagecodes", "supportedlanguages"),
+    "currency": ("currencies", "currency", "currencycodes", "supportedcurrencies"),
+}
+LANGUAGE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("iso6391", "iso6391code", "languagecode", "langcode", "isocode", "code", "iso"),
+    "name": ("language", "languagename", "name"),
+    "supported": ("supported", "support", "available", "enabled", "status", "use"),
+}
+CURRENCY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("iso4217", "iso4217code", "currencycode", "isocode", "code", "iso"),
+    "name": ("currency", "currencyname", "name"),
+    "supported": ("supported", "support", "available", "enabled", "status", "use"),
+}
+_YES = {"yes", "y", "o", "true", "1", "✓", "✔", "supported", "available", "ok", "●", "○", "v"}
+_NO = {"no", "n", "x", "false", "0", "-", "✗", "✘", "unsupported", "notsupported", "na", "n/a", "×"}
+
+
+def norm(text: object) -> str:
+    """A header or sheet name reduced to lower-case letters and digits
+    (``" Game  ID "`` -> ``"gameid"``, ``"ISO 639-1"`` -> ``"iso6391"``)."""
+    return re.sub(r"[^0-9a-z]", "", str(text or "").casefold())
+
+
+def clean(value: object) -> str:
+    """A cell as text: None -> "", numbers without a trailing ``.0``, whitespace
+    (including non-breaking spaces) collapsed and stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).replace("\u00a0", " ").split())
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A row that was not imported, and why (``row`` is 1-based, as a spreadsheet shows it)."""
+
+    sheet: str
+    row: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet.strip()!r} row {self.row}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """What an import read, skipped and noticed."""
+
+    file: str
+    games_read: int = 0
+    languages_read: int = 0
+    currencies_read: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: Which sheet each part came from, e.g. {"games": ["Games"], "languages": [...]}.
+    sheets: dict[str, list[str]] = field(default_factory=dict)
+
+    def skip(self, sheet: str, row: int, reason: str) -> None:
+        self.skipped.append(Skipped(sheet, row, reason))
+
+    def summary(self) -> str:
+        """Readable lines for the CLI and the import dialog."""
+        lines = [
+            f"read {self.games_read} games, {self.languages_read} languages, "
+            f"{self.currencies_read} currencies from {self.file}"
+        ]
+        for part, names in self.sheets.items():
+            lines.append(f"  {part}: {', '.join(repr(n) for n in names)}")
+        if self.skipped:
+            lines.append(f"skipped {len(self.skipped)} rows:")
+            lines += [f"  {item}" for item in self.skipped]
+        if self.warnings:
+            lines.append("warnings:")
+            lines += [f"  {text}" for text in self.warnings]
+        return "\n".join(lines)
+
+
+# A sheet reduced to text: rows of cleaned cell strings.
+Rows = list[list[str]]
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a table's header is: its 0-based row index and column per field."""
+
+    row: int
+    columns: dict[str, int]
+    names: dict[int, str]  # column index -> header text as written (for extra columns)
+
+
+def find_header(rows: Sequence[Sequence[str]], columns: dict[str, tuple[str, ...]],
+                required: str, *, scan: int = HEADER_SCAN_ROWS) -> Header | None:
+    """The header row among the first ``scan`` rows: the one that names ``required``
+    and the most other known columns (the first such row on a tie); None if no row
+    names ``required``."""
+    best: Header | None = None
+    best_score = 0
+    for index, row in enumerate(rows[:scan]):
+        normalised = [norm(cell) for cell in row]
+        found: dict[str, int] = {}
+        taken: set[int] = set()
+        for fld, aliases in columns.items():
+            for alias in aliases:
+                if alias in normalised:
+                    col = normalised.index(alias)
+                    if col not in taken:
+                        found[fld] = col
+                        taken.add(col)
+                        break
+        if required not in found:
+            continue
+        if len(found) > best_score:
+            names = {col: cell for col, cell in enumerate(row) if cell}
+            best, best_score = Header(index, found, names), len(found)
+    return best
+
+
+def _is_blank(row: Sequence[str]) -> bool:
+    return not any(row)
+
+
+def _cell(row: Sequence[str], col: int | None) -> str:
+    return row[col] if col is not None and col < len(row) else ""
+
+
+def _split_codes(text: str) -> list[str]:
+    return [part for part in re.split(r"[\s,;/|]+", text) if part]
+
+
+def _supported(value: str) -> bool | None:
+    key = value.casefold().replace(" ", "")
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    return None
+
+
+# ---------------------------------------------------------------- code checks
+
+def check_language(raw: str) -> tuple[str | None, str | None]:
+    """(code, problem): a valid ISO 639-1 code in lower case, or None and why not.
+    A two-letter code outside ISO 639-1 is kept with a warning-worthy problem."""
+    value = raw.strip()
+    if re.fullmatch(r"[A-Za-z]{2}", value):
+        code = value.lower()
+        return code, None if is_iso639_1(code) else f"language {code!r} is not in ISO 639-1 (kept)"
+    guess = language_code_for_name(value)
+    hint = f" (did you mean {guess!r}?)" if guess else ""
+    return None, f"language {value!r} is not an ISO 639-1 code{hint}"
+
+
+def check_currency(raw: str) -> tuple[str | None, str | None]:
+    """(code, problem) for a currency, as :func:`check_language`. Codes outside ISO
+    4217 (partners use e.g. ``IDX``) are kept with a problem note."""
+    value = raw.strip()
+    if re.fullmatch(r"[A-Za-z]{3}", value):
+        code = value.upper()
+        return code, None if is_iso4217(code) else f"currency {code!r} is not in ISO 4217 (kept)"
+    return None, f"currency {value!r} is not a three-letter ISO 4217 code"
+
+
+# ---------------------------------------------------------------- table readers
+
+class _Collector:
+    """Accumulates games, languages and currencies across sheets, with the report."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        self.games: dict[str, Game] = {}
+        self.languages: dict[str, None] = {}
+        self.currencies: dict[str, None] = {}
+
+    def add_code(self, kind: str, raw: str, sheet: str, row: int) -> None:
+        check, target = (check_language, self.languages) if kind == "language" else (check_currency, self.currencies)
+        code, problem = check(raw)
+        if code is None:
+            self.report.skip(sheet, row, problem or f"unreadable {kind}")
+            return
+        if problem:
+            self.report.warnings.append(f"{sheet.strip()!r} row {row}: {problem}")
+        if code != raw.strip():
+            log.debug("normalised %s %r to %r", kind, raw, code)
+        target.setdefault(code, None)
+
+    def read_games(self, sheet: str, rows: Rows, header: Header) -> None:
+        cols = header.columns
+        known = set(cols.values())
+        for index in range(header.row + 1, len(rows)):
+            row = rows[index]
+            number = index + 1
+            if _is_blank(row):
+                continue
+            game_id = _cell(row, cols["id"])
+            if not game_id:
+                self.report.skip(sheet, number, "no game ID")
+                continue
+            if any(ch.isspace() for ch in game_id):
+                self.report.skip(sheet, number, f"game ID {game_id!r} contains spaces")
+                continue
+            if game_id in self.games:
+                self.report.skip(sheet, number, f"duplicate game ID {game_id}")
+                continue
+            if game_id[:3] == "Im_":
+                self.report.warnings.append(
+                    f"{sheet.strip()!r} row {number}: game ID {game_id!r} starts with capital I, "
+                    f"LuckyMonaco IDs start with 'lm_' (kept as written)"
+                )
+            icon = _cell(row, cols.get("icon_url"))
+            extra = {
+                header.names[col]: row[col]
+                for col in header.names
+                if col not in known and col < len(row) and row[col]
+            }
+            self.games[game_id] = Game(
+                id=game_id,
+                name=_cell(row, cols.get("name")),
+                type=(_cell(row, cols.get("type")).lower() or "slot"),
+                icon_url=icon if icon.lower().startswith(("http://", "https://")) else None,
+                extra=extra,
+            )
+            for kind in ("language", "currency"):
+                for code in _split_codes(_cell(row, cols.get(kind))):
+                    self.add_code(kind, code, sheet, number)
+
+    def read_codes(self, kind: str, sheet: str, rows: Rows, header: Header) -> None:
+        cols = header.columns
+        for index in range(header.row + 1, len(rows)):
+            row = rows[index]
+            number = index + 1
+            if _is_blank(row):
+                continue
+            raw = _cell(row, cols.get("code"))
+            if not raw:
+                # Some sheets have only a name column; it may still hold codes.
+                raw = _cell(row, cols.get("name"))
+            if not raw:
+                self.report.skip(sheet, number, f"no {kind} code")
+                continue
+            if "supported" in cols:
+                flag = _cell(row, cols["supported"])
+                state = _supported(flag)
+                if state is False:
+                    continue
+                if state is None:
+                    reason = f"{kind} {raw!r}: " + (
+                        f"unclear 'supported' value {flag!r}" if flag else "'supported' is empty")
+                    self.report.skip(sheet, number, reason)
+                    continue
+            self.add_code(kind, raw, sheet, number)
+
+    def catalog(self, source: str) -> Catalog:
+        return Catalog(
+            games=tuple(self.games.values()),
+            languages=tuple(self.languages),
+            currencies=tuple(self.currencies),
+            source=source,
+            label="slot_spec",
+        )
+
+
+def _language_header(rows: Rows) -> Header | None:
+    return find_header(rows, LANGUAGE_COLUMNS, "code") or find_header(rows, LANGUAGE_COLUMNS, "name")
+
+
+def _currency_header(rows: Rows) -> Header | None:
+    return find_header(rows, CURRENCY_COLUMNS, "code") or find_header(rows, CURRENCY_COLUMNS, "name")
+
+
+def _games_header(rows: Rows) -> Header | None:
+    header = find_header(rows, GAME_COLUMNS, "id")
+    if header is None:
+        return None
+    # A bare "ID" column is too generic on its own (a change log has one too):
+    # a games table also names its games.
+    id_text = norm(header.names.get(header.columns["id"], ""))
+    if id_text == "id" and "name" not in header.columns:
+        return None
+    return header
+
+
+_PARTS = {"games": "games", "language": "languages", "currency": "currencies"}
+
+
+def import_tables(tables: Iterable[tuple[str, Rows]], report: ImportReport, source: str) -> Catalog:
+    """Build a catalog from named tables (sheets); classify each by name, then header."""
+    collector = _Collector(report)
+    for sheet, rows in tables:
+        key = norm(sheet)
+        if "language" in key or "lang" == key:
+            header, kind = _language_header(rows), "language"
+        elif "currenc" in key:
+            header, kind = _currency_header(rows), "currency"
+        else:
+            header, kind = _games_header(rows), "games"
+            if header is None:
+                # A CSV (or oddly named sheet) may hold just a language or currency table.
+                for other, finder in (("language", _language_header), ("currency", _currency_header)):
+                    candidate = finder(rows)
+                    if candidate is not None and "code" in candidate.columns:
+                        header, kind = candidate, other
+                        break
+        if header is None:
+            if kind != "games":
+                report.warnings.append(f"sheet {sheet!r}: no {kind} code column found in its first "
+                                       f"{HEADER_SCAN_ROWS} rows; its {kind}s were not imported")
+            else:
+                log.info("sheet %r has no games table; ignored", sheet)
+            continue
+        report.sheets.setdefault(_PARTS[kind], []).append(sheet)
+        if kind == "games":
+            collector.read_games(sheet, rows, header)
+        else:
+            collector.read_codes(kind, sheet, rows, header)
+    if not collector.games:
+        raise CatalogError(
+            f"no games found in {report.file}: expected a sheet with a 'Game ID' column in its "
+            f"first {HEADER_SCAN_ROWS} rows; check the file is the SLOT_SPEC"
+        )
+    for part in ("languages", "currencies"):
+        if part not in report.sheets and not (collector.languages if part == "languages" else collector.currencies):
+            report.warnings.append(f"no {part} found in {report.file}: the catalog lists none, so any is accepted")
+    catalog = collector.catalog(source)
+    report.games_read = len(catalog.games)
+    report.languages_read = len(catalog.languages)
+    report.currencies_read = len(catalog.currencies)
+    return catalog
+
+
+# ---------------------------------------------------------------- file readers
+
+def _xlsx_tables(path: Path, data: bytes, report: ImportReport) -> list[tuple[str, Rows]]:
+    import openpyxl  # heavy: only when a workbook is imported
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    streaming = len(data) > STREAMING_ABOVE_BYTES
+    if streaming:
+        report.warnings.append("large workbook read in streaming mode: merged cells are not expanded")
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=streaming, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError,
+            EOFError, IndexError, AttributeError) as exc:
+        # openpyxl surfaces a damaged archive as any of these; the detail goes to the log.
+        log.info("openpyxl could not read %s: %r", path, exc)
+        raise CatalogError(
+            f"cannot read {path.name}: the workbook is damaged or incomplete; "
+            "open it in Excel or LibreOffice, save it again as .xlsx and re-import"
+        ) from exc
+    try:
+        tables = []
+        for sheet in workbook.worksheets:
+            rows: Rows = [[clean(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            if not streaming:
+                for merged in sheet.merged_cells.ranges:
+                    value = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else ""
+                    for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+                        row = rows[r]
+                        if len(row) < merged.max_col:
+                            row.extend([""] * (merged.max_col - len(row)))
+                        for c in range(merged.min_col - 1, merged.max_col):
+                            row[c] = value
+            tables.append((sheet.title, rows))
+        return tables
+    finally:
+        workbook.close()
+
+
+def _decode_text(path: Path, data: bytes, report: ImportReport) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise CatalogError(f"cannot read {path.name}: it is not a text CSV file; "
+                           "export the SLOT_SPEC as .xlsx or CSV (UTF-8) and import that")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.warnings.append(f"{path.name} is not UTF-8; read it as Windows-1252")
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise CatalogError(f"cannot read {path.name}: unknown text encoding; "
+                               "save it as CSV UTF-8 and import again") from exc
+
+
+def _csv_tables(path: Path, data: bytes, report: ImportReport) -> list[tuple[str, Rows]]:
+    text = _decode_text(path, data, report)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = [[clean(cell) for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise CatalogError(f"cannot read {path.name}: malformed CSV ({exc}); check the file and import again") from exc
+    return [(path.name, rows)]
+
+
+def read_slot_spec(path: str | Path) -> tuple[Catalog, ImportReport]:
+    """Read a SLOT_SPEC ``.xlsx`` or ``.csv`` into a catalog (label ``"slot_spec"``) and
+    a report. Raises :class:`CatalogError` (one line naming the file and the next
+    step) if the file cannot be read or holds no games. Touches no store."""
+    path = Path(path)
+    report = ImportReport(file=path.name)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CatalogError(f"cannot import {path}: no such file; check the path") from exc
+    except OSError as exc:
+        raise CatalogError(f"cannot import {path}: {exc.strerror or exc}; check the path and permissions") from exc
+    suffix = path.suffix.lower()
+    if data.startswith(_OLE_MAGIC):
+        raise CatalogError(
+            f"cannot read {path.name}: it is password-protected (or an old .xls file); "
+            "open it in Excel or LibreOffice, remove the password / save as .xlsx, and import again"
+        )
+    if suffix in (".xlsx", ".xlsm") or data.startswith(_ZIP_MAGIC):
+        if not data.startswith(_ZIP_MAGIC):
+            raise CatalogError(
+                f"cannot read {path.name}: it is not an .xlsx workbook (not a zip archive); "
+                "save it from Excel or LibreOffice as .xlsx and import again"
+            )
+        tables = _xlsx_tables(path, data, report)
+    elif suffix == ".xls":
+        raise CatalogError(f"cannot read {path.name}: the old .xls format is not supported; "
+                           "save it as .xlsx and import again")
+    else:
+        tables = _csv_tables(path, data, report)
+    return import_tables(tables, report, source=f"SLOT_SPEC {path.name}"), report
