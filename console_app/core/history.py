@@ -44,8 +44,6 @@ FILE_NAME = "history.sqlite3"
 MAX_RESPONSE_CHARS = 64 * 1024
 #: Inserts between two prunes (per store instance).
 PRUNE_EVERY = 100
-#: Endpoints an entry can belong to, with the path each one POSTs to.
-ENDPOINT_PATHS = {"session": "/api/session", "snapshot": "/api/snapshot.php", "gamelist": "/api/gamelist"}
 
 _TRUNCATED_NOTE = "\n…[truncated by the console: the response was {size} characters]"
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
