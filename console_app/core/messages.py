@@ -117,9 +117,9 @@ def describe(error: BaseException, endpoint: str = "session", dictionary: ErrorD
         return _describe_api_error(error, endpoint, dictionary or bundled(), detail)
     if isinstance(error, InvalidInputError):
         return Description(
-            "Invalid input: nothing was sent",
-            detail,
-            "Fix the fields named above, or send anyway (--allow-invalid / Send anyway).",
+            f"Invalid input: {detail}",
+            "The request was not sent.",
+            "Fix the fields named, or send anyway on purpose (--allow-invalid / Send anyway).",
             retryable=False,
             severity="error",
             maybe_delivered=False,

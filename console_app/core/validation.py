@@ -74,6 +74,22 @@ def validate(request: LaunchRequest) -> list[Problem]:
     return problems
 
 
+def check_uuid(value: str | None) -> list[Problem]:
+    """A problem when ``value`` (a uuid given by hand) is not a canonical uuid4;
+    ``None`` (a fresh one will be made) is fine."""
+    if value is None:
+        return []
+    import uuid
+
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        return [Problem("uuid", f"{value!r} is not a uuid; leave it out to get a fresh uuid4")]
+    if parsed.version != 4 or str(parsed) != value:
+        return [Problem("uuid", f"{value!r} is not a canonical uuid4 (lower-case, hyphenated, version 4)")]
+    return []
+
+
 def errors_only(problems: list[Problem]) -> list[Problem]:
     """The problems of severity ``error``."""
     return [p for p in problems if p.severity == "error"]

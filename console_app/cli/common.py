@@ -1,0 +1,177 @@
+"""Pieces shared by the commands that send requests (``launch``, capture, history
+replay): target and request options, reading the token safely, and
+:func:`open_target`, which also starts and stops the embedded sandbox.
+
+No option ever takes the token itself: it would end up in shell history and in the
+process list. The token comes from an environment variable, stdin or a profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+
+from console_app.core.errors import InvalidInputError, ProfileError
+from console_app.core.models import ApiTarget, ClientSettings, LaunchRequest
+from console_app.core.redaction import Secret
+
+#: The request fields: (option, LaunchRequest attribute, metavar, help).
+REQUEST_FIELDS = (
+    ("--game-id", "gameid", "G", "game ID from SLOT_SPEC, e.g. lm_8_treasureofzeus"),
+    ("--player-id", "player_id", "P", "the player's ID at the partner"),
+    ("--nickname", "nickname", "N", "the player's nickname"),
+    ("--language", "language", "xx", "ISO 639-1 language code, e.g. en"),
+    ("--currency", "currency", "XXX", "ISO 4217 currency code, e.g. USD"),
+    ("--session-id", "session_id", "S", "the player's session ID at the partner"),
+    ("--ip", "ip", "IP", "the player's IPv4 or IPv6 address"),
+)
+
+#: A demo player, used only with the built-in sandbox when fields are left out.
+DEMO_PLAYER = {
+    "gameid": "lm_8_treasureofzeus",
+    "player_id": "demo-player",
+    "nickname": "Demo",
+    "language": "en",
+    "currency": "USD",
+    "session_id": "demo-session",
+    "ip": "203.0.113.7",
+}
+
+
+def add_target_options(parser: argparse.ArgumentParser) -> None:
+    """``--profile NAME | --api-url URL --partner-id ID`` and ``--token-env VAR | --token-stdin``."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--profile", metavar="NAME", help="send with a saved profile")
+    where.add_argument("--api-url", metavar="URL", help="the API base URL (https://...); needs --partner-id and a token")
+    parser.add_argument("--partner-id", metavar="ID", help="the Partner ID (MEMB_ID) for --api-url")
+    token = parser.add_mutually_exclusive_group()
+    token.add_argument("--token-env", metavar="VAR", help="read the partner token (HASH) from environment variable VAR")
+    token.add_argument("--token-stdin", action="store_true", help="read the partner token (HASH) from the first line of stdin")
+
+
+def add_request_options(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    """The ENTER fields; with ``required=False`` missing ones are checked by
+    :func:`request_from_args` (so the sandbox can fill in a demo player)."""
+    group = parser.add_argument_group("request")
+    for option, dest, metavar, help_text in REQUEST_FIELDS[:1]:
+        group.add_argument(option, dest=dest, metavar=metavar, required=required, help=help_text)
+    group.add_argument(
+        "--game-type", dest="gametype", metavar="slot|table", default="slot", help="slot (default) or table"
+    )
+    for option, dest, metavar, help_text in REQUEST_FIELDS[1:]:
+        group.add_argument(option, dest=dest, metavar=metavar, required=required, help=help_text)
+
+
+def uses_sandbox(args: argparse.Namespace) -> bool:
+    """True when neither ``--profile`` nor ``--api-url`` was given."""
+    return not getattr(args, "profile", None) and not getattr(args, "api_url", None)
+
+
+def request_from_args(args: argparse.Namespace, defaults: dict[str, str] | None = None) -> LaunchRequest:
+    """The :class:`LaunchRequest` the options describe (not validated).
+
+    Missing fields come from ``defaults``; any still missing raise
+    :class:`InvalidInputError` naming every missing option.
+    """
+    values: dict[str, str] = {}
+    missing: list[str] = []
+    for option, dest, _metavar, _help in REQUEST_FIELDS:
+        value = getattr(args, dest, None)
+        if value is None and defaults:
+            value = defaults.get(dest)
+        if value is None:
+            missing.append(option)
+        else:
+            values[dest] = value
+    if missing:
+        raise InvalidInputError(
+            f"missing {', '.join(missing)} (nothing sent); give every request field "
+            "(only the built-in sandbox fills in a demo player)"
+        )
+    return LaunchRequest(gametype=getattr(args, "gametype", None) or "slot", **values)
+
+
+def settings_from_args(args: argparse.Namespace, base: ClientSettings | None = None) -> ClientSettings:
+    """``base`` with ``--retries`` / ``--timeout`` applied."""
+    settings = base or ClientSettings()
+    if getattr(args, "retries", None) is not None:
+        settings = replace(settings, retries=args.retries)
+    if getattr(args, "timeout", None) is not None:
+        settings = replace(settings, deadline=args.timeout)
+    return settings
+
+
+def read_token(args: argparse.Namespace) -> Secret:
+    """The partner token from ``--token-env VAR`` or ``--token-stdin``."""
+    if getattr(args, "token_env", None):
+        value = os.environ.get(args.token_env, "").strip()
+        if not value:
+            raise InvalidInputError(
+                f"the environment variable {args.token_env} is empty or not set; "
+                f"export {args.token_env} with the partner token first"
+            )
+        return Secret(value)
+    if getattr(args, "token_stdin", False):
+        value = sys.stdin.readline().strip()
+        if not value:
+            raise InvalidInputError("--token-stdin read an empty line; pipe the partner token into lm-console")
+        return Secret(value)
+    raise InvalidInputError(
+        "--api-url needs the partner token: use --token-env VAR or --token-stdin "
+        "(never on the command line, where shell history would keep it)"
+    )
+
+
+@contextmanager
+def open_target(args: argparse.Namespace) -> Iterator[ApiTarget]:
+    """The :class:`ApiTarget` the options name; with neither ``--profile`` nor
+    ``--api-url`` an embedded sandbox runs for the duration of the block."""
+    if getattr(args, "profile", None):
+        yield _target_from_profile(args)
+    elif getattr(args, "api_url", None):
+        yield _target_from_flags(args)
+    else:
+        with _embedded_sandbox() as target:
+            yield target
+
+
+def _target_from_flags(args: argparse.Namespace) -> ApiTarget:
+    url = args.api_url.strip()
+    if not url.lower().startswith(("https://", "http://")):
+        raise InvalidInputError(f"--api-url {url!r} must start with https:// (or http:// for a local server)")
+    if not getattr(args, "partner_id", None):
+        raise InvalidInputError("--api-url needs --partner-id ID (the MEMB_ID LuckyMonaco gave you)")
+    return ApiTarget(
+        api_url=url,
+        partner_id=args.partner_id,
+        token=read_token(args),
+        profile_name="command line",
+        profile_kind="adhoc",
+    )
+
+
+def _target_from_profile(args: argparse.Namespace) -> ApiTarget:
+    """The target of the saved profile ``args.profile`` (the profiles area fills this in)."""
+    raise ProfileError("profiles are not available yet; use --api-url, --partner-id and --token-env")
+
+
+@contextmanager
+def _embedded_sandbox() -> Iterator[ApiTarget]:
+    from console_app.sandbox.server import DEFAULT_PARTNER_ID, DEFAULT_TOKEN, SandboxServer
+
+    server = SandboxServer(partner_id=DEFAULT_PARTNER_ID, token=DEFAULT_TOKEN, port=0)
+    server.start()
+    try:
+        yield ApiTarget(
+            api_url=server.url,
+            partner_id=server.partner_id,
+            token=Secret(server.token),
+            profile_name="Sandbox",
+            profile_kind="sandbox",
+        )
+    finally:
+        server.stop()
