@@ -47,6 +47,7 @@ HEADER_SCAN_ROWS = 20
 #: merged ranges (a warning says so); SLOT_SPEC files are far smaller.
 STREAMING_ABOVE_BYTES = 20 * 1024 * 1024
 
+_DELIMITERS = ",;\t|"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -444,14 +445,23 @@ def _decode_text(path: Path, data: bytes, report: ImportReport) -> str:
 def _csv_tables(path: Path, data: bytes, report: ImportReport) -> list[tuple[str, Rows]]:
     text = _decode_text(path, data, report)
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+        sniffed = csv.Sniffer().sniff(text[:8192], delimiters=_DELIMITERS).delimiter
     except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = [[clean(cell) for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as exc:
-        raise CatalogError(f"cannot read {path.name}: malformed CSV ({exc}); check the file and import again") from exc
-    return [(path.name, rows)]
+        sniffed = ","
+    # The sniffer guesses from character counts and is fooled by title lines and
+    # list cells ("en, ko"): prefer the delimiter under which a header is found.
+    best: Rows | None = None
+    for delimiter in dict.fromkeys(sniffed + _DELIMITERS):
+        try:
+            rows = [[clean(cell) for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        except csv.Error as exc:
+            raise CatalogError(f"cannot read {path.name}: malformed CSV ({exc}); check the file and import again") from exc
+        if best is None:
+            best = rows
+        if _games_header(rows) or _language_header(rows) or _currency_header(rows):
+            best = rows
+            break
+    return [(path.name, best or [])]
 
 
 def read_slot_spec(path: str | Path) -> tuple[Catalog, ImportReport]:
