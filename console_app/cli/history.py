@@ -1,9 +1,354 @@
-"""`lm-console` sub-commands for this area (to be filled in by its issue)."""
+"""``lm-console history`` (list, show, replay, curl, export) and ``lm-console snapshot``.
+
+Every attempt the console makes is in the history store (see
+:mod:`console_app.core.history`); these commands read it, replay entries (recorded
+with ``replay_of``) and call the round-snapshot endpoint. Nothing printed here holds
+the partner token: the cURL command reads it from ``$LM_TOKEN``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from console_app.cli.common import add_target_options, open_target, read_token, settings_from_args
+from console_app.core.errors import ConsoleError, HistoryError, InvalidInputError
+from console_app.core.history import Entry, HistoryStore, recorder
+from console_app.core.models import ApiTarget, Attempt, ClientSettings, Exchange, LaunchRequest
+from console_app.core.redaction import Secret, redact
+
+#: What ``history --json`` promises per attempt (more may follow; never fewer).
+LIST_FIELDS = ("id", "time", "profile", "profile_kind", "api_url", "endpoint", "uuid", "launch_id",
+               "attempt", "game_id", "player_id", "session_id", "outcome", "http_status",
+               "error_code", "error_message", "duration_ms", "replay_of")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add this module's sub-commands to the `lm-console` parser."""
+    """Add ``history`` (with its sub-commands) and ``snapshot``."""
+    history = subparsers.add_parser(
+        "history",
+        help="list, search, replay and export past attempts",
+        description="Every attempt (retries, errors and cancellations included), newest first.",
+    )
+    history.add_argument("--json", action="store_true", help="print a JSON array, one object per attempt")
+    history.add_argument("--limit", type=_positive_int, default=50, metavar="N", help="at most N entries (default 50)")
+    history.add_argument("--search", metavar="TEXT",
+                         help="player ID, session ID, game ID, uuid, error code or any text")
+    history.add_argument("--outcome", choices=("success", "api_error", "transport_error", "bad_answer",
+                                               "cancelled", "invalid"), help="only this outcome")
+    history.add_argument("--profile", metavar="NAME", help="only this profile")
+    history.set_defaults(handler=run_list)
+    actions = history.add_subparsers(dest="history_command", metavar="ACTION")
+
+    show = actions.add_parser("show", help="one entry in full")
+    show.add_argument("id", type=int)
+    show.add_argument("--json", action="store_true", help="print the entry as one JSON object")
+    show.set_defaults(handler=run_show)
+
+    replay = actions.add_parser(
+        "replay", help="send an entry's request again (new uuid unless --same-uuid)",
+        description="Send the entry's request again to its API URL and partner ID, with the token "
+                    "of its profile from the keyring unless --token-env/--token-stdin give one. "
+                    "Sandbox entries replay against a fresh built-in sandbox.",
+    )
+    replay.add_argument("id", type=int)
+    replay.add_argument("--same-uuid", action="store_true",
+                        help="reuse the entry's uuid (to test the API's duplicate-uuid handling)")
+    token = replay.add_mutually_exclusive_group()
+    token.add_argument("--token-env", metavar="VAR", help="read the partner token from environment variable VAR")
+    token.add_argument("--token-stdin", action="store_true", help="read the partner token from stdin")
+    replay.add_argument("--json", action="store_true", help="print the new entries as JSON")
+    replay.set_defaults(handler=run_replay)
+
+    curl = actions.add_parser("curl", help='the request as a cURL command (token as "$LM_TOKEN")')
+    curl.add_argument("id", type=int)
+    curl.set_defaults(handler=run_curl)
+
+    export = actions.add_parser("export", help="a redacted report of one entry for a ticket")
+    export.add_argument("id", type=int)
+    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument("--out", metavar="FILE", type=Path, help="write to FILE instead of stdout")
+    export.add_argument("--screenshot", metavar="FILE", help="a screenshot to reference in the report")
+    export.set_defaults(handler=run_export)
+
+    snapshot = subparsers.add_parser(
+        "snapshot", help="get the page showing one round's result (from a transaction ID)",
+        description="Call /api/snapshot.php with a transaction ID and print the result page's URL.",
+    )
+    snapshot.add_argument("--transaction-id", required=True, metavar="T",
+                          help="the transaction ID from the partner's bet/win records")
+    add_target_options(snapshot)
+    snapshot.add_argument("--timeout", metavar="S", type=float, help="overall deadline in seconds (default 15)")
+    snapshot.set_defaults(handler=run_snapshot)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+# ---------------------------------------------------------------------- shared pieces
+
+def open_store(args: argparse.Namespace) -> HistoryStore:
+    """The history store of ``args.paths``."""
+    return HistoryStore.open(args.paths.data_dir)
+
+
+@contextmanager
+def history_recorder(
+    args: argparse.Namespace,
+    target: ApiTarget,
+    request: LaunchRequest | None,
+    *,
+    endpoint: str = "session",
+    replay_of: int | None = None,
+    also: Callable[[Attempt], None] | None = None,
+) -> Iterator[Callable[[Attempt], None]]:
+    """An ``on_attempt`` callback that records every attempt of one launch in history
+    (and passes it to ``also``). If the store cannot be opened the command still runs:
+    one warning, nothing recorded."""
+    try:
+        store: HistoryStore | None = open_store(args)
+    except HistoryError as exc:
+        _stderr(f"warning: not recording history: {exc}")
+        store = None
+    record = recorder(store, target, request, endpoint=endpoint, replay_of=replay_of) if store else None
+
+    def on_attempt(attempt: Attempt) -> None:
+        if also is not None:
+            also(attempt)
+        if record is not None:
+            record(attempt)
+
+    try:
+        yield on_attempt
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _entry(store: HistoryStore, entry_id: int) -> Entry:
+    entry = store.get(entry_id)
+    if entry is None:
+        raise HistoryError(f"there is no history entry {entry_id}; `lm-console history` lists them")
+    return entry
+
+
+def _stderr(line: str) -> None:
+    print(f"lm-console: {redact(line)}", file=sys.stderr, flush=True)
+
+
+def _summary(entry: Entry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in LIST_FIELDS}
+
+
+def _print_json(data: Any) -> None:
+    print(redact(json.dumps(data, ensure_ascii=False)), flush=True)
+
+
+def _run_client(settings: ClientSettings, call: Callable[[Any], Any]) -> Any:
+    """Run ``call(client)`` (a coroutine) with a fresh HTTP client."""
+    async def main() -> Any:
+        from console_app.core.client import LuckyMonacoClient
+        from console_app.core.http import make_http_client
+
+        async with make_http_client(settings) as http:
+            return await call(LuckyMonacoClient(http, settings))
+
+    return asyncio.run(main())
+
+
+def _one_line(error: ConsoleError, endpoint: str) -> int:
+    from console_app.core.messages import one_line
+
+    _stderr(f"error: {one_line(error, endpoint)}")
+    return error.exit_code
+
+
+# ---------------------------------------------------------------------- commands
+
+def run_list(args: argparse.Namespace) -> int:
+    """``history``: newest first, as a table or a JSON array."""
+    with open_store(args) as store:
+        entries = store.search(args.search, outcome=args.outcome, profile=args.profile, limit=args.limit)
+    if args.json:
+        _print_json([_summary(e) for e in entries])
+        return 0
+    if not entries:
+        print("no history entries" + (f" match {args.search!r}" if args.search else ""))
+        return 0
+    print(f"{'ID':>6}  {'TIME (UTC)':19}  {'OUTCOME':15}  {'HTTP':4}  {'CODE':6}  {'MS':>6}  "
+          f"{'GAME':24}  {'PLAYER':16}  UUID")
+    for e in entries:
+        print(redact(
+            f"{e.id:>6}  {e.time[:19].replace('T', ' '):19}  {e.outcome:15}  {e.http_status or '-'!s:4}  "
+            f"{e.error_code or '-':6}  {_ms(e.duration_ms):>6}  {e.game_id[:24]:24}  {e.player_id[:16]:16}  {e.uuid}"
+        ))
+    return 0
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """``history show ID``: every field, request and response pretty-printed."""
+    with open_store(args) as store:
+        entry = _entry(store, args.id)
+    if args.json:
+        _print_json(entry.to_dict())
+        return 0
+    for name, value in entry.to_dict().items():
+        if name not in ("request_json", "response_body") and value not in (None, ""):
+            print(redact(f"{name + ':':14} {value}"))
+    for title, text in (("request", entry.request_json), ("response", entry.response_body)):
+        print(f"\n{title}:")
+        print(redact(_pretty(text)) or "(empty)")
+    return 0
+
+
+def _pretty(text: str) -> str:
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        return text
+
+
+def run_curl(args: argparse.Namespace) -> int:
+    """``history curl ID``: a cURL command that sends the same request."""
+    from console_app.core.curl import to_curl
+
+    with open_store(args) as store:
+        entry = _entry(store, args.id)
+    print(to_curl(entry))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``history export ID --format md|json [--out FILE]``: a redacted report."""
+    from console_app.core.paths import write_atomically
+    from console_app.core.report import report_json, report_markdown
+
+    with open_store(args) as store:
+        entry = _entry(store, args.id)
+        attempts = store.attempts_of(entry.launch_id)
+    if args.format == "json":
+        text = json.dumps(report_json(entry, attempts=attempts, screenshot_path=args.screenshot),
+                          indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = report_markdown(entry, attempts=attempts, screenshot_path=args.screenshot)
+    text = redact(text)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            write_atomically(args.out, text)
+        except OSError as exc:
+            raise HistoryError(f"cannot write {args.out}: {exc.strerror or exc}; choose another --out") from exc
+        _stderr(f"report written to {args.out}")
+    return 0
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    """``history replay ID``: send the entry's request again and record it."""
+    with open_store(args) as store:
+        entry = _entry(store, args.id)
+    if entry.endpoint != "session":
+        raise InvalidInputError(
+            f"entry {entry.id} is a {entry.endpoint} call; only launches can be replayed "
+            "(use `lm-console snapshot` for snapshots)"
+        )
+    request = entry.launch_request()
+    uuid = entry.uuid if args.same_uuid else None
+    settings = ClientSettings()
+    attempts: list[Attempt] = []
+    with _replay_target(args, entry) as target, history_recorder(
+        args, target, request, replay_of=entry.id, also=attempts.append
+    ) as on_attempt:
+        try:
+            result = _run_client(settings, lambda client: client.enter(
+                target, request, uuid=uuid, on_attempt=on_attempt))
+        except ConsoleError as error:
+            if args.json:
+                _print_json({"error": redact(str(error)), "attempts": _attempts_json(attempts)})
+            return _one_line(error, "session")
+    if args.json:
+        print(json.dumps({"url": result.game_url.reveal(), "uuid": result.uuid,
+                          "attempts": _attempts_json(attempts)}, ensure_ascii=False))
+    else:
+        print(result.game_url.reveal(), flush=True)
+    return 0
+
+
+def _attempts_json(attempts: list[Attempt]) -> list[dict[str, Any]]:
+    return [{"number": a.number, "uuid": a.uuid, "outcome": a.outcome,
+             "http_status": a.exchange.http_status, "error_code": a.error_code} for a in attempts]
+
+
+@contextmanager
+def _replay_target(args: argparse.Namespace, entry: Entry) -> Iterator[ApiTarget]:
+    """Where a replay goes: the entry's API URL and partner ID with the given token or
+    the profile's; a sandbox entry goes to a fresh built-in sandbox (the old port is gone)."""
+    if args.token_env or args.token_stdin:
+        yield ApiTarget(entry.api_url, entry.partner_id, read_token(args), entry.profile, entry.profile_kind)
+    elif entry.profile_kind == "sandbox":
+        with open_target(argparse.Namespace()) as target:
+            yield target
+    else:
+        yield ApiTarget(entry.api_url, entry.partner_id, _profile_token(entry), entry.profile, entry.profile_kind)
+
+
+def _profile_token(entry: Entry) -> Secret:
+    if entry.profile_kind == "adhoc":
+        raise InvalidInputError(
+            f"entry {entry.id} was sent with --api-url (no saved profile); "
+            "give the token with --token-env VAR or --token-stdin"
+        )
+    from console_app.core.credentials import CredentialStore
+
+    token = CredentialStore().get(entry.profile)
+    if not token:
+        raise InvalidInputError(
+            f"no token for profile {entry.profile!r} in the keyring; give it with --token-env VAR or --token-stdin"
+        )
+    return token
+
+
+def run_snapshot(args: argparse.Namespace) -> int:
+    """``snapshot --transaction-id T``: print the round's result page URL."""
+    transaction_id = args.transaction_id.strip()
+    if not transaction_id:
+        raise InvalidInputError("--transaction-id is empty; give the transaction ID from the bet/win records")
+    settings = settings_from_args(args)
+    body = {"transaction_id": transaction_id}
+    with open_target(args) as target, history_recorder(args, target, None, endpoint="snapshot") as record:
+        started_at, t0 = time.time(), time.monotonic()
+        try:
+            url = _run_client(settings, lambda client: client.snapshot(target, transaction_id))
+        except ConsoleError as error:
+            for attempt in error.attempts:
+                record(attempt)
+            return _one_line(error, "snapshot")
+        # client.snapshot reports no attempts on success: record the one that worked.
+        shown = redact(url.reveal())
+        record(Attempt(
+            number=1, uuid="", started_at=started_at, outcome="success",
+            duration_ms=(time.monotonic() - t0) * 1000, game_url=shown,
+            exchange=Exchange("POST", f"{target.api_url}/api/snapshot.php?MEMB_ID={target.partner_id}&HASH=•••",
+                              {"Content-Type": "application/json"}, json.dumps(body), 200, {},
+                              json.dumps({"url": shown})),
+        ))
+    print(url.reveal(), flush=True)
+    return 0

@@ -95,8 +95,10 @@ def run_launch(args: argparse.Namespace) -> int:
                 problems=errors,
             )
         settings = settings_from_args(args)
-        with open_target(args) as target:
-            result = asyncio.run(_enter(target, request, settings, args.uuid, attempts.append))
+        from console_app.cli.history import history_recorder
+
+        with open_target(args) as target, history_recorder(args, target, request, also=attempts.append) as on_attempt:
+            result = asyncio.run(_enter(target, request, settings, args.uuid, on_attempt))
     except KeyboardInterrupt:
         in_flight = any(a.outcome == "cancelled" for a in attempts)
         note = "; a game session may have been created: check before launching again" if in_flight else ""
