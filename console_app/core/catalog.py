@@ -240,6 +240,49 @@ def _listing(items: tuple[str, ...], limit: int) -> str:
     return shown + (f", and {len(items) - limit} more" if len(items) > limit else "")
 
 
+def catalog_from_game_list(items: list[dict[str, Any]], *, api_url: str, previous: Catalog | None = None,
+                           gametype: str = "slot") -> tuple[Catalog, list[str]]:
+    """A ``"live"`` catalog from ``/api/gamelist`` items (``gameid``, ``gameName``,
+    ``icon_url``) and notes about items that were left out.
+
+    Relative icon URLs are resolved against ``api_url``; only http(s) icons are kept.
+    The game list names no languages or currencies, so those of ``previous`` (e.g. the
+    SLOT_SPEC import) are kept."""
+    from urllib.parse import urljoin
+
+    notes: list[str] = []
+    games: dict[str, Game] = {}
+    for number, item in enumerate(items, start=1):
+        game_id = str(item.get("gameid") or "").strip()
+        if not game_id:
+            notes.append(f"item {number}: no gameid; left out")
+            continue
+        if game_id in games:
+            notes.append(f"item {number}: duplicate gameid {game_id}; left out")
+            continue
+        icon = str(item.get("icon_url") or "").strip()
+        icon = urljoin(api_url.rstrip("/") + "/", icon) if icon else ""
+        extra = {str(k): str(v) for k, v in item.items() if k not in ("gameid", "gameName", "icon_url") and v is not None}
+        games[game_id] = Game(
+            id=game_id,
+            name=str(item.get("gameName") or "").strip(),
+            type=gametype,
+            icon_url=icon if icon.lower().startswith(("http://", "https://")) else None,
+            extra=extra,
+        )
+    source = f"live game list from {api_url}"
+    if previous is not None and (previous.languages or previous.currencies):
+        source += f" (languages and currencies kept from: {previous.source})"
+    catalog = Catalog(
+        games=tuple(games.values()),
+        languages=previous.languages if previous else (),
+        currencies=previous.currencies if previous else (),
+        source=source,
+        label="live",
+    )
+    return catalog, notes
+
+
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
 
