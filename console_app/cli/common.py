@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
-from console_app.core.errors import InvalidInputError, ProfileError
+from console_app.core.errors import InvalidInputError
 from console_app.core.models import ApiTarget, ClientSettings, LaunchRequest
 from console_app.core.redaction import Secret
 
@@ -155,8 +155,11 @@ def _target_from_flags(args: argparse.Namespace) -> ApiTarget:
 
 
 def _target_from_profile(args: argparse.Namespace) -> ApiTarget:
-    """The target of the saved profile ``args.profile`` (the profiles area fills this in)."""
-    raise ProfileError("profiles are not available yet; use --api-url, --partner-id and --token-env")
+    """The target of the saved profile ``args.profile``: its token from the OS keyring
+    (or ``--token-env``/``--token-stdin`` for this run), only for the profile's API host."""
+    from console_app.cli.profile import target_from_profile
+
+    return target_from_profile(args)
 
 
 @contextmanager

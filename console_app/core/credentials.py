@@ -29,8 +29,9 @@ log = logging.getLogger("console_app.core.credentials")
 SERVICE = "luckymonaco-console"
 T = TypeVar("T")
 
+NO_KEYRING_REASON = "no OS keyring is available on this machine"
 NO_KEYRING_MESSAGE = (
-    "no OS keyring is available on this machine: the token is kept in memory for this run only "
+    f"{NO_KEYRING_REASON}: the token is kept in memory for this run only "
     "(install and unlock gnome-keyring / KWallet, or use --token-stdin each time)"
 )
 _INSECURE_MESSAGE = (

@@ -224,7 +224,7 @@ def validate_profile(profile: Profile, *, check_files: bool = True) -> list[str]
                 raise ProfileError(
                     "API URL: a production profile must use https:// (the token travels in the URL)"
                 )
-            if profile.kind == "staging":
+            if profile.kind == "staging" and not _is_loopback(parts.hostname or ""):
                 warnings.append(
                     f"API URL: {profile.api_url} is plain http: the token travels unencrypted in the URL"
                 )
@@ -250,6 +250,17 @@ def validate_profile(profile: Profile, *, check_files: bool = True) -> list[str]
     if not isinstance(profile.retries, int) or isinstance(profile.retries, bool) or not 0 <= profile.retries <= 10:
         raise ProfileError(f"retries: {profile.retries!r} must be a whole number from 0 to 10")
     return warnings
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _validate_api_url(profile: Profile) -> None:
@@ -287,12 +298,14 @@ def find_secret_keys(data: Any, path: str = "") -> list[str]:
 # --------------------------------------------------------------------------- binding
 
 
-def target_for(profile: Profile, token: Secret, *, api_url: str | None = None) -> ApiTarget:
+def target_for(profile: Profile, token: Secret, *, api_url: str | None = None, from_store: bool = True) -> ApiTarget:
     """The :class:`ApiTarget` for ``profile`` with its ``token``.
 
     ``api_url`` replaces the profile's URL (the embedded sandbox's real address);
-    it must be on the profile's host. The token must have been stored for the host
-    the profile points at now (``token_host``): a token never goes to another host.
+    it must be on the profile's host. A token read from the keyring
+    (``from_store``) must have been stored for the host the profile points at now
+    (``token_host``): a stored token never goes to another host. A token the user
+    gives for this run only (``from_store=False``) is meant for the host as it is.
     """
     url = api_url or profile.api_url
     if not profile.is_embedded:
@@ -301,7 +314,7 @@ def target_for(profile: Profile, token: Secret, *, api_url: str | None = None) -
                 f"refusing to send profile '{profile.name}''s token to {api_host(url)}: "
                 f"it belongs to {profile.host}"
             )
-        if profile.token_host != profile.host:
+        if from_store and profile.token_host != profile.host:
             bound = profile.token_host or "another host"
             raise ProfileError(
                 f"the token of profile '{profile.name}' was stored for {bound}, but the profile now "
@@ -517,6 +530,7 @@ class ProfileStore:
 
     def _save(self, profiles: Iterable[Profile]) -> None:
         document = {"format": FORMAT, "profiles": [p.to_dict() for p in profiles]}
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_atomically(self.path, json.dumps(document, indent=2, ensure_ascii=False) + "\n", mode=0o600)
 
     @staticmethod
