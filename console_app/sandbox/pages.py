@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from console_app.core.paths import resources_dir
-from console_app.sandbox.game import SYMBOLS, GameSession, Round, bet_steps, spin_reels
+from console_app.sandbox.game import SYMBOLS, GameSession, Round, bet_steps
 
 #: Assets under ``/game/static/``: file name -> content type.
 STATIC_FILES = {
@@ -83,10 +83,19 @@ def page_title(game_name: str) -> str:
     return f"{game_name} — LuckyMonaco demo"
 
 
+def showcase_reels(game_id: str) -> list[list[str]]:
+    """The reels a new game shows before its first spin: every symbol, no two alike
+    side by side (so no pay line lights up), in an order that depends on the game."""
+    names = list(SYMBOLS)
+    random.Random(game_id).shuffle(names)
+    # Neighbouring cells in a row are 3 apart in the 9-symbol cycle, so never equal.
+    return [[names[(reel * 3 + row) % len(names)] for row in range(3)] for reel in range(5)]
+
+
 def game_page(session: GameSession) -> str:
     """The demo game for one session."""
     words = strings_for(session.language)
-    first = spin_reels(random.Random(session.game_id))
+    first = showcase_reels(session.game_id)
     data = {
         "language": session.language,
         "currency": session.currency,
@@ -95,7 +104,7 @@ def game_page(session: GameSession) -> str:
         "balance": session.balance,
         "bets": bet_steps(session.currency),
         "symbols": list(SYMBOLS),
-        "initial_reels": [list(reel) for reel in first],
+        "initial_reels": first,
         "strings": words,
     }
     return _fill(_asset("game.html"), {

@@ -15,9 +15,10 @@
   }
   Array.prototype.forEach.call(document.querySelectorAll("time[datetime]"), function (node) {
     var when = new Date(node.getAttribute("datetime"));
+    // dateStyle/timeStyle cannot be combined with timeZoneName: name the zone by hand.
     node.textContent = new Intl.DateTimeFormat(data.language, {
-      dateStyle: "medium", timeStyle: "medium", timeZone: "UTC", timeZoneName: "short"
-    }).format(when);
+      dateStyle: "medium", timeStyle: "medium", timeZone: "UTC"
+    }).format(when) + " UTC";
   });
   document.body.dataset.ready = "true";
 })();
