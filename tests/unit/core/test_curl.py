@@ -99,3 +99,14 @@ def test_without_lm_token_the_command_stops_before_sending(spec_server, curl_bin
     assert done.returncode != 0
     assert "set LM_TOKEN to the partner token" in done.stderr
     assert spec_server.requests == []
+
+
+def test_the_command_runs_against_the_sandbox(curl_binary) -> None:
+    from console_app.sandbox.server import SandboxServer
+
+    with SandboxServer(partner_id="curl-partner", token=CANARY_TOKEN) as sandbox:
+        command = to_curl((sandbox.url, sandbox.partner_id, BODY))
+        assert CANARY_TOKEN not in command
+        done = _run(command, CANARY_TOKEN)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["url"].startswith(sandbox.url)
