@@ -139,9 +139,7 @@ def looks_like_html(text: str, content_type: str = "") -> bool:
     if "html" in content_type.lower():
         return True
     head = text.lstrip()[:1024].lower()
-    return head.startswith(("<!doctype html", "<html")) or any(
-        tag in head for tag in ("<html", "<head", "<body", "<title")
-    )
+    return head.startswith("<") and any(tag in head for tag in ("<!doctype html", "<html", "<head", "<body", "<title"))
 
 
 def _html_title(text: str) -> str:
