@@ -242,6 +242,12 @@ def validate_profile(profile: Profile, *, check_files: bool = True) -> list[str]
             raise ProfileError(
                 f"proxy: '{profile.proxy_url or ''}' is not a proxy URL; use http://HOST:PORT"
             )
+        if proxy.username or proxy.password:
+            # profiles.json is plain text; proxy credentials are secrets like the token.
+            raise ProfileError(
+                "proxy: a user/password in the proxy URL would be stored in plain text; use proxy "
+                "mode 'system' with HTTPS_PROXY (user:password@host) set in your environment"
+            )
     if not _COLOR_RE.match(profile.color):
         raise ProfileError(f"colour: '{profile.color}' is not a #rrggbb colour")
     for label, value in (("connect timeout", profile.connect_timeout), ("deadline", profile.deadline)):

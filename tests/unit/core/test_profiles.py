@@ -90,6 +90,7 @@ def test_api_host() -> None:
         ({"proxy_mode": "explicit"}, "proxy:"),
         ({"proxy_mode": "explicit", "proxy_url": "socks9://x"}, "proxy:"),
         ({"proxy_mode": "auto"}, "proxy: mode"),
+        ({"proxy_mode": "explicit", "proxy_url": "http://u:pw@127.0.0.1:3128"}, "proxy: a user/password"),
         ({"color": "red"}, "colour:"),
         ({"deadline": 0}, "deadline:"),
         ({"connect_timeout": "5"}, "connect timeout:"),
