@@ -24,6 +24,7 @@ from console_app import APP_NAME, __version__
 from console_app.core.paths import AppPaths, resources_dir
 
 if TYPE_CHECKING:
+    from console_app.app import QtPlan
     from console_app.sandbox.server import SandboxServer
 
 #: How long the keyring may take to answer one read before it counts as stuck.
@@ -53,16 +54,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_self_check(args: argparse.Namespace) -> int:
     """Run every check, print the report on stdout and return the exit code."""
+    from console_app.app import QtOptions, prepare_qt
+
+    # Never show a window: the check must work over SSH, in CI and with no display.
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    plan = prepare_qt(QtOptions(headless=True))  # the window's own sandbox/flags decision
     print(f"{APP_NAME} self-check")
     checks = [
         _check_versions(),
         _check_paths(args.paths),
         _check_keyring(),
     ]
-    sandbox = _check_web_sandbox(os.environ)
+    sandbox = _check_web_sandbox(plan)
     checks.append(sandbox)
     if sandbox.failed:
-        checks.append(Check("web view", "SKIP", "not started: see the web sandbox check"))
+        checks.append(_report(Check("web view", "SKIP", "not started: see the web sandbox check")))
     else:
         checks.append(_check_web_view())
     failed = [check for check in checks if check.failed]
@@ -184,40 +190,36 @@ def _within_deadline(call: Callable[[], object], deadline: float) -> tuple[bool,
     return finished, (errors[0] if errors else None)
 
 
-def _check_web_sandbox(environ: os._Environ[str] | dict[str, str]) -> Check:
-    from console_app.webengine.probe import DISABLE_SANDBOX_ENV, web_sandbox_disabled
+def _check_web_sandbox(plan: "QtPlan") -> Check:
+    from console_app.app import DISABLE_SANDBOX_ENV, WebSandbox
 
     as_root = hasattr(os, "geteuid") and os.geteuid() == 0
-    disabled = web_sandbox_disabled(dict(environ))
     _section("web sandbox", [
         ("running as root", "yes" if as_root else "no"),
-        ("sandbox", "OFF (opted out)" if disabled else "on"),
+        ("sandbox", plan.web_sandbox.value),
     ])
-    if as_root and not disabled:
+    if plan.web_sandbox is WebSandbox.BLOCKED_AS_ROOT:
         return _report(Check(
             "web sandbox", "FAIL",
             "running as root: Chromium will not start sandboxed as root, so the game view cannot "
-            "start; run the console as a normal user, or (containers/CI only) opt out openly: "
-            f"{DISABLE_SANDBOX_ENV}=1 lm-console --self-check, lm-console gui --no-web-sandbox",
+            "start; run the console as a normal user, or (containers/CI only) opt out openly with "
+            f"{DISABLE_SANDBOX_ENV}=1 (lm-console gui --no-web-sandbox for the window)",
         ))
-    if disabled and not as_root:
+    if plan.web_sandbox.disabled and not as_root:
         return _report(Check("web sandbox", "WARN",
-                             f"Chromium's sandbox is OFF ({DISABLE_SANDBOX_ENV} or --no-sandbox is set) "
-                             "although not running as root; unset it unless you need it"))
-    if disabled:
-        return _report(Check("web sandbox", "OK", "OFF by explicit opt-in (running as root)"))
+                             f"Chromium's sandbox is OFF ({plan.web_sandbox.value}) although not running "
+                             "as root; unset it unless you need it"))
+    if plan.web_sandbox.disabled:
+        return _report(Check("web sandbox", "OK", f"{plan.web_sandbox.value} (explicit opt-in, running as root)"))
     return _report(Check("web sandbox", "OK", "on"))
 
 
 def _check_web_view() -> Check:
     """Start the embedded sandbox, ENTER the demo game and load it offscreen."""
-    # Never show a window: the check must work over SSH, in CI and with no display.
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from console_app.sandbox.server import SandboxServer
     from console_app.webengine.probe import probe_page_load
 
-    server = SandboxServer().start()
-    try:
+    with SandboxServer() as server:
         _section("web view", [("sandbox API", server.url), ("page", "demo game, offscreen")])
         try:
             game_url = _enter_demo_game(server)
@@ -225,8 +227,6 @@ def _check_web_view() -> Check:
             return _report(Check("web view", "FAIL", f"the embedded sandbox gave no game URL "
                                                      f"({type(exc).__name__}: {exc})"))
         result = probe_page_load(game_url, timeout=PAGE_LOAD_DEADLINE_S)
-    finally:
-        server.stop()
     if not result.loaded:
         return _report(Check("web view", "FAIL", result.problem))
     return _report(Check("web view", "OK", f"demo game loaded in {result.seconds:.2f} s, title {result.title!r}"))

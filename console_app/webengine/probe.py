@@ -17,12 +17,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
 
-#: When set (to any value), Qt starts Chromium without its sandbox.
-DISABLE_SANDBOX_ENV = "QTWEBENGINE_DISABLE_SANDBOX"
-#: Extra Chromium switches Qt reads from the environment.
-CHROMIUM_FLAGS_ENV = "QTWEBENGINE_CHROMIUM_FLAGS"
-
-
 @dataclass(frozen=True)
 class EngineVersions:
     """Versions of the Qt stack this process loaded."""
@@ -61,17 +55,6 @@ def engine_versions() -> EngineVersions:
         chromium=qWebEngineChromiumVersion(),
         chromium_security_patch=qWebEngineChromiumSecurityPatchVersion(),
     )
-
-
-def web_sandbox_disabled(environ: dict[str, str] | None = None) -> bool:
-    """Whether Chromium's sandbox is switched off for this process, by
-    ``QTWEBENGINE_DISABLE_SANDBOX`` or a ``--no-sandbox`` switch in
-    ``QTWEBENGINE_CHROMIUM_FLAGS`` (the two ways Qt honours)."""
-    env = os.environ if environ is None else environ
-    # Qt only asks whether the variable is set: even "0" or "" switches the sandbox off.
-    if DISABLE_SANDBOX_ENV in env:
-        return True
-    return "--no-sandbox" in env.get(CHROMIUM_FLAGS_ENV, "").split()
 
 
 def probe_page_load(url: str, *, timeout: float = 30.0) -> ProbeResult:
