@@ -317,7 +317,7 @@ def target_from_profile(args: argparse.Namespace) -> "ApiTarget":
     """The :class:`ApiTarget` of ``--profile NAME``: the token from ``--token-env`` /
     ``--token-stdin`` when given (this run only), else from the OS keyring, and only
     for the API host it was stored for."""
-    from console_app.core.profiles import target_for
+    from console_app.core.profiles import target_for, target_from_store
 
     profile = _profiles(args).get(args.profile)
     if profile.is_embedded:
@@ -326,13 +326,7 @@ def target_from_profile(args: argparse.Namespace) -> "ApiTarget":
         from console_app.cli.common import read_token
 
         return target_for(profile, read_token(args), from_store=False)
-    token = _credentials().get(profile.name)
-    if token is None:
-        raise CredentialError(
-            f"profile '{profile.name}' has no token in the OS keyring; store it with: "
-            f"lm-console profile set-token {profile.name} --token-stdin (or pass --token-stdin)"
-        )
-    return target_for(profile, token)
+    return target_from_store(profile, _credentials())
 
 
 def profile_settings(args: argparse.Namespace) -> "ClientSettings | None":

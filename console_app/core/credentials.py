@@ -206,3 +206,55 @@ class MemoryCredentials:
 
     def available(self) -> bool:
         return True
+
+
+class RunCredentials:
+    """The window's tokens for one run: the OS keyring while there is one; after the
+    first :class:`NoKeyringError`, memory for the rest of the run (``notice`` then
+    says so). A locked or slow keyring (:class:`KeyringTimeoutError`) is reported,
+    not replaced: the tokens are still there once it is unlocked.
+
+    Every method may block on the keyring: call them off the GUI thread.
+    """
+
+    def __init__(self, keyring: CredentialStore | None = None) -> None:
+        self._keyring = keyring or CredentialStore()
+        self._memory = MemoryCredentials()
+        self._notice: str | None = None
+
+    @property
+    def persistent(self) -> bool:
+        """False once tokens are only kept in memory."""
+        return self._notice is None
+
+    @property
+    def notice(self) -> str | None:
+        """Why tokens are kept in memory for this run, or None."""
+        return self._notice
+
+    def get(self, profile_name: str) -> Secret | None:
+        return self._use(lambda store: store.get(profile_name))
+
+    def set(self, profile_name: str, token: str) -> None:
+        self._use(lambda store: store.set(profile_name, token))
+
+    def delete(self, profile_name: str) -> bool:
+        return self._use(lambda store: store.delete(profile_name))
+
+    def move(self, old_name: str, new_name: str) -> None:
+        self._use(lambda store: store.move(old_name, new_name))
+
+    def backend_description(self) -> str:
+        return self._use(lambda store: store.backend_description())
+
+    def available(self) -> bool:
+        return True
+
+    def _use(self, operation: Callable[[Any], T]) -> T:
+        if self._notice is None:
+            try:
+                return operation(self._keyring)
+            except NoKeyringError as error:
+                self._notice = str(error)
+                log.warning("%s", error)
+        return operation(self._memory)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from console_app.core.errors import ProfileError
+from console_app.core.errors import CredentialError, ProfileError
 from console_app.core.models import ApiTarget, ClientSettings
 from console_app.core.paths import AppPaths, write_atomically
 from console_app.core.redaction import Secret
@@ -551,3 +551,77 @@ class ProfileStore:
         # Case-insensitive: "Prod" and "prod" side by side invite launching the wrong one.
         if any(p.name.casefold() == name.casefold() for p in profiles):
             raise ProfileError(f"name: a profile named '{name}' already exists; choose another name")
+
+
+def target_from_store(profile: Profile, credentials: Any) -> ApiTarget:
+    """The target of ``profile`` with its token from ``credentials`` (a
+    :class:`~console_app.core.credentials.CredentialStore` or a run-only store).
+
+    Blocks on the keyring: call it off the GUI thread. Raises
+    :class:`~console_app.core.errors.CredentialError` when no token is set.
+    """
+    token = credentials.get(profile.name)
+    if token is None:
+        raise CredentialError(
+            f"profile '{profile.name}' has no token in the OS keyring; store it with: "
+            f"lm-console profile set-token {profile.name} --token-stdin (or in Profiles…)"
+        )
+    return target_for(profile, token)
+
+
+# --------------------------------------------------------------------------- production guard
+
+PRODUCTION_TITLE_SUFFIX = " — PRODUCTION"
+PRODUCTION_BANNER = "PRODUCTION — real players, real money: {name} ({host}, partner {partner})"
+
+
+@dataclass(frozen=True)
+class GuardView:
+    """How the window presents the active profile."""
+
+    #: Text of the red banner, or None for no banner.
+    banner: str | None
+    #: Appended to the window title ("" outside production).
+    title_suffix: str
+    #: Background colour of the Launch button, or None for the style's own.
+    launch_tint: str | None
+    #: The profile's accent colour (environment selector dot, borders).
+    accent: str
+
+
+class ProductionGuard:
+    """Decides how loudly the window marks a profile, and when a launch must be
+    confirmed: the first launch on each production profile in each run.
+
+    Pure logic (no Qt): the window asks it and draws what it says. A confirmation
+    is remembered per profile name *and* host, so pointing a profile at another
+    production host asks again.
+    """
+
+    def __init__(self) -> None:
+        self._confirmed: set[tuple[str, str]] = set()
+
+    def view(self, profile: Profile) -> GuardView:
+        if not profile.is_production:
+            return GuardView(banner=None, title_suffix="", launch_tint=None, accent=profile.color)
+        banner = PRODUCTION_BANNER.format(name=profile.name, host=profile.host, partner=profile.partner_id)
+        return GuardView(banner=banner, title_suffix=PRODUCTION_TITLE_SUFFIX,
+                         launch_tint=profile.color, accent=profile.color)
+
+    def window_title(self, base: str, profile: Profile) -> str:
+        """``base`` plus the profile name, and the production suffix when it applies."""
+        return f"{base} — {profile.name}{self.view(profile).title_suffix}"
+
+    def needs_confirmation(self, profile: Profile) -> bool:
+        return profile.is_production and (profile.name, profile.host) not in self._confirmed
+
+    def confirmation_text(self, profile: Profile) -> str:
+        return (
+            f"Launch on PRODUCTION?\n\nProfile {profile.name} sends a real ENTER request to "
+            f"{profile.host} as partner {profile.partner_id}. A real game session will be created.\n\n"
+            "You will not be asked again for this profile until the console restarts."
+        )
+
+    def confirm(self, profile: Profile) -> None:
+        """Record that the user accepted launching on ``profile`` for this run."""
+        self._confirmed.add((profile.name, profile.host))

@@ -114,11 +114,15 @@ def test_plain_file_backend_is_refused() -> None:
     assert PlaintextKeyring.written == []
 
 
-def test_hanging_keyring_times_out_with_next_step() -> None:
+@pytest.fixture
+def hanging_keyring():
+    """A keyring backend whose calls block until the test ends.
+
+    A locked keyring waiting on an unlock prompt is the one case a test cannot make
+    real, so this backend stands in for it.
+    """
     from keyring.backend import KeyringBackend
 
-    # A locked keyring waiting on an unlock prompt is the one case a test cannot make
-    # real, so a backend that blocks until released stands in for it.
     release = threading.Event()
 
     class HangingKeyring(KeyringBackend):
@@ -135,15 +139,19 @@ def test_hanging_keyring_times_out_with_next_step() -> None:
 
     try:
         with keyring_backend(HangingKeyring()):
-            store = CredentialStore(service=SERVICE, timeout=0.2)
-            with pytest.raises(KeyringTimeoutError) as caught:
-                store.get("ref")
-            assert "did not answer within 0.2 s" in str(caught.value)
-            assert "unlock it" in str(caught.value)
-            with pytest.raises(KeyringTimeoutError):
-                store.set("ref", CANARY_TOKEN)
+            yield
     finally:
         release.set()
+
+
+def test_hanging_keyring_times_out_with_next_step(hanging_keyring) -> None:
+    store = CredentialStore(service=SERVICE, timeout=0.2)
+    with pytest.raises(KeyringTimeoutError) as caught:
+        store.get("ref")
+    assert "did not answer within 0.2 s" in str(caught.value)
+    assert "unlock it" in str(caught.value)
+    with pytest.raises(KeyringTimeoutError):
+        store.set("ref", CANARY_TOKEN)
 
 
 def test_memory_credentials_keep_tokens_for_this_run_only() -> None:
@@ -166,3 +174,37 @@ def test_keyring_is_not_imported_by_the_module() -> None:
     code = "import sys, console_app.core.credentials; print('keyring' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_run_credentials_fall_back_to_memory_without_keyring() -> None:
+    from console_app.core.credentials import RunCredentials
+
+    run = RunCredentials(CredentialStore(service=SERVICE))
+    assert run.persistent and run.notice is None
+    run.set("ref", CANARY_TOKEN)
+    assert run.persistent is False
+    assert run.notice == NO_KEYRING_MESSAGE
+    assert run.get("ref").reveal() == CANARY_TOKEN
+    assert run.backend_description() == "memory (this run only)"
+    assert run.delete("ref") is True
+
+
+def test_run_credentials_use_the_real_keyring_when_there_is_one(store: CredentialStore) -> None:
+    import keyring
+
+    from console_app.core.credentials import RunCredentials
+
+    run = RunCredentials(store)
+    run.set("ref", CANARY_TOKEN)
+    assert run.persistent
+    assert keyring.get_password(SERVICE, "ref") == CANARY_TOKEN
+    assert run.delete("ref") is True
+
+
+def test_run_credentials_report_a_locked_keyring_instead_of_forgetting_it(hanging_keyring) -> None:
+    from console_app.core.credentials import RunCredentials
+
+    run = RunCredentials(CredentialStore(service=SERVICE, timeout=0.2))
+    with pytest.raises(KeyringTimeoutError):
+        run.get("ref")
+    assert run.persistent

@@ -301,3 +301,48 @@ def test_token_goes_only_to_the_host_it_was_stored_for(store: ProfileStore) -> N
 def test_embedded_sandbox_takes_the_resolved_url(store: ProfileStore) -> None:
     target = target_for(store.get("Sandbox"), Secret("sandbox-token"), api_url="http://127.0.0.1:5000")
     assert target.api_url == "http://127.0.0.1:5000" and target.profile_kind == "sandbox"
+
+
+# --------------------------------------------------------------------------- target from a store
+
+
+def test_target_from_store_needs_a_token(store: ProfileStore) -> None:
+    from console_app.core.credentials import MemoryCredentials
+    from console_app.core.errors import CredentialError
+    from console_app.core.profiles import target_from_store
+
+    store.add(STAGING)
+    profile = store.set_token_host("staging", STAGING.host)
+    memory = MemoryCredentials()
+    with pytest.raises(CredentialError, match="has no token"):
+        target_from_store(profile, memory)
+    memory.set("staging", CANARY_TOKEN)
+    assert target_from_store(profile, memory).token.reveal() == CANARY_TOKEN
+
+
+# --------------------------------------------------------------------------- production guard
+
+
+def test_production_guard_marks_production_loudly_and_confirms_once_per_run() -> None:
+    from console_app.core.profiles import ProductionGuard, builtin_sandbox
+
+    guard = ProductionGuard()
+    prod = STAGING.with_changes(name="prod", kind="production")
+    view = guard.view(prod)
+    assert view.banner == "PRODUCTION — real players, real money: prod (api.staging.example:8443, partner P-1)"
+    assert view.title_suffix == " — PRODUCTION"
+    assert view.launch_tint == KIND_COLORS["production"] == view.accent
+    assert guard.window_title("LuckyMonaco Test Console", prod) == "LuckyMonaco Test Console — prod — PRODUCTION"
+
+    for calm in (STAGING, builtin_sandbox()):
+        assert guard.view(calm).banner is None and guard.view(calm).launch_tint is None
+        assert guard.view(calm).title_suffix == ""
+        assert guard.needs_confirmation(calm) is False
+
+    assert guard.needs_confirmation(prod) is True
+    assert "api.staging.example:8443" in guard.confirmation_text(prod)
+    guard.confirm(prod)
+    assert guard.needs_confirmation(prod) is False
+    # Another production host (same profile name, edited) asks again; so does a new run.
+    assert guard.needs_confirmation(prod.with_changes(api_url="https://api.example.com")) is True
+    assert ProductionGuard().needs_confirmation(prod) is True
