@@ -1,0 +1,96 @@
+"""The right-hand game area: an empty state, the game tabs, or — when running as root
+without the web sandbox opt-in — an explanation of how to proceed.
+
+QtWebEngine is loaded by :meth:`GameArea.preload` (after first paint) or by the first
+game shown, never at import: ``console_app.webengine.game_view`` is imported here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from console_app.ui.theme import named
+
+if TYPE_CHECKING:
+    from console_app.webengine.game_view import GameTab, GameTabs
+
+EMPTY_TEXT = "Launch a game to play it here — Ctrl+Enter"
+ROOT_TEXT = (
+    "<h3>The game view is off: running as root</h3>"
+    "<p>Chromium, which draws the game, cannot start its security sandbox for the root "
+    "user, and would stop the whole console.</p>"
+    "<p>To play games here, restart with <code>lm-console gui --no-web-sandbox</code> "
+    "(or set <code>QTWEBENGINE_DISABLE_SANDBOX=1</code>). The game page then runs "
+    "<b>without</b> Chromium's sandbox: only do that for game servers you trust.</p>"
+    "<p>Or run the console as a normal user. Launches still work: the answer panel "
+    "shows each game URL.</p>"
+)
+
+
+class GameArea(QStackedWidget):
+    """Empty state / explanation / tabs, switched as games open and close."""
+
+    game_load_finished = Signal(object, bool)  # GameTab, ok
+
+    def __init__(self, parent: QWidget | None = None, *, can_show_games: bool = True) -> None:
+        super().__init__(parent)
+        named(self, "gameArea", "Game area")
+        self.setMinimumWidth(320)
+        self.can_show_games = can_show_games
+        self.empty = named(QLabel(EMPTY_TEXT if can_show_games else ROOT_TEXT), "emptyGameState", "No game yet")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setTextFormat(Qt.TextFormat.RichText if not can_show_games else Qt.TextFormat.PlainText)
+        holder = QWidget(self)
+        holder.setObjectName("emptyGameHolder")
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(40, 40, 40, 40)
+        layout.addWidget(self.empty)
+        self.addWidget(holder)
+        self.tabs: "GameTabs | None" = None
+
+    def preload(self) -> None:
+        """Import QtWebEngine now (cheap, ~25 ms) so the first launch shows quickly."""
+        if self.can_show_games:
+            import console_app.webengine.game_view  # noqa: F401
+
+    def open_game(self, url: str, title: str) -> "GameTab | None":
+        """Show the game at ``url`` in a new tab (None when the view is off as root)."""
+        if not self.can_show_games:
+            return None
+        tabs = self._ensure_tabs()
+        tab = tabs.open_game(url, title)
+        self.setCurrentWidget(tabs)
+        return tab
+
+    def current_game(self) -> "GameTab | None":
+        return self.tabs.current_game() if self.tabs is not None else None
+
+    def close_current(self) -> None:
+        if self.tabs is not None and self.tabs.count():
+            self.tabs.close_tab(self.tabs.currentIndex())
+
+    def reload_current(self) -> None:
+        game = self.current_game()
+        if game is not None:
+            game.reload()
+
+    def close_all(self) -> None:
+        if self.tabs is not None:
+            self.tabs.close_all()
+
+    def _ensure_tabs(self) -> "GameTabs":
+        if self.tabs is None:
+            from console_app.webengine.game_view import GameTabs
+
+            self.tabs = GameTabs(self)
+            self.tabs.count_changed.connect(self._on_tabs_count_changed)
+            self.tabs.tab_load_finished.connect(self.game_load_finished)
+            self.addWidget(self.tabs)
+        return self.tabs
+
+    def _on_tabs_count_changed(self, count: int) -> None:
+        self.setCurrentIndex(1 if count else 0)

@@ -1,0 +1,274 @@
+"""The ENTER request form: Game / Player / Session groups, inline validation as you
+type, and the Launch / Cancel / Send anyway buttons.
+
+The form only edits a :class:`~console_app.core.models.LaunchRequest`; it never
+sends anything. ``launch_requested(send_anyway)`` asks the window to send.
+"""
+
+from __future__ import annotations
+
+import uuid as _uuid
+from collections.abc import Callable
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console_app.cli.common import DEMO_PLAYER
+from console_app.core.models import LaunchRequest
+from console_app.ui.code_combo import CodeCombo, currency_choices, language_choices
+from console_app.ui.simple_game_picker import GamePicker, SimpleGamePicker
+from console_app.ui.theme import named, set_problem, set_severity
+
+#: The demo player of ``lm-console gui`` (the CLI's): a newcomer clicks Launch and plays.
+DEMO_REQUEST = LaunchRequest(**DEMO_PLAYER)
+
+
+def new_session_id() -> str:
+    """A fresh, readable partner-side session ID."""
+    return f"s-{_uuid.uuid4().hex[:12]}"
+
+
+class LaunchForm(QWidget):
+    """The left column: request fields, problems, Launch/Cancel."""
+
+    request_changed = Signal(object)  # LaunchRequest
+    launch_requested = Signal(bool)  # send_anyway
+    cancel_requested = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        game_picker_factory: Callable[[QWidget], QWidget] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        named(self, "launchForm", "Launch request")
+        self._problems: list = []
+
+        self.slot_radio = named(QRadioButton("Slot", self), "gameTypeSlot", "Game type slot")
+        self.table_radio = named(
+            QRadioButton("Table — not available yet", self), "gameTypeTable", "Game type table, not available yet"
+        )
+        self.slot_radio.setChecked(True)
+        self._type_group = QButtonGroup(self)
+        self._type_group.addButton(self.slot_radio)
+        self._type_group.addButton(self.table_radio)
+        type_row = QHBoxLayout()
+        type_row.setContentsMargins(0, 0, 0, 0)
+        type_row.addWidget(self.slot_radio)
+        type_row.addWidget(self.table_radio)
+        type_row.addStretch(1)
+
+        factory = game_picker_factory or SimpleGamePicker
+        self.game_picker: GamePicker = factory(self)  # type: ignore[assignment]
+        self.player_id = self._line("playerId", "Player ID", "the player's ID at the partner")
+        self.nickname = self._line("nickname", "Nickname", "shown in the game")
+        self.language = named(CodeCombo(self), "language", "Language")
+        self.currency = named(CodeCombo(self), "currency", "Currency")
+        self.language.set_choices((c, "") for c in ("en", "ja", "ko", "zh"))
+        self.currency.set_choices((c, "") for c in ("USD", "EUR", "JPY", "KRW", "CNY"))
+        self.session_id = self._line("sessionId", "Session ID", "the player's session ID at the partner")
+        self.new_session_button = named(QPushButton("New", self), "newSessionId", "New session ID")
+        self.new_session_button.setToolTip("Generate a new session ID")
+        self.ip = self._line("playerIp", "IP address", "the player's IP address, e.g. 203.0.113.7")
+        session_row = QHBoxLayout()
+        session_row.setContentsMargins(0, 0, 0, 0)
+        session_row.addWidget(self.session_id, 1)
+        session_row.addWidget(self.new_session_button)
+
+        game_form = self._group_form()
+        game_form.addRow(self._label("Type", self.slot_radio), type_row)
+        game_form.addRow(self._label("Game", self.game_picker), self.game_picker)
+        player_form = self._group_form()
+        player_form.addRow(self._label("ID", self.player_id), self.player_id)
+        player_form.addRow(self._label("Nickname", self.nickname), self.nickname)
+        player_form.addRow(self._label("Language", self.language), self.language)
+        player_form.addRow(self._label("Currency", self.currency), self.currency)
+        session_form = self._group_form()
+        session_form.addRow(self._label("ID", self.session_id), session_row)
+        session_form.addRow(self._label("IP", self.ip), self.ip)
+
+        self.problems_label = named(QLabel(self), "problems", "Problems with the request")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextFormat(Qt.TextFormat.RichText)
+        self.problems_label.hide()
+
+        self.launch_button = named(QPushButton("Launch", self), "launchButton", "Launch")
+        self.launch_button.setProperty("role", "primary")
+        self.launch_button.setToolTip("Send the request and open the game (Ctrl+Enter)")
+        self.launch_button.setDefault(True)
+        self.cancel_button = named(QPushButton("Cancel", self), "cancelButton", "Cancel the request")
+        self.cancel_button.setToolTip("Stop waiting for the answer (Esc)")
+        self.cancel_button.setEnabled(False)
+        self.send_anyway_button = named(QPushButton("Send anyway", self), "sendAnywayButton", "Send anyway")
+        self.send_anyway_button.setToolTip("Send the request as it is, problems included (to test the API's answer)")
+        self.send_anyway_button.hide()
+        shortcut_hint = named(QLabel("Ctrl+Enter to launch · Esc to cancel", self), "shortcutHint", "Shortcuts")
+        shortcut_hint.setProperty("role", "hint")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.launch_button, 1)
+        buttons.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(6)
+        for title, form in (("GAME", game_form), ("PLAYER", player_form), ("SESSION", session_form)):
+            heading = named(QLabel(title, self), f"heading{title.title()}", f"{title.title()} fields")
+            heading.setProperty("role", "heading")
+            layout.addWidget(heading)
+            layout.addLayout(form)
+            layout.addSpacing(8)
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.send_anyway_button)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addWidget(shortcut_hint, 0, Qt.AlignmentFlag.AlignHCenter)
+
+        for line in (self.player_id, self.nickname, self.session_id, self.ip):
+            line.textChanged.connect(self._on_field_changed)
+        self.language.code_changed.connect(self._on_field_changed)
+        self.currency.code_changed.connect(self._on_field_changed)
+        self.game_picker.game_changed.connect(self._on_field_changed)
+        self.slot_radio.toggled.connect(self._on_field_changed)
+        self.new_session_button.clicked.connect(lambda: self.session_id.setText(new_session_id()))
+        self.launch_button.clicked.connect(lambda: self.launch_requested.emit(False))
+        self.send_anyway_button.clicked.connect(lambda: self.launch_requested.emit(True))
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self._fields: dict[str, QWidget] = {
+            "gametype": self.slot_radio,
+            "gameid": self.game_picker,
+            "player.id": self.player_id,
+            "player.nickname": self.nickname,
+            "player.language": self.language,
+            "player.currency": self.currency,
+            "player.session.id": self.session_id,
+            "player.session.ip": self.ip,
+        }
+
+    # ------------------------------------------------------------------ building
+
+    def _line(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
+        line = named(QLineEdit(self), name, accessible)
+        line.setPlaceholderText(placeholder)
+        line.setClearButtonEnabled(True)
+        return line
+
+    def _label(self, text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text, self)
+        label.setObjectName(f"label{buddy.objectName()[:1].upper()}{buddy.objectName()[1:]}")
+        label.setAccessibleName(f"{text} label")
+        label.setBuddy(buddy)
+        return label
+
+    def _group_form(self) -> QFormLayout:
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setHorizontalSpacing(10)
+        form.setVerticalSpacing(6)
+        form.setContentsMargins(6, 0, 0, 0)
+        return form
+
+    # ------------------------------------------------------------------ public API
+
+    def load_display_names(self) -> None:
+        """Show language and currency names (babel; deferred until after first paint)."""
+        self.language.set_choices(language_choices())
+        self.currency.set_choices(currency_choices())
+
+    def request(self) -> LaunchRequest:
+        """The request exactly as typed (not validated)."""
+        return LaunchRequest(
+            gameid=self.game_picker.game_id(),
+            gametype="table" if self.table_radio.isChecked() else "slot",
+            player_id=self.player_id.text(),
+            nickname=self.nickname.text(),
+            language=self.language.code(),
+            currency=self.currency.code(),
+            session_id=self.session_id.text(),
+            ip=self.ip.text(),
+        )
+
+    def set_request(self, request: LaunchRequest) -> None:
+        self.blockSignals(True)
+        try:
+            (self.table_radio if request.gametype == "table" else self.slot_radio).setChecked(True)
+            self.game_picker.set_game_id(request.gameid)
+            self.player_id.setText(request.player_id)
+            self.nickname.setText(request.nickname)
+            self.language.set_code(request.language)
+            self.currency.set_code(request.currency)
+            self.session_id.setText(request.session_id)
+            self.ip.setText(request.ip)
+        finally:
+            self.blockSignals(False)
+        self._on_field_changed()
+
+    def game_title(self) -> str:
+        """The chosen game's name if known, else its id."""
+        game_id = self.game_picker.game_id()
+        return self.game_picker.game_name(game_id) or game_id or "Game"
+
+    def problems(self) -> list:
+        return list(self._problems)
+
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self._problems)
+
+    def set_busy(self, busy: bool) -> None:
+        self.launch_button.setEnabled(not busy)
+        self.send_anyway_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.launch_button.setText("Sending…" if busy else "Launch")
+
+    def focus_first_problem(self) -> None:
+        for problem in self._problems:
+            widget = self._fields.get(problem.field)
+            if widget is not None:
+                widget.setFocus()
+                return
+
+    # ------------------------------------------------------------------ validation
+
+    def _on_field_changed(self, *_args) -> None:
+        from console_app.core.validation import validate
+
+        request = self.request()
+        self._problems = list(validate(request))
+        self._show_problems()
+        self.request_changed.emit(request)
+
+    def _show_problems(self) -> None:
+        worst: dict[str, str] = {}
+        for problem in self._problems:
+            if worst.get(problem.field) != "error":
+                worst[problem.field] = problem.severity
+        for field, widget in self._fields.items():
+            set_problem(widget, worst.get(field))
+            widget.setToolTip(
+                "\n".join(p.message for p in self._problems if p.field == field)
+            )
+        if not self._problems:
+            self.problems_label.hide()
+            self.send_anyway_button.hide()
+            return
+        rows = []
+        for problem in self._problems:
+            icon = "✖" if problem.severity == "error" else "⚠"
+            color = "error" if problem.severity == "error" else "warning"
+            rows.append(f'<div class="{color}">{icon} <b>{escape(problem.field)}</b>: {escape(problem.message)}</div>')
+        self.problems_label.setText("".join(rows))
+        set_severity(self.problems_label, "error" if self.has_errors() else "warning")
+        self.problems_label.show()
+        self.send_anyway_button.setVisible(self.has_errors())

@@ -1,0 +1,359 @@
+"""Game tabs: one tab per launch, each with its own off-the-record profile and page.
+
+Safety rules applied to every page shown here:
+- a fresh :class:`QWebEngineProfile` without a storage name (off-the-record: cookies
+  and storage live in memory and are never shared between launches) and a fresh page
+  per launch (reusing one page grows memory ~15 MB per launch);
+- only ``http``/``https`` are loaded; ``file:``, ``data:``, ``javascript:`` and any
+  other scheme are refused with a visible reason;
+- popups open as tabs in the same profile (same player session);
+- certificate errors fail closed with a banner; a crashed renderer shows a banner
+  with Reload and the console keeps running;
+- the page's JavaScript console goes to the log, redacted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWebEngineCore import QWebEngineCertificateError, QWebEnginePage, QWebEngineProfile
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console_app.core.redaction import redact
+from console_app.webengine import refusal_reason
+
+log = logging.getLogger("console_app.webengine")
+
+_JS_LEVELS = {
+    QWebEnginePage.JavaScriptConsoleMessageLevel.InfoMessageLevel: logging.INFO,
+    QWebEnginePage.JavaScriptConsoleMessageLevel.WarningMessageLevel: logging.WARNING,
+    QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel: logging.ERROR,
+}
+
+# Profiles whose pages are being deleted; kept alive until the last page is gone.
+_retiring: set["_LaunchProfile"] = set()
+
+
+class _LaunchProfile:
+    """The off-the-record profile of one launch, shared by its tab and its popups.
+
+    Qt warns ("Release of profile requested but WebEnginePage still not deleted") and
+    may crash when a profile dies before its pages, so the profile is deleted only
+    after the last of its pages has been destroyed.
+    """
+
+    def __init__(self) -> None:
+        self.profile = QWebEngineProfile()  # no storage name: off-the-record
+        self._pages: set[int] = set()
+
+    def new_page(self, popup_factory: Callable[[], QWebEnginePage | None]) -> "GamePage":
+        page = GamePage(self.profile, popup_factory)
+        key = id(page)
+        self._pages.add(key)
+        page.destroyed.connect(lambda *_: self._on_page_destroyed(key))
+        return page
+
+    def release(self, page: QWebEnginePage) -> None:
+        """Delete ``page``; the profile follows once no page of it is left."""
+        _retiring.add(self)
+        page.deleteLater()
+
+    def _on_page_destroyed(self, key: int) -> None:
+        self._pages.discard(key)
+        if not self._pages:
+            self.profile.deleteLater()
+            _retiring.discard(self)
+
+
+class GamePage(QWebEnginePage):
+    """A page that loads only http/https, opens popups through ``popup_factory`` and
+    logs the JavaScript console (redacted)."""
+
+    navigation_refused = Signal(str, str)  # redacted URL, reason
+
+    def __init__(self, profile: QWebEngineProfile, popup_factory: Callable[[], QWebEnginePage | None]) -> None:
+        super().__init__(profile)
+        self._popup_factory = popup_factory
+
+    def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:  # noqa: N802
+        text = url.toString()
+        reason = refusal_reason(text)
+        if reason is None:
+            return True
+        shown = redact(text)[:300]
+        log.warning("refused navigation to %s: %s", shown, reason)
+        self.navigation_refused.emit(shown, reason)
+        return False
+
+    def createWindow(self, window_type) -> QWebEnginePage | None:  # noqa: N802
+        return self._popup_factory()
+
+    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
+        log.log(_JS_LEVELS.get(level, logging.INFO), "js %s:%s %s", redact(source), line, redact(message))
+
+
+class GameTab(QWidget):
+    """One game: navigation bar (back, forward, reload, redacted URL, copy, open in
+    browser, close), a banner for refusals/crashes/certificate errors, and the view."""
+
+    load_finished = Signal(bool)
+    close_requested = Signal()
+    popup_requested = Signal()
+
+    def __init__(
+        self,
+        launch_profile: _LaunchProfile,
+        title: str,
+        popup_factory: Callable[["GameTab"], QWebEnginePage | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("gameTab")
+        self.setAccessibleName(f"Game {title}")
+        self.title = title
+        self.loaded = False
+        self._launch_profile = launch_profile
+        self._real_url = ""
+
+        style = self.style()
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 4)
+        bar.setSpacing(4)
+        self.back_button = self._tool(style.standardIcon(QStyle.StandardPixmap.SP_ArrowBack), "gameBack", "Back")
+        self.forward_button = self._tool(
+            style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward), "gameForward", "Forward"
+        )
+        self.reload_button = self._tool(
+            style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "gameReload", "Reload (F5)"
+        )
+        self.url_field = QLineEdit(self)
+        self.url_field.setObjectName("gameUrl")
+        self.url_field.setAccessibleName("Game URL (player token hidden)")
+        self.url_field.setReadOnly(True)
+        self.url_field.setToolTip("The player token is hidden here; Copy URL copies the full URL")
+        self.url_field.setProperty("monospace", True)
+        self.copy_button = QPushButton("Copy URL", self)
+        self.copy_button.setObjectName("gameCopyUrl")
+        self.copy_button.setAccessibleName("Copy the full game URL")
+        self.copy_button.setToolTip("Copy the full game URL, player token included, to the clipboard")
+        self.open_button = QPushButton("Open in browser", self)
+        self.open_button.setObjectName("gameOpenExternal")
+        self.open_button.setAccessibleName("Open the game in the system browser")
+        self.close_button = self._tool(
+            style.standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton), "gameClose", "Close tab (Ctrl+W)"
+        )
+        for widget in (self.back_button, self.forward_button, self.reload_button, self.url_field,
+                       self.copy_button, self.open_button, self.close_button):
+            bar.addWidget(widget)
+
+        self.banner = QFrame(self)
+        self.banner.setObjectName("gameBanner")
+        self.banner.setAccessibleName("Game problem")
+        self.banner.setProperty("severity", "error")
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.setContentsMargins(10, 6, 10, 6)
+        self.banner_label = QLabel(self.banner)
+        self.banner_label.setObjectName("gameBannerText")
+        self.banner_label.setAccessibleName("Game problem text")
+        self.banner_label.setWordWrap(True)
+        self.banner_button = QPushButton("Reload", self.banner)
+        self.banner_button.setObjectName("gameBannerReload")
+        self.banner_button.setAccessibleName("Reload the game")
+        banner_layout.addWidget(self.banner_label, 1)
+        banner_layout.addWidget(self.banner_button)
+        self.banner.hide()
+
+        self.view = QWebEngineView(self)
+        self.view.setObjectName("gameWebView")
+        self.view.setAccessibleName(f"Game page {title}")
+        self.page = launch_profile.new_page(lambda: popup_factory(self))
+        self.view.setPage(self.page)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.view, 1)
+
+        self.back_button.clicked.connect(self.view.back)
+        self.forward_button.clicked.connect(self.view.forward)
+        self.reload_button.clicked.connect(self.reload)
+        self.banner_button.clicked.connect(self.reload)
+        self.copy_button.clicked.connect(self._on_copy_button_clicked)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.close_button.clicked.connect(self.close_requested)
+        self.page.loadFinished.connect(self._on_page_load_finished)
+        self.page.urlChanged.connect(self._on_page_url_changed)
+        self.page.navigation_refused.connect(self._on_page_navigation_refused)
+        self.page.renderProcessTerminated.connect(self._on_page_render_process_terminated)
+        self.page.certificateError.connect(self._on_page_certificate_error)
+        self._update_history_buttons()
+
+    def _tool(self, icon, name: str, text: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setIcon(icon)
+        button.setObjectName(name)
+        button.setAccessibleName(text)
+        button.setToolTip(text)
+        button.setAutoRaise(True)
+        return button
+
+    # ------------------------------------------------------------------ actions
+
+    def load(self, url: str) -> bool:
+        """Load ``url`` if it is http/https; otherwise show why not and return False."""
+        reason = refusal_reason(url)
+        if reason is not None:
+            self._on_page_navigation_refused(redact(url)[:300], reason)
+            return False
+        self._real_url = url
+        self.url_field.setText(redact(url))
+        self.page.load(QUrl(url))
+        return True
+
+    def reload(self) -> None:
+        self.banner.hide()
+        self.page.triggerAction(QWebEnginePage.WebAction.Reload)
+
+    def show_banner(self, text: str, *, severity: str = "error", reload: bool = False) -> None:
+        self.banner.setProperty("severity", severity)
+        self.banner.style().unpolish(self.banner)
+        self.banner.style().polish(self.banner)
+        self.banner_label.setText(text)
+        self.banner_button.setVisible(reload)
+        self.banner.show()
+
+    def dispose(self) -> None:
+        """Delete the page, then (once no popup still uses it) the profile."""
+        page = self.page
+        self.view.setPage(None)
+        self._launch_profile.release(page)
+
+    # ------------------------------------------------------------------ slots
+
+    def _on_copy_button_clicked(self) -> None:
+        # The one place the real URL leaves the window: an explicit click, and the
+        # player needs the token to open the game elsewhere. Never logged.
+        QGuiApplication.clipboard().setText(self._real_url or self.page.url().toString())
+        log.info("copied the game URL of %s to the clipboard", self.title)
+
+    def _on_open_button_clicked(self) -> None:
+        QDesktopServices.openUrl(QUrl(self._real_url or self.page.url().toString()))
+
+    def _on_page_load_finished(self, ok: bool) -> None:
+        self.loaded = self.loaded or ok
+        self._update_history_buttons()
+        if ok:
+            self.view.setAccessibleDescription(self.page.title())
+        self.load_finished.emit(ok)
+
+    def _on_page_url_changed(self, url: QUrl) -> None:
+        text = url.toString()
+        if text and text != "about:blank":
+            self._real_url = text
+            self.url_field.setText(redact(text))
+        self._update_history_buttons()
+
+    def _on_page_navigation_refused(self, url: str, reason: str) -> None:
+        self.show_banner(f"Refused to open {url}: {reason}.", severity="warning")
+
+    def _on_page_render_process_terminated(self, status, exit_code: int) -> None:
+        if status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus:
+            return
+        log.error("the game page's renderer ended (%s, exit code %s)", status.name, exit_code)
+        self.loaded = False
+        self.show_banner("Game crashed — Reload?", severity="error", reload=True)
+
+    def _on_page_certificate_error(self, error: QWebEngineCertificateError) -> None:
+        # Fail closed: the user cannot override a certificate error from here.
+        error.rejectCertificate()
+        host = error.url().host()
+        log.error("certificate error for %s: %s", host, error.description())
+        self.show_banner(
+            f"Blocked: the certificate of {host} is not valid ({error.description()}). "
+            "The game page was not loaded; ask the game's operator to fix the certificate.",
+            severity="error",
+        )
+
+    def _update_history_buttons(self) -> None:
+        history = self.page.history()
+        self.back_button.setEnabled(history.canGoBack())
+        self.forward_button.setEnabled(history.canGoForward())
+
+
+class GameTabs(QTabWidget):
+    """The game area's tabs: :meth:`open_game` adds one tab per launch."""
+
+    tab_load_finished = Signal(object, bool)  # GameTab, ok
+    count_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gameTabs")
+        self.setAccessibleName("Game tabs")
+        self.setTabsClosable(True)
+        self.setMovable(True)
+        self.setDocumentMode(True)
+        self.tabCloseRequested.connect(self.close_tab)
+
+    def open_game(self, url: str, title: str) -> GameTab:
+        """Open ``url`` in a new tab with a fresh off-the-record profile and page."""
+        tab = self._add_tab(_LaunchProfile(), title)
+        tab.load(url)
+        return tab
+
+    def games(self) -> list[GameTab]:
+        return [self.widget(i) for i in range(self.count())]
+
+    def current_game(self) -> GameTab | None:
+        widget = self.currentWidget()
+        return widget if isinstance(widget, GameTab) else None
+
+    def close_tab(self, index: int) -> None:
+        tab = self.widget(index)
+        if not isinstance(tab, GameTab):
+            return
+        self.removeTab(index)
+        tab.dispose()
+        tab.deleteLater()
+        self.count_changed.emit(self.count())
+
+    def close_all(self) -> None:
+        while self.count():
+            self.close_tab(self.count() - 1)
+
+    def _add_tab(self, launch_profile: _LaunchProfile, title: str) -> GameTab:
+        tab = GameTab(launch_profile, title, self._open_popup, self)
+        index = self.addTab(tab, title)
+        self.setTabToolTip(index, title)
+        self.setCurrentIndex(index)
+        tab.load_finished.connect(lambda ok, t=tab: self._on_tab_load_finished(t, ok))
+        tab.close_requested.connect(lambda t=tab: self.close_tab(self.indexOf(t)))
+        self.count_changed.emit(self.count())
+        return tab
+
+    def _open_popup(self, opener: GameTab) -> QWebEnginePage:
+        popup = self._add_tab(opener._launch_profile, f"{opener.title} · popup")
+        return popup.page
+
+    def _on_tab_load_finished(self, tab: GameTab, ok: bool) -> None:
+        index = self.indexOf(tab)
+        if index >= 0 and ok and tab.page.title():
+            self.setTabToolTip(index, f"{tab.title}\n{redact(tab.page.title())}")
+        self.tab_load_finished.emit(tab, ok)
