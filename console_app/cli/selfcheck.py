@@ -60,14 +60,13 @@ def run_self_check(args: argparse.Namespace) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     plan = prepare_qt(QtOptions(headless=True))  # the window's own sandbox/flags decision
     print(f"{APP_NAME} self-check")
-    checks = [
-        _check_versions(),
-        _check_paths(args.paths),
-        _check_keyring(),
-    ]
+    versions = _check_versions()
+    checks = [versions, _check_paths(args.paths), _check_keyring()]
     sandbox = _check_web_sandbox(plan)
     checks.append(sandbox)
-    if sandbox.failed:
+    if versions.failed:
+        checks.append(_report(Check("web view", "SKIP", "not started: QtWebEngine is incomplete (see versions)")))
+    elif sandbox.failed:
         checks.append(_report(Check("web view", "SKIP", "not started: see the web sandbox check")))
     else:
         checks.append(_check_web_view())
