@@ -364,6 +364,11 @@ class GameShortlist:
         self._path = paths.data_dir / "games.json"
         self._recent: list[str] = []
         self._favourites: list[str] = []
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read the file (every change does this first, so two pickers or a picker
+        and the CLI do not undo each other's changes)."""
         try:
             data = json.loads(self._path.read_text("utf-8"))
             self._recent = [str(x) for x in data.get("recent", [])][: self.MAX_RECENT]
@@ -385,6 +390,7 @@ class GameShortlist:
         return game_id in self._favourites
 
     def set_favourite(self, game_id: str, favourite: bool) -> None:
+        self.reload()
         if favourite and game_id not in self._favourites:
             self._favourites.append(game_id)
         elif not favourite and game_id in self._favourites:
@@ -402,6 +408,7 @@ class GameShortlist:
     def note_used(self, game_id: str) -> None:
         """Move ``game_id`` to the front of the recent list (e.g. after a launch)."""
         game_id = game_id.strip()
+        self.reload()
         if not game_id or (self._recent and self._recent[0] == game_id):
             return
         self._recent = [game_id] + [x for x in self._recent if x != game_id]

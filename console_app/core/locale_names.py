@@ -44,10 +44,17 @@ def language_name(code: str, locale: str = "en") -> str | None:
 
 @lru_cache(maxsize=2048)
 def currency_name(code: str, locale: str = "en") -> str | None:
-    """``"KRW"`` -> ``"South Korean Won"`` (in ``locale``); None for an unknown code."""
+    """``"KRW"`` -> ``"South Korean won"`` (CLDR's singular form, as in running text, first
+    letter capitalised); None for a code babel does not know."""
     if not code:
         return None
-    return _locale(locale).currencies.get(code.strip().upper())
+    code = code.strip().upper()
+    if code not in _locale(locale).currencies:
+        return None
+    from babel.numbers import get_currency_name
+
+    name = get_currency_name(code, count=1, locale=_locale(locale))
+    return name[:1].upper() + name[1:]
 
 
 @lru_cache(maxsize=8)
@@ -60,8 +67,8 @@ def all_languages(locale: str = "en") -> tuple[tuple[str, str], ...]:
 @lru_cache(maxsize=8)
 def all_currencies(locale: str = "en") -> tuple[tuple[str, str], ...]:
     """Every current ISO 4217 code with its name, sorted by code (historic ones left out)."""
-    names = _locale(locale).currencies
-    return tuple(sorted((code, name) for code, name in names.items() if is_iso4217(code)))
+    codes = sorted(code for code in _locale(locale).currencies if is_iso4217(code))
+    return tuple((code, currency_name(code, locale) or code) for code in codes)
 
 
 def _name_key(name: str) -> str:

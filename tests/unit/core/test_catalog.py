@@ -157,3 +157,11 @@ def test_damaged_shortlist_is_treated_as_empty(app_paths, caplog):
     (app_paths.data_dir / "games.json").write_text("[1, 2")
     assert GameShortlist(app_paths).recent() == []
     assert "ignored damaged game shortlist" in caplog.text
+
+
+def test_two_shortlists_do_not_undo_each_other(app_paths):
+    first, second = GameShortlist(app_paths), GameShortlist(app_paths)
+    first.set_favourite("a", True)
+    second.note_used("b")
+    assert GameShortlist(app_paths).favourites() == ["a"]
+    assert GameShortlist(app_paths).recent() == ["b"]
