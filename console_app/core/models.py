@@ -50,9 +50,12 @@ class LaunchRequest:
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> "LaunchRequest":
-        """Rebuild a request from a spec-shaped body (missing fields become "")."""
-        player = body.get("player") or {}
-        session = player.get("session") or {}
+        """Rebuild a request from a spec-shaped body. Missing fields, and objects of
+        the wrong type (a pasted body can be anything), become ""."""
+        as_dict = lambda v: v if isinstance(v, dict) else {}  # noqa: E731
+        body = as_dict(body)
+        player = as_dict(body.get("player"))
+        session = as_dict(player.get("session"))
         as_text = lambda v: "" if v is None else str(v)  # noqa: E731
         return cls(
             gameid=as_text(body.get("gameid")),
