@@ -96,7 +96,12 @@ def request_from_args(args: argparse.Namespace, defaults: dict[str, str] | None 
 
 
 def settings_from_args(args: argparse.Namespace, base: ClientSettings | None = None) -> ClientSettings:
-    """``base`` with ``--retries`` / ``--timeout`` applied."""
+    """``base`` (by default the ``--profile``'s network settings, else the defaults)
+    with ``--retries`` / ``--timeout`` applied."""
+    if base is None and getattr(args, "profile", None):
+        from console_app.cli.profile import profile_settings
+
+        base = profile_settings(args)
     settings = base or ClientSettings()
     if getattr(args, "retries", None) is not None:
         settings = replace(settings, retries=args.retries)

@@ -119,7 +119,10 @@ def describe(error: BaseException, endpoint: str = "session", dictionary: ErrorD
         return Description(
             f"Invalid input: {detail}",
             "The request was not sent.",
-            "Fix the fields named, or send anyway on purpose (--allow-invalid / Send anyway).",
+            # Only field problems can be overridden; a missing option must simply be given.
+            "Fix the fields named, or send anyway on purpose (--allow-invalid / Send anyway)."
+            if error.problems
+            else "",
             retryable=False,
             severity="error",
             maybe_delivered=False,

@@ -208,10 +208,10 @@ def test_no_option_takes_the_token_itself():
     assert "--token " not in result.stdout and "--hash" not in result.stdout.lower()
 
 
-def test_profiles_are_not_available_yet():
+def test_an_unknown_profile_is_one_line_exit_2():
     result = run_cli("launch", "--profile", "staging", *FIELDS)
     assert result.returncode == 2
-    assert_one_clean_error_line(result, "profile")
+    assert_one_clean_error_line(result, "staging")
 
 
 def test_refused_port_is_retried_then_exits_4():

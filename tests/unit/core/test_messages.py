@@ -130,8 +130,10 @@ def test_http_status_is_in_the_headline():
 
 def test_other_errors():
     assert "Cancelled" in describe(asyncio.CancelledError()).headline
-    invalid = describe(InvalidInputError("player.language is wrong"))
+    invalid = describe(InvalidInputError("player.language is wrong", problems=["p"]))
     assert "player.language is wrong" in invalid.headline and not invalid.maybe_delivered
+    assert "--allow-invalid" in invalid.next_step
+    assert describe(InvalidInputError("missing --ip")).next_step == ""
     assert describe(ProfileError("no profile 'x'")).headline == "no profile 'x'"
     assert describe(RuntimeError("boom")).headline == "Unexpected RuntimeError: boom"
 
