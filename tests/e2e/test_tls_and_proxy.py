@@ -177,10 +177,6 @@ def test_cli_launch_with_profile_is_refused_on_an_unknown_ca(ca, sandbox_for, ba
     assert "add the issuing CA file to the profile" in launched.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "launch computes its ClientSettings before open_target and ignores the profile's; "
-    "cli/common.settings_from_args must start from cli.profile.profile_settings(args) "
-    "(one line, owned by the launch area: see the profiles report)"))
 def test_cli_launch_with_profile_uses_its_ca_bundle(ca, ca_file, sandbox_for, basedir: Path) -> None:
     server = sandbox_for(ca.issue_cert("127.0.0.1"))
     run_cli("profile", "add", "tls", "--api-url", server.url, "--partner-id", DEFAULT_PARTNER_ID,
