@@ -265,7 +265,8 @@ class GameTab(QWidget):
 
     def _on_page_url_changed(self, url: QUrl) -> None:
         text = url.toString()
-        if text and text != "about:blank":
+        # A refused navigation briefly reports its URL here: keep showing the game's.
+        if text and text != "about:blank" and refusal_reason(text) is None:
             self._real_url = text
             self.url_field.setText(redact(text))
         self._update_history_buttons()

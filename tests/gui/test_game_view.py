@@ -1,0 +1,126 @@
+"""The game view: isolated tabs per launch, scheme policy, popups, crashes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtWebEngineCore import QWebEnginePage
+
+from console_app.webengine import refusal_reason
+
+LOAD_TIMEOUT_MS = 30_000
+
+
+def launch_game(qtbot, window):
+    with qtbot.waitSignal(window.game_area.game_load_finished, timeout=LOAD_TIMEOUT_MS) as loaded:
+        assert window.launch() is not None
+    tab, ok = loaded.args
+    assert ok
+    return tab
+
+
+def run_js(qtbot, page, script):
+    results = []
+    page.runJavaScript(script, 0, results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
+    return results[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://games.example/index.html?token=x", True),
+        ("http://127.0.0.1:8080/game", True),
+        ("about:blank", True),
+        ("file:///etc/hostname", False),
+        ("data:text/html,<h1>x</h1>", False),
+        ("javascript:alert(1)", False),
+        ("ftp://example/x", False),
+        ("chrome://crash", False),
+        ("", False),
+    ],
+)
+def test_only_http_and_https_are_loadable(url, allowed):
+    assert (refusal_reason(url) is None) == allowed
+
+
+def test_two_quick_launches_give_two_isolated_tabs(qtbot, main_window):
+    first = launch_game(qtbot, main_window)
+    main_window.form.player_id.setText("qa-7")
+    second = launch_game(qtbot, main_window)
+    tabs = main_window.game_area.tabs
+    assert tabs.count() == 2
+    assert tabs.tabText(1) == "Treasure of Zeus · qa-7"
+    assert first.page is not second.page
+    assert first.page.profile() is not second.page.profile()
+    assert first.page.profile().isOffTheRecord() and second.page.profile().isOffTheRecord()
+    run_js(qtbot, first.page, "document.cookie = 'lm_probe=player1; path=/'; document.cookie")
+    assert "lm_probe=player1" in run_js(qtbot, first.page, "document.cookie")
+    assert "lm_probe" not in run_js(qtbot, second.page, "document.cookie")
+
+
+def test_file_data_and_javascript_urls_are_refused(qtbot, main_window):
+    tab = launch_game(qtbot, main_window)
+    assert tab.load("javascript:alert(document.cookie)") is False
+    assert tab.banner.isVisibleTo(tab)
+    assert "javascript: URLs run code outside the game" in tab.banner_label.text()
+    with qtbot.waitSignal(tab.page.navigation_refused, timeout=10_000) as refused:
+        tab.page.load(QUrl("file:///etc/hostname"))  # bypasses load(): the page policy decides
+    url, reason = refused.args
+    assert url == "file:///etc/hostname" and "file:" in reason
+    assert "file:///etc/hostname" in tab.banner_label.text()
+    with qtbot.waitSignal(tab.page.navigation_refused, timeout=10_000) as refused:
+        tab.page.load(QUrl("data:text/html,<h1>gotcha</h1>"))
+    assert "data:" in refused.args[1]
+    assert run_js(qtbot, tab.page, "location.protocol") == "http:"
+    assert tab.page.title() == "Treasure of Zeus — LuckyMonaco demo"
+    assert tab.url_field.text().startswith("http://")
+
+
+def test_popups_open_as_tabs_in_the_same_profile(qtbot, main_window):
+    tab = launch_game(qtbot, main_window)
+    tabs = main_window.game_area.tabs
+    with qtbot.waitSignal(tabs.count_changed, timeout=10_000):
+        run_js(qtbot, tab.page, "window.open(location.href, '_blank'); 1")
+    assert tabs.count() == 2
+    popup = tabs.games()[1]
+    assert popup.page.profile() is tab.page.profile()
+    assert tabs.tabText(1).endswith("· popup")
+
+
+def test_crashed_renderer_shows_reload_and_the_console_survives(qtbot, main_window):
+    tab = launch_game(qtbot, main_window)
+    tab.page.renderProcessTerminated.emit(
+        QWebEnginePage.RenderProcessTerminationStatus.CrashedTerminationStatus, 139
+    )
+    assert tab.banner.isVisibleTo(tab)
+    assert tab.banner_label.text() == "Game crashed — Reload?"
+    assert tab.banner_button.isVisibleTo(tab)
+    with qtbot.waitSignal(tab.load_finished, timeout=LOAD_TIMEOUT_MS):
+        tab.banner_button.click()
+    assert not tab.banner.isVisibleTo(tab)
+    assert main_window.isVisible()
+
+
+def test_closing_tabs_releases_pages_and_shows_the_empty_state(qtbot, main_window, qtlog):
+    launch_game(qtbot, main_window)
+    tab = launch_game(qtbot, main_window)
+    profile_destroyed = []
+    tab.page.profile().destroyed.connect(lambda *_: profile_destroyed.append(True))
+    main_window.close_tab_action.trigger()
+    assert main_window.game_area.tabs.count() == 1
+    qtbot.waitUntil(lambda: bool(profile_destroyed), timeout=10_000)
+    main_window.close_tab_action.trigger()
+    assert main_window.game_area.currentIndex() == 0
+    assert main_window.game_area.empty.text() == "Launch a game to play it here — Ctrl+Enter"
+    assert not [r for r in qtlog.records if "Release of profile" in r.message]
+
+
+def test_javascript_console_goes_to_the_log_redacted(qtbot, main_window, caplog):
+    tab = launch_game(qtbot, main_window)
+    token = tab.page.url().toString().split("token=", 1)[1]
+    with caplog.at_level("INFO", logger="console_app.webengine"):
+        run_js(qtbot, tab.page, f"console.warn('probe token={token}'); 1")
+        qtbot.waitUntil(lambda: any("probe" in r.getMessage() for r in caplog.records), timeout=10_000)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "probe token=•••" in text and token not in text
