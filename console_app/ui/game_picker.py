@@ -182,10 +182,14 @@ class IconCache(QObject):
 
 
 class GameListModel(QAbstractListModel):
-    """The catalog's games; rank puts favourites, then recent games, first."""
+    """The catalog's games, favourites first, then recent games, then the rest in the
+    catalog's order. The model itself is kept in that order (re-arranged when the
+    shortlist changes), so the filter proxy never sorts: filtering stays one cheap
+    pass over precomputed strings."""
 
     def __init__(self, icons: IconCache, shortlist: GameShortlist, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._catalog_games: tuple[Game, ...] = ()
         self._games: list[Game] = []
         self._rows_by_url: dict[str, list[int]] = {}
         self._placeholders: dict[str, QIcon] = {}
@@ -194,30 +198,26 @@ class GameListModel(QAbstractListModel):
         self._rank: dict[str, int] = {}
         #: Lower-cased "id name" per row, so filtering does no Qt calls per row.
         self.search_text: list[str] = []
-        #: (rank, row) per row, so sorting does no Qt calls per comparison.
-        self.sort_key: list[tuple[int, int]] = []
         icons.icon_ready.connect(self._on_icons_icon_ready)
-        self.refresh_ranks()
 
     def set_games(self, games: tuple[Game, ...]) -> None:
+        self._catalog_games = tuple(games)
+        self.refresh_ranks()
+
+    def refresh_ranks(self) -> None:
+        """Re-read favourites and recent games from the shortlist and re-arrange."""
+        rank = {gid: 1 for gid in self._shortlist.recent()}
+        rank.update({gid: 0 for gid in self._shortlist.favourites()})
         self.beginResetModel()
-        self._games = list(games)
+        self._rank = rank
+        order = sorted(range(len(self._catalog_games)), key=lambda i: (rank.get(self._catalog_games[i].id, 2), i))
+        self._games = [self._catalog_games[i] for i in order]
         self.search_text = [f"{g.id} {g.name}".casefold() for g in self._games]
-        self.sort_key = [(self._rank.get(game.id, 2), row) for row, game in enumerate(self._games)]
         self._rows_by_url = {}
         for row, game in enumerate(self._games):
             if game.icon_url:
                 self._rows_by_url.setdefault(game.icon_url, []).append(row)
         self.endResetModel()
-
-    def refresh_ranks(self) -> None:
-        """Re-read favourites and recent games from the shortlist."""
-        rank = {gid: 1 for gid in self._shortlist.recent()}
-        rank.update({gid: 0 for gid in self._shortlist.favourites()})
-        self._rank = rank
-        self.sort_key = [(rank.get(game.id, 2), row) for row, game in enumerate(self._games)]
-        if self._games:
-            self.dataChanged.emit(self.index(0), self.index(len(self._games) - 1), [RANK_ROLE])
 
     def game_at(self, row: int) -> Game:
         return self._games[row]
@@ -258,15 +258,13 @@ class GameListModel(QAbstractListModel):
 
 
 class GameFilterModel(QSortFilterProxyModel):
-    """Rows whose ID or name contains every typed word; favourites, recent, then the
-    catalog's order."""
+    """Rows whose ID or name contains every typed word (case-insensitive), in the
+    source model's order."""
 
     def __init__(self, source: GameListModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._words: list[str] = []
         self.setSourceModel(source)
-        self.setSortRole(RANK_ROLE)
-        self.sort(0)
 
     def set_query(self, text: str) -> None:
         words = text.casefold().split()
@@ -281,10 +279,6 @@ class GameFilterModel(QSortFilterProxyModel):
             return True
         text = self.sourceModel().search_text[source_row]
         return all(word in text for word in self._words)
-
-    def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:
-        keys = self.sourceModel().sort_key
-        return keys[left.row()] < keys[right.row()]
 
 
 class GameRowDelegate(QStyledItemDelegate):
@@ -429,7 +423,6 @@ class GamePicker(QWidget):
         """Show ``catalog``'s games (the typed text stays as it is)."""
         self._catalog = catalog
         self._model.set_games(catalog.games)
-        self._proxy.sort(0)
         self._update_current()
 
     def catalog(self) -> Catalog | None:
@@ -458,7 +451,6 @@ class GamePicker(QWidget):
         """Record a launch of ``game_id``: it moves to the top of the recent games."""
         self._shortlist.note_used(game_id)
         self._model.refresh_ranks()
-        self._proxy.sort(0)
 
     # -- for tests and the window's menus
     def line_edit(self) -> QLineEdit:
@@ -494,7 +486,6 @@ class GamePicker(QWidget):
         if game_id and self._shortlist.is_favourite(game_id) != checked:
             self._shortlist.set_favourite(game_id, checked)
             self._model.refresh_ranks()
-            self._proxy.sort(0)
         self._update_star()
 
     def _on_icons_icon_ready(self, url: str) -> None:
