@@ -13,6 +13,7 @@ import ssl
 from typing import TYPE_CHECKING
 
 from console_app.core.errors import (
+    BadAnswerError,
     ConnectionDroppedError,
     ConnectionRefusedError_,
     ConnectTimeoutError,
@@ -209,6 +210,10 @@ def map_transport_error(exc: BaseException, *, host: str = "", sent: bool = Fals
         dropped = ConnectionDroppedError(f"the connection{where} broke before the request was sent; try again")
         dropped.maybe_delivered = False
         return dropped
+    if isinstance(exc, httpx.DecodingError):
+        return BadAnswerError(
+            f"the answer{where} declares a content encoding it does not follow ({exc}); report it to the API owner"
+        )
     if isinstance(exc, httpx.UnsupportedProtocol):
         return TransportError(f"unsupported URL{where} ({exc}); the API URL must start with https:// or http://")
     if isinstance(exc, httpx.InvalidURL):

@@ -13,6 +13,7 @@ import trustme
 
 from console_app.core.client import LuckyMonacoClient
 from console_app.core.errors import (
+    BadAnswerError,
     ConnectionDroppedError,
     ConnectionRefusedError_,
     ConnectTimeoutError,
@@ -224,6 +225,11 @@ def test_failures_after_sending_are_maybe_delivered():
         assert isinstance(before, ConnectionDroppedError) and not before.maybe_delivered
     timeout = map_transport_error(httpx.ReadTimeout("read"), host="h", sent=True)
     assert isinstance(timeout, DeadlineExceededError) and timeout.maybe_delivered
+
+
+def test_a_broken_content_encoding_is_a_bad_answer():
+    mapped = map_transport_error(httpx.DecodingError("Error -3 while decompressing data"), host="h", sent=True)
+    assert type(mapped) is BadAnswerError and mapped.exit_code == 4
 
 
 def test_mapped_messages_are_redacted():
