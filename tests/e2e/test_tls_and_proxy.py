@@ -66,7 +66,7 @@ def _write_pair(chain: bytes, key: bytes) -> tuple[str, str]:
 
 
 @pytest.fixture
-def sandbox_for(request) -> Iterator:
+def sandbox_for() -> Iterator:
     """Start an HTTPS sandbox (stopped at the end of the test)."""
     started: list[SandboxServer] = []
 
