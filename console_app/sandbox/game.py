@@ -198,7 +198,8 @@ class SandboxWorld:
         return session, time.time() - session.created > self.session_ttl
 
     def spin(self, token: str, bet: float) -> Round:
-        """Play one round of the session of ``token``; ValueError says why not."""
+        """Play one round of the session of ``token``. LookupError: no such live
+        session; ValueError(``"invalid_bet"`` or ``"insufficient_balance"``): not this bet."""
         with self._lock:
             session = self._sessions.get(token)
             if session is None or time.time() - session.created > self.session_ttl:

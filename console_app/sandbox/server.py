@@ -31,6 +31,7 @@ import select
 import socket
 import socketserver
 import ssl
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -180,8 +181,13 @@ class _Server(ThreadingHTTPServer):
             thread.join(max(0.0, deadline - time.monotonic()))
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        # Clients that hang up mid-answer are normal here (deadline and cap tests).
-        log.debug("connection from %s ended with an error", client_address, exc_info=True)
+        error = sys.exception()
+        # Clients that hang up mid-answer are normal here (deadline and cap tests);
+        # anything else is a sandbox bug and must be seen.
+        if isinstance(error, (ConnectionError, TimeoutError, ssl.SSLError)):
+            log.debug("connection from %s ended: %r", client_address, error)
+        else:
+            log.error("sandbox failed on a request from %s", client_address, exc_info=True)
 
 
 class _Handler(BaseHTTPRequestHandler):

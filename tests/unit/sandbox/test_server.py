@@ -159,3 +159,18 @@ def test_sandbox_imports_neither_qt_nor_httpx():
             "print(','.join(bad))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_sandbox_bug_is_logged_as_an_error_not_hidden(sandbox, caplog, monkeypatch):
+    from console_app.sandbox import pages
+
+    def broken(session):
+        raise RuntimeError("template exploded")
+
+    monkeypatch.setattr(pages, "game_page", broken)
+    url = enter(sandbox).json()["url"]
+    with caplog.at_level(logging.ERROR, logger="console_app.sandbox"):
+        with pytest.raises(httpx.RemoteProtocolError):
+            httpx.get(url, timeout=10)
+    assert "template exploded" in caplog.text
+    assert enter(sandbox).status_code == 200  # the server lives on
