@@ -15,7 +15,7 @@ SYSTEM_PACKAGES=(
   libxcb-render0 libxcb-xfixes0 libxcb-sync1 libnss3 libnspr4 libasound2 libxcb-cursor0
   libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0
   libxcb-xkb1 libxcb-randr0 libxcb-util1 libxkbcommon-x11-0 xvfb xauth dbus gnome-keyring
-  fonts-dejavu-core
+  fonts-dejavu-core desktop-file-utils appstream curl
 )
 
 install_system_packages() {
