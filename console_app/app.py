@@ -315,6 +315,9 @@ def run_window(
     import qasync
 
     app = create_application()
+    # The loop below ends the app when the window closes, after a clean shutdown;
+    # Qt quitting on its own would stop the loop with tasks still pending.
+    app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     services = Services(paths=paths, web_sandbox=plan.web_sandbox, started_at=started_at)

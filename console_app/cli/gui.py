@@ -181,16 +181,24 @@ async def capture(
 
 
 async def wait_for_game_frame(window: "MainWindow", tab, *, until: float) -> None:
-    """Wait (bounded) until the web view has drawn something other than one flat colour:
-    Chromium paints a moment after ``loadFinished``, and an early grab is blank."""
+    """Wait (bounded by ``until``) until the web view shows a drawn, settled frame.
+
+    Chromium paints a moment after ``loadFinished`` and the demo game lays out its
+    reels in script, so an early grab is blank or half drawn: wait until the view
+    has some colours and two grabs 100 ms apart are equal (or time runs out).
+    """
     loop = asyncio.get_running_loop()
     start = time.perf_counter()
+    previous = None
     while loop.time() < until:
-        if distinct_colours(tab.view.grab().toImage(), limit=8) >= 8:
-            return
-        await asyncio.sleep(0.05)
+        image = tab.view.grab().toImage()
+        if distinct_colours(image, limit=8) >= 8:
+            if previous is not None and image == previous:
+                return
+            previous = image
+        await asyncio.sleep(0.1)
     window.log_panel.text.appendPlainText(
-        f"capture: the game view still looked blank after {time.perf_counter() - start:.1f} s"
+        f"capture: the game view had not settled after {time.perf_counter() - start:.1f} s"
     )
 
 

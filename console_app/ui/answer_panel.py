@@ -39,6 +39,10 @@ def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f} ms"
 
 
+def _attempts(count: int) -> str:
+    return f"{count} attempt{'' if count == 1 else 's'}"
+
+
 class AnswerPanel(QWidget):
     """Shows one launch's outcome; ``retry_requested`` when Retry is clicked."""
 
@@ -140,7 +144,7 @@ class AnswerPanel(QWidget):
         self._rows["url"].setText(result.redacted_url)
         last = result.attempts[-1] if result.attempts else None
         ttfb = f" · first byte {_ms(last.ttfb_ms)}" if last and last.ttfb_ms is not None else ""
-        self._rows["timing"].setText(f"{_ms(result.duration_ms)} total{ttfb} · {len(result.attempts)} attempt(s)")
+        self._rows["timing"].setText(f"{_ms(result.duration_ms)} total{ttfb} · {_attempts(len(result.attempts))}")
         self._set_rows_visible({"status", "url", "timing"})
         self._fill_attempts(result.attempts)
         self.raw_body.setPlainText(last.exchange.response_body if last else "")
@@ -171,7 +175,7 @@ class AnswerPanel(QWidget):
         self._rows["retry"].setText("may help — use Retry" if description.retryable else "will not help as is")
         if attempts:
             total = sum(a.duration_ms for a in attempts)
-            self._rows["timing"].setText(f"{_ms(total)} over {len(attempts)} attempt(s)")
+            self._rows["timing"].setText(f"{_ms(total)} over {_attempts(len(attempts))}")
             shown.add("timing")
         self._set_rows_visible(shown)
         self._fill_attempts(attempts)

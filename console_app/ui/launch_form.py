@@ -131,9 +131,10 @@ class LaunchForm(QWidget):
             layout.addSpacing(8)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.send_anyway_button)
-        layout.addStretch(1)
+        layout.addSpacing(4)
         layout.addLayout(buttons)
         layout.addWidget(shortcut_hint, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
 
         for line in (self.player_id, self.nickname, self.session_id, self.ip):
             line.textChanged.connect(self._on_field_changed)

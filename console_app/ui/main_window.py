@@ -105,6 +105,8 @@ class MainWindow(QMainWindow):
         self.web_sandbox = web_sandbox
         self.paths = paths
         self.first_paint_at: float | None = None
+        #: True once the deferred after-first-paint set-up has run.
+        self.ready = False
         self._closing = False
         self._screen_share = False
         self._launching: tuple[ApiTarget, LaunchRequest, str] | None = None
@@ -124,7 +126,7 @@ class MainWindow(QMainWindow):
 
         self.resize(1320, 840)
         self.horizontal_splitter.setSizes([380, 940])
-        self.vertical_splitter.setSizes([600, 240])
+        self.vertical_splitter.setSizes([640, 200])
         saved = None
         if self.state is not None:
             self.state.restore_window(self, self._splitters())
@@ -278,7 +280,7 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.sandbox_chip = named(QLabel(), "webSandboxChip", "Web sandbox state")
         self.sandbox_chip.hide()
-        bar.addWidget(self.status_label, 1)
+        bar.addWidget(self.status_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.sandbox_chip)
 
@@ -404,6 +406,7 @@ class MainWindow(QMainWindow):
 
     def _on_first_paint(self) -> None:
         self.form.load_display_names()
+        self.ready = True
         self.first_painted.emit()
 
     def _on_form_request_changed(self, request: LaunchRequest) -> None:
@@ -444,12 +447,12 @@ class MainWindow(QMainWindow):
     def _on_controller_launch_finished(self, result: LaunchResult) -> None:
         target, _request, title = self._launching or (None, None, "Game")
         self.answer.show_result(result)
+        self.bottom_tabs.setCurrentWidget(self.answer)
         summary = status_summary(result)
         if self.game_area.can_show_games:
             self.game_area.open_game(result.game_url.reveal(), title)
         else:
             summary += " · game view off (running as root)"
-            self.bottom_tabs.setCurrentWidget(self.answer)
         self.set_status(summary, "success")
 
     def _on_controller_launch_failed(self, error: ConsoleError) -> None:

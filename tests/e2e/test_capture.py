@@ -1,0 +1,97 @@
+"""``lm-console capture`` and ``lm-console gui`` as a user runs them (child process)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtGui import QImage
+
+from tests.fixtures.common import run_cli
+
+TIMEOUT = 120
+
+
+def distinct_colours(path, limit: int = 200) -> int:
+    image = QImage(str(path))
+    assert not image.isNull(), f"{path} is not a readable image"
+    seen = set()
+    for y in range(0, image.height(), 5):
+        for x in range(0, image.width(), 5):
+            seen.add(image.pixel(x, y))
+            if len(seen) >= limit:
+                return len(seen)
+    return len(seen)
+
+
+def test_capture_writes_a_real_png_of_the_window_with_the_demo_game(tmp_path, basedir):
+    out = tmp_path / "shot.png"
+    result = run_cli("capture", "--out", str(out), basedir=basedir, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "page title: Treasure of Zeus — LuckyMonaco demo"
+    assert lines[1].startswith("game URL: http://127.0.0.1:") and lines[1].endswith("/game/index.html?token=•••")
+    assert lines[2] == f"screenshot: {out}"
+    image = QImage(str(out))
+    assert image.width() >= 1000 and image.height() >= 700
+    assert distinct_colours(out) >= 200  # the form, text and the drawn game, not a blank frame
+    # The right half (the game) is drawn too, not only the form.
+    game = image.copy(image.width() // 2, 150, image.width() // 2 - 20, 300)
+    assert len({game.pixel(x, y) for x in range(0, game.width(), 6) for y in range(0, game.height(), 6)}) > 30
+    assert not (basedir / "config" / "window.ini").exists()  # a capture leaves user state alone
+
+
+def test_capture_against_an_independent_spec_server_prints_its_title(tmp_path, basedir, spec_server):
+    out = tmp_path / "spec.png"
+    result = run_cli(
+        "capture", "--out", str(out), "--api-url", spec_server.url, "--partner-id", spec_server.partner_id,
+        "--token-env", "LM_SPEC_TOKEN", "--game-id", "lm_8_treasureofzeus", "--player-id", "u1",
+        "--nickname", "Ann", "--language", "en", "--currency", "USD", "--session-id", "s-1", "--ip", "203.0.113.7",
+        basedir=basedir, env={"LM_SPEC_TOKEN": spec_server.token}, timeout=TIMEOUT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "page title: Spec Server Game" in result.stdout
+    assert spec_server.token not in result.stdout + result.stderr
+    issued = spec_server.issued_tokens
+    assert issued and all(token not in result.stdout + result.stderr for token in issued)
+    (enter,) = spec_server.requests_to("/api/session")
+    assert enter.json()["player"]["id"] == "u1"
+    assert QImage(str(out)).width() > 0
+
+
+def test_capture_reports_an_api_error_in_one_line(tmp_path, basedir, spec_server):
+    result = run_cli(
+        "capture", "--out", str(tmp_path / "x.png"), "--api-url", spec_server.url, "--partner-id", "wrong",
+        "--token-env", "LM_SPEC_TOKEN", "--game-id", "lm_8_treasureofzeus", "--player-id", "u1",
+        "--nickname", "Ann", "--language", "en", "--currency", "USD", "--session-id", "s-1", "--ip", "203.0.113.7",
+        basedir=basedir, env={"LM_SPEC_TOKEN": spec_server.token}, timeout=TIMEOUT,
+    )
+    assert result.returncode == 3
+    errors = [line for line in result.stderr.splitlines() if line.startswith("lm-console: error:")]
+    assert len(errors) == 1 and "G.0" in errors[0]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_capture_sets_offscreen_itself_when_there_is_no_display(tmp_path, basedir):
+    out = tmp_path / "auto.png"
+    env = {"QT_QPA_PLATFORM": "", "DISPLAY": "", "WAYLAND_DISPLAY": ""}
+    result = run_cli("capture", "--out", str(out), basedir=basedir, env=env, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 10_000
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the root check only applies when running as root")
+def test_capture_as_root_needs_the_explicit_opt_in(tmp_path, basedir):
+    result = run_cli("capture", "--out", str(tmp_path / "x.png"), basedir=basedir,
+                     env={"QTWEBENGINE_DISABLE_SANDBOX": ""}, timeout=TIMEOUT)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "--no-web-sandbox" in result.stderr and "QTWEBENGINE_DISABLE_SANDBOX=1" in result.stderr
+
+
+def test_gui_without_a_display_says_what_to_do_in_one_line(basedir):
+    result = run_cli("gui", basedir=basedir, env={"QT_QPA_PLATFORM": "", "DISPLAY": "", "WAYLAND_DISPLAY": ""})
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "lm-console capture" in result.stderr and "QT_QPA_PLATFORM=offscreen" in result.stderr
