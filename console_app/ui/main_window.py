@@ -75,7 +75,8 @@ def error_summary(error: ConsoleError, description) -> str:
     """The status-bar line for a failed launch: code, headline, attempts, next step."""
     attempts = list(getattr(error, "attempts", []) or [])
     code = getattr(error, "code", None)
-    parts = [f"{'⚠' if description.severity == 'warning' else '✖'} {code + ' ' if code else ''}{description.headline}"]
+    prefix = f"{code} " if code and code not in description.headline else ""
+    parts = [f"{'⚠' if description.severity == 'warning' else '✖'} {prefix}{description.headline}"]
     if attempts:
         parts.append(f"{len(attempts)} attempt{'s' if len(attempts) != 1 else ''}")
         parts.append(f"uuid {attempts[-1].uuid[:4]}…")
@@ -220,7 +221,12 @@ class MainWindow(QMainWindow):
         self.bottom_tabs = named(QTabWidget(), "bottomTabs", "Request, answer and log")
         self.bottom_tabs.setDocumentMode(True)
         self.bottom_tabs.addTab(self.preview, "Request")
-        self.bottom_tabs.addTab(self.answer, "Answer")
+        # Scrolls rather than growing: a long error must not squeeze the game view.
+        self.answer_scroll = named(QScrollArea(), "answerScroll", "Answer")
+        self.answer_scroll.setWidget(self.answer)
+        self.answer_scroll.setWidgetResizable(True)
+        self.answer_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.bottom_tabs.addTab(self.answer_scroll, "Answer")
         self.bottom_tabs.addTab(self.log_panel, "Log")
 
         self.horizontal_splitter = named(QSplitter(Qt.Orientation.Horizontal), "formGameSplitter", "Form and game")
@@ -447,7 +453,7 @@ class MainWindow(QMainWindow):
     def _on_controller_launch_finished(self, result: LaunchResult) -> None:
         target, _request, title = self._launching or (None, None, "Game")
         self.answer.show_result(result)
-        self.bottom_tabs.setCurrentWidget(self.answer)
+        self.bottom_tabs.setCurrentWidget(self.answer_scroll)
         summary = status_summary(result)
         if self.game_area.can_show_games:
             self.game_area.open_game(result.game_url.reveal(), title)
@@ -460,7 +466,7 @@ class MainWindow(QMainWindow):
 
         description = describe(error, endpoint="session")
         self.answer.show_error(error, description)
-        self.bottom_tabs.setCurrentWidget(self.answer)
+        self.bottom_tabs.setCurrentWidget(self.answer_scroll)
         self.set_status(redact(error_summary(error, description)), description.severity)
 
     def _on_controller_launch_cancelled(self, attempts: list) -> None:

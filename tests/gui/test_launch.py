@@ -92,7 +92,7 @@ def test_each_error_kind_shows_its_decoded_error(qtbot, main_window, sandbox, fa
         assert description.retryable == retry_visible
     assert answer.delivered_warning.isVisibleTo(answer) == description.maybe_delivered
     assert main_window.status_label.property("severity") == description.severity
-    assert main_window.bottom_tabs.currentWidget() is answer
+    assert main_window.bottom_tabs.currentWidget() is main_window.answer_scroll
     assert main_window.game_area.tabs is None  # no game tab for a failed launch
     assert answer.attempts.topLevelItemCount() == len(error.attempts) >= 1
 
@@ -109,7 +109,7 @@ def test_g0_authentication_failure_shows_code_category_and_raw_body(qtbot, windo
     assert "wrong-token-123" not in answer.raw_body.toPlainText()
     assert not answer.retry_button.isVisibleTo(answer)
     assert window.status_label.property("severity") == "error"
-    assert window.status_label.text().startswith("✖ G.0")
+    assert window.status_label.text().startswith("✖ ") and "G.0" in window.status_label.text()
 
 
 def test_g01_once_is_retried_and_succeeds(qtbot, main_window, sandbox):
