@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from console_app.core.redaction import redact
+from console_app.ui.theme import set_severity
 from console_app.webengine import refusal_reason
 
 log = logging.getLogger("console_app.webengine")
@@ -232,9 +233,7 @@ class GameTab(QWidget):
         self.page.triggerAction(QWebEnginePage.WebAction.Reload)
 
     def show_banner(self, text: str, *, severity: str = "error", reload: bool = False) -> None:
-        self.banner.setProperty("severity", severity)
-        self.banner.style().unpolish(self.banner)
-        self.banner.style().polish(self.banner)
+        set_severity(self.banner, severity)
         self.banner_label.setText(text)
         self.banner_button.setVisible(reload)
         self.banner.show()
