@@ -115,7 +115,9 @@ def plan_qt(options: QtOptions, environ: Mapping[str, str], *, is_root: bool, sy
     if options.no_web_sandbox:
         web_sandbox = WebSandbox.OFF_BY_OPTION
         env[DISABLE_SANDBOX_ENV] = "1"
-    elif environ.get(DISABLE_SANDBOX_ENV, "") not in ("", "0"):
+    elif DISABLE_SANDBOX_ENV in environ:
+        # QtWebEngine only asks whether the variable is set: "0" or "" disable the
+        # sandbox just the same, so the window must say so too.
         web_sandbox = WebSandbox.OFF_BY_ENVIRONMENT
     elif is_root:
         web_sandbox = WebSandbox.BLOCKED_AS_ROOT

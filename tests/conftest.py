@@ -18,7 +18,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
 os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (
     "--disable-gpu --disable-dev-shm-usage --disable-background-networking "
-    "--disable-component-update --proxy-server=127.0.0.1:9 "
+    "--disable-component-update --log-level=3 --proxy-server=127.0.0.1:9 "
     "--proxy-bypass-list=127.0.0.1;localhost"
 )
 for _var in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
