@@ -16,12 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: Lines a driver prints to hand a result to the parent: ``BENCH {json}``.
-RESULT_PREFIX = "BENCH "
-#: The parent's ``time.perf_counter()`` just before spawning a driver. On Linux
-#: perf_counter is CLOCK_MONOTONIC, one clock for every process, so the child can
-#: subtract it from its own readings.
-SPAWN_TIME_ENV = "LM_BENCH_SPAWN_T0"
+from benchmarks.drivers.protocol import RESULT_PREFIX, SPAWN_TIME_ENV, web_sandbox_args  # noqa: F401
 
 #: The Chromium flags tests use (tests/conftest.py): no GPU, no /dev/shm, no
 #: background traffic, and a dead proxy so nothing leaves the machine.
@@ -139,7 +134,6 @@ def child_env(scratch: Path, **extra: str) -> dict[str, str]:
         QT_QPA_PLATFORM="offscreen",
         QTWEBENGINE_CHROMIUM_FLAGS=CHROMIUM_FLAGS,
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-        PYTHONDONTWRITEBYTECODE="1",
     )
     for var in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
         env[var] = str(scratch / var.lower())
@@ -149,12 +143,6 @@ def child_env(scratch: Path, **extra: str) -> dict[str, str]:
     env.pop("LM_CONSOLE_BASEDIR", None)
     env.update(extra)
     return env
-
-
-def web_sandbox_args() -> list[str]:
-    """``--no-web-sandbox`` when running as root: Chromium cannot sandbox itself
-    then, and the app wants that said explicitly."""
-    return ["--no-web-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
 
 
 class DriverError(RuntimeError):
@@ -175,26 +163,6 @@ def run_driver(module: str, args: Sequence[str], env: dict[str, str], *, timeout
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
         raise DriverError(f"driver {module} {' '.join(args)} exited {proc.returncode}:\n{tail}")
     return json.loads(results[-1])
-
-
-def report(result: dict[str, Any]) -> None:
-    """In a driver: hand ``result`` to the parent."""
-    print(RESULT_PREFIX + json.dumps(result), flush=True)
-
-
-def spawn_time() -> float:
-    """In a driver: the parent's perf_counter just before this process was spawned."""
-    return float(os.environ[SPAWN_TIME_ENV])
-
-
-def rss_mb_of_self() -> float:
-    """This process's resident set in MB, from /proc (no psutil: it must not add
-    to what it measures)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 # --------------------------------------------------------------------------- output

@@ -16,17 +16,19 @@ Scenarios (first argument):
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
-import sys
 import time
-from typing import Any
 
-from benchmarks.common import report, rss_mb_of_self, spawn_time, web_sandbox_args
+DRIVER_START = time.perf_counter()
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+from typing import Any  # noqa: E402
+
+from benchmarks.drivers.protocol import report, rss_mb_of_self, spawn_time, web_sandbox_args  # noqa: E402
 
 T0 = spawn_time()
-DRIVER_START = time.perf_counter()
 
 
 # --------------------------------------------------------------------------- start-up

@@ -8,13 +8,15 @@ spawn time, and the RSS at idle, like ``app_session startup``.
 
 from __future__ import annotations
 
-import sys
 import time
 
-from benchmarks.common import report, rss_mb_of_self, spawn_time
+DRIVER_START = time.perf_counter()
+
+import sys  # noqa: E402
+
+from benchmarks.drivers.protocol import report, rss_mb_of_self, spawn_time  # noqa: E402
 
 T0 = spawn_time()
-DRIVER_START = time.perf_counter()
 
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402

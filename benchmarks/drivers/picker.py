@@ -13,7 +13,7 @@ import statistics
 import sys
 import time
 
-from benchmarks.common import report
+from benchmarks.drivers.protocol import report
 
 #: What a tester types: an ID prefix, a name word, two words, a miss, one letter.
 QUERIES = ("lm_04", "dragon", "golden tiger", "zeus 12", "nothing-matches", "a", "royal")
