@@ -84,7 +84,7 @@ def test_capture_sets_offscreen_itself_when_there_is_no_display(tmp_path, basedi
 @pytest.mark.skipif(os.geteuid() != 0, reason="the root check only applies when running as root")
 def test_capture_as_root_needs_the_explicit_opt_in(tmp_path, basedir):
     result = run_cli("capture", "--out", str(tmp_path / "x.png"), basedir=basedir,
-                     env={"QTWEBENGINE_DISABLE_SANDBOX": ""}, timeout=TIMEOUT)
+                     unset=("QTWEBENGINE_DISABLE_SANDBOX",), timeout=TIMEOUT)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "--no-web-sandbox" in result.stderr and "QTWEBENGINE_DISABLE_SANDBOX=1" in result.stderr
