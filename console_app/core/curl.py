@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 #: The environment variable the command reads the partner token from.
 TOKEN_ENV = "LM_TOKEN"
 # Fails with a clear message when the variable is unset, instead of sending HASH=.
-_TOKEN_REF = '"${%s:?set %s to the partner token}"' % (TOKEN_ENV, TOKEN_ENV)
+_TOKEN_REF = '"HASH=${%s:?set %s to the partner token}"' % (TOKEN_ENV, TOKEN_ENV)
 
 #: The path each endpoint POSTs to.
 ENDPOINT_PATHS = {"session": "/api/session", "snapshot": "/api/snapshot.php", "gamelist": "/api/gamelist"}
@@ -34,19 +34,20 @@ def to_curl(
 ) -> str:
     """A ``curl`` command that sends the same request: a history entry, or
     ``(api_url, partner_id, body)``. The token is ``"$LM_TOKEN"`` unless
-    ``reveal_token`` is given (then its value, quoted). The variable goes into the
-    URL as is, so a token with URL-special characters must be given percent-encoded."""
+    ``reveal_token`` is given (then its value, quoted). ``--url-query`` (curl 7.87+)
+    percent-encodes the token, so tokens with ``&``, ``@`` or ``^`` work as they are."""
     if isinstance(source, tuple):
         api_url, partner_id, body = source
     else:
         api_url, partner_id, body, endpoint = (
             source.api_url, source.partner_id, source.request_json, source.endpoint)
     data = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    url = f"{api_url.rstrip('/')}{ENDPOINT_PATHS[endpoint]}?MEMB_ID={quote(partner_id, safe='')}&HASH="
-    token = shlex.quote(quote(reveal_token.reveal(), safe="")) if reveal_token else _TOKEN_REF
+    url = f"{api_url.rstrip('/')}{ENDPOINT_PATHS[endpoint]}?MEMB_ID={quote(partner_id, safe='')}"
+    token = shlex.quote("HASH=" + reveal_token.reveal()) if reveal_token else _TOKEN_REF
     return " \\\n  ".join([
         "curl --silent --show-error --fail-with-body -X POST",
-        shlex.quote(url) + token,
+        shlex.quote(url),
+        "--url-query " + token,
         "-H " + shlex.quote("Content-Type: application/json"),
         "--data-raw " + shlex.quote(data),
     ])

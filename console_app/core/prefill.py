@@ -148,6 +148,13 @@ def _from_curl(text: str) -> Prefill:
             else:
                 data = value
             continue
+        if option == "--url-query":
+            value = attached if attached is not None else (words[i + 1] if i + 1 < len(words) else "")
+            i += 1 if attached is not None else 2
+            name, _, token = value.lstrip("+").partition("=")
+            if name == "HASH":
+                _ignore_pasted_token(token, result)
+            continue
         if option in _VALUE_OPTIONS or option in ("-H", "--header", "-X", "--request"):
             i += 1 if attached is not None else 2
             continue
@@ -177,13 +184,18 @@ def _split_option(word: str) -> tuple[str, str | None]:
     return word, None
 
 
+def _ignore_pasted_token(token: str, result: Prefill) -> None:
+    """A pasted HASH is never kept: it is masked from now on and the profile's is used."""
+    if token and not token.startswith("$"):  # "$LM_TOKEN" is a reference, not a token
+        register_secret(token)
+        result.notes.append("the token in HASH was ignored: the profile's token is used instead")
+
+
 def _take_url(url: str, result: Prefill) -> None:
     parts = urlsplit(url)
     query = parse_qs(parts.query, keep_blank_values=True)
     for token in query.get("HASH", []):
-        if token and not token.startswith("$"):  # "$LM_TOKEN" is a reference, not a token
-            register_secret(token)
-            result.notes.append("the token in HASH was ignored: the profile's token is used instead")
+        _ignore_pasted_token(token, result)
     if query.get("MEMB_ID"):
         result.partner_id = query["MEMB_ID"][0]
     path = parts.path

@@ -29,8 +29,8 @@ def test_the_token_is_a_shell_variable_not_a_value() -> None:
     assert words[words.index("-H") + 1] == "Content-Type: application/json"
     assert json.loads(words[words.index("--data-raw") + 1]) == BODY
     url = next(w for w in words if w.startswith("https://"))
-    assert url.startswith("https://api.example/api/session?MEMB_ID=P%201%262&HASH=")
-    assert "$LM_TOKEN" in command or "${LM_TOKEN" in command
+    assert url == "https://api.example/api/session?MEMB_ID=P%201%262"
+    assert words[words.index("--url-query") + 1].startswith("HASH=${LM_TOKEN")
 
 
 def test_quotes_survive_hostile_values() -> None:
@@ -56,9 +56,29 @@ def test_from_a_history_entry_with_its_endpoint(tmp_path) -> None:
         snap_entry = store.get(store.record_attempt(snap, target=make_target(), endpoint="snapshot"))
     command = to_curl(entry)
     assert CANARY_TOKEN not in command
-    assert "http://127.0.0.1:9/api/session?MEMB_ID=P-100&HASH=" in command
+    assert "'http://127.0.0.1:9/api/session?MEMB_ID=P-100' \\\n  --url-query \"HASH=$" in command
     assert json.loads(shlex.split(command)[-1])["uuid"] == "same-uuid"
     assert "/api/snapshot.php?MEMB_ID=P-100" in to_curl(snap_entry)
+
+
+def test_a_token_with_url_special_characters_reaches_the_server_intact(sandbox) -> None:
+    # The spec's example token has ^ & @ ! $: curl's --url-query must percent-encode it.
+    token = "f8hf^234&@!$22893fhsf"
+    sandbox.token = token
+    command = to_curl((sandbox.url, sandbox.partner_id, REQUEST.body("aaaaaaaa-2222-4333-8444-555555555555")))
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=30,
+                          env={**os.environ, "LM_TOKEN": token})
+    assert done.returncode == 0, done.stderr
+    assert sandbox.requests[-1].query["HASH"] == token
+
+
+def test_a_pasted_url_query_token_is_ignored_and_masked() -> None:
+    revealed = to_curl(("https://api.example", "P", BODY), reveal_token=Secret("pasted-secret-9", register=False))
+    pasted = parse_pasted(revealed)
+    assert pasted.request == REQUEST and pasted.partner_id == "P"
+    assert pasted.notes == ["the token in HASH was ignored: the profile's token is used instead"]
+    from console_app.core.redaction import redact
+    assert "pasted-secret-9" not in redact(revealed)
 
 
 def test_round_trips_through_paste_to_prefill() -> None:
