@@ -91,6 +91,9 @@ class AnswerPanel(QWidget):
         self.attempts.setMaximumHeight(110)
         self.raw_body = named(QPlainTextEdit(self), "rawBody", "Raw answer body")
         self.raw_body.setReadOnly(True)
+        # Raw bodies are often one long line (minified JSON): wrapping a 64 KB line
+        # takes ~100 ms to lay out and again to paint, freezing the window.
+        self.raw_body.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.raw_body.setFont(monospace_font())
         self.raw_body.setPlaceholderText("Raw answer body (secrets hidden)")
 

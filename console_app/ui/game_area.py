@@ -53,7 +53,8 @@ class GameArea(QStackedWidget):
         self.tabs: "GameTabs | None" = None
 
     def preload(self) -> None:
-        """Import QtWebEngine now (cheap, ~25 ms) so the first launch shows quickly."""
+        """Import QtWebEngine now (~25 ms); called when a launch starts, so the import
+        overlaps the network round trip instead of costing idle memory."""
         if self.can_show_games:
             import console_app.webengine.game_view  # noqa: F401
 
