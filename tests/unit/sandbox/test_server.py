@@ -97,7 +97,8 @@ def test_wait_for_requests(sandbox):
 
 
 def test_tls(sandbox_factory):
-    trustme = pytest.importorskip("trustme", reason="trustme (dev dependency) makes the test CA")
+    import trustme  # dev dependency: makes the test CA
+
     ca = trustme.CA()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)
@@ -115,7 +116,8 @@ def test_tls(sandbox_factory):
 
 
 def test_a_silent_tls_client_does_not_block_others(sandbox_factory):
-    trustme = pytest.importorskip("trustme", reason="trustme (dev dependency) makes the test CA")
+    import trustme  # dev dependency: makes the test CA
+
     ca = trustme.CA()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)
