@@ -1,13 +1,14 @@
 """The toolbar's environment selector: which API target launches go to.
 
-For now it lists the embedded Sandbox; the profiles area adds its profiles through
-:meth:`EnvironmentSelector.add_target` and reacts to ``target_changed``. The dot's
+It lists the embedded Sandbox and, through :mod:`console_app.ui.profiles_feature`,
+every profile (:meth:`EnvironmentSelector.add_target` / ``remove_target``); the
+window reacts to ``target_changed``. The dot's
 colour is the profile kind's accent: neutral sandbox, blue staging, red production.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QComboBox, QWidget
 
@@ -17,13 +18,13 @@ from console_app.ui.theme import named
 KIND_COLOURS = {"sandbox": "#7a8794", "staging": "#2f6fde", "production": "#d93025"}
 
 
-def kind_icon(kind: str) -> QIcon:
-    """A small filled dot in the accent colour of a profile kind."""
+def kind_icon(kind: str, color: str | None = None) -> QIcon:
+    """A small filled dot in ``color``, else the accent colour of a profile kind."""
     pixmap = QPixmap(12, 12)
     pixmap.fill(QColor(0, 0, 0, 0))
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(KIND_COLOURS.get(kind, KIND_COLOURS["sandbox"])))
+    painter.setBrush(QColor(color or KIND_COLOURS.get(kind, KIND_COLOURS["sandbox"])))
     painter.setPen(QColor(0, 0, 0, 0))
     painter.drawEllipse(1, 1, 10, 10)
     painter.end()
@@ -43,18 +44,37 @@ class EnvironmentSelector(QComboBox):
         self.setPlaceholderText("Starting sandbox…")
         self.currentIndexChanged.connect(lambda _i: self.target_changed.emit(self.current_target()))
 
-    def add_target(self, target: ApiTarget, *, select: bool = False) -> None:
-        """List ``target`` (replacing one with the same profile name)."""
+    def add_target(self, target: ApiTarget, *, select: bool = False, color: str | None = None,
+                   label: str | None = None) -> None:
+        """List ``target`` (replacing one with the same profile name); ``color`` and
+        ``label`` override the kind's dot and the profile name shown."""
+        icon = kind_icon(target.profile_kind, color)
+        text = label or target.profile_name
         for index in range(self.count()):
             if self.itemData(index).profile_name == target.profile_name:
                 self.setItemData(index, target)
+                if color is not None or label is not None:
+                    self.setItemIcon(index, icon)
+                    self.setItemText(index, text)
                 if select or index == self.currentIndex():
                     self.setCurrentIndex(index)
                     self.target_changed.emit(target)
                 return
-        self.addItem(kind_icon(target.profile_kind), target.profile_name, target)
+        self.addItem(icon, text, target)
+        self.setItemData(self.count() - 1, f"{target.profile_name} ({target.profile_kind})", Qt.ItemDataRole.ToolTipRole)
         if select or self.count() == 1:
             self.setCurrentIndex(self.count() - 1)
+
+    def remove_target(self, profile_name: str) -> None:
+        """Stop listing the target of ``profile_name`` (if listed)."""
+        for index in range(self.count()):
+            if self.itemData(index).profile_name == profile_name:
+                self.removeItem(index)
+                return
+
+    def profile_names(self) -> list[str]:
+        """The listed profile names, in order."""
+        return [self.itemData(index).profile_name for index in range(self.count())]
 
     def current_target(self) -> ApiTarget | None:
         data = self.currentData()

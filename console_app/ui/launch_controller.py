@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +51,11 @@ class LaunchController(QObject):
         super().__init__(parent)
         self.client_settings = client_settings or ClientSettings()
         self._http: "httpx.AsyncClient | None" = None
+        #: One client per distinct profile network settings (CA bundle, proxy, ...).
+        self._clients: dict[ClientSettings, "httpx.AsyncClient"] = {}
+        #: Optional ``async (target) -> (target, settings)`` run at the start of each
+        #: launch (profiles: the token from the keyring, the profile's network settings).
+        self.target_resolver: Callable[[ApiTarget], Awaitable[tuple[ApiTarget, ClientSettings]]] | None = None
         self._task: asyncio.Task | None = None
         self._listeners: list[AttemptListener] = []
         self._attempts: list[Attempt] = []
@@ -68,6 +73,24 @@ class LaunchController(QObject):
 
             self._http = make_http_client(self.client_settings)
         return self._http
+
+    def http_client_for(self, settings: ClientSettings) -> "httpx.AsyncClient":
+        """The HTTP client for ``settings``: the main one for :attr:`client_settings`,
+        else one built on first use and kept until :meth:`aclose`."""
+        if settings == self.client_settings:
+            return self.ensure_http_client()
+        client = self._clients.get(settings)
+        if client is None:
+            from console_app.core.http import make_http_client
+
+            client = self._clients[settings] = make_http_client(settings)
+        return client
+
+    async def resolve(self, target: ApiTarget) -> tuple[ApiTarget, ClientSettings]:
+        """``target`` ready to send to, and the network settings to send with."""
+        if self.target_resolver is None:
+            return target, self.client_settings
+        return await self.target_resolver(target)
 
     def add_attempt_listener(self, listener: AttemptListener) -> None:
         """Call ``listener(AttemptEvent)`` for every attempt of every launch."""
@@ -98,18 +121,21 @@ class LaunchController(QObject):
         return self._task is not None and not self._task.done()
 
     @asyncSlot(object, object)
-    async def launch(self, target: ApiTarget, request: LaunchRequest) -> None:
-        """Send ``request`` to ``target`` (ENTER); calling it returns the task."""
+    async def launch(self, target: ApiTarget, request: LaunchRequest, uuid: str | None = None) -> None:
+        """Send ``request`` to ``target`` (ENTER); calling it returns the task.
+        ``uuid`` is sent by the first attempt instead of a new one (replaying an entry
+        with its own uuid tests the API's duplicate handling)."""
         if self.busy:
             log.info("a launch is already running; ignoring another one")
             return
         self._task = asyncio.current_task()
         self._attempts = []
-        uuid = new_uuid()
+        uuid = uuid or new_uuid()
         self.busy_changed.emit(True)
         self.launch_started.emit(target, request, uuid)
         try:
-            result = await self._client().enter(
+            target, settings = await self.resolve(target)
+            result = await self._client(settings).enter(
                 target, request, uuid=uuid, on_attempt=self.attempt_callback(target, request)
             )
         except asyncio.CancelledError:
@@ -134,16 +160,18 @@ class LaunchController(QObject):
         return True
 
     async def aclose(self) -> None:
-        """Cancel any launch, wait for it, and close the HTTP client."""
+        """Cancel any launch, wait for it, and close every HTTP client."""
         task = self._task
         if task is not None and not task.done():
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
-        if self._http is not None:
-            http, self._http = self._http, None
+        clients = list(self._clients.values()) + ([self._http] if self._http is not None else [])
+        self._http = None
+        self._clients.clear()
+        for http in clients:
             await http.aclose()
 
-    def _client(self):
+    def _client(self, settings: ClientSettings):
         from console_app.core.client import LuckyMonacoClient
 
-        return LuckyMonacoClient(self.ensure_http_client(), self.client_settings)
+        return LuckyMonacoClient(self.http_client_for(settings), settings)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from console_app.cli.common import DEMO_PLAYER
 from console_app.core.models import LaunchRequest
-from console_app.ui.code_combo import CodeCombo, currency_choices, language_choices
+from console_app.ui.code_combo import DEFAULT_CURRENCIES, DEFAULT_LANGUAGES, CodeCombo
 from console_app.ui.simple_game_picker import GamePicker, SimpleGamePicker
 from console_app.ui.theme import named, set_problem, set_severity
 
@@ -55,6 +55,9 @@ class LaunchForm(QWidget):
         super().__init__(parent)
         named(self, "launchForm", "Launch request")
         self._problems: list = []
+        #: The profile's catalog: hints (did you mean ...?) come from it when set.
+        self._catalog = None
+        self._supported: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
         self.slot_radio = named(QRadioButton("Slot", self), "gameTypeSlot", "Game type slot")
         self.table_radio = named(
@@ -102,6 +105,11 @@ class LaunchForm(QWidget):
         self.problems_label = named(QLabel(self), "problems", "Problems with the request")
         self.problems_label.setWordWrap(True)
         self.problems_label.setTextFormat(Qt.TextFormat.RichText)
+        # Suggestions are links ("use lm_60_tumblefortune"): one click applies them.
+        self.problems_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.problems_label.linkActivated.connect(self._on_problems_label_link_activated)
         self.problems_label.hide()
 
         self.launch_button = named(QPushButton("Launch", self), "launchButton", "Launch")
@@ -184,9 +192,59 @@ class LaunchForm(QWidget):
     # ------------------------------------------------------------------ public API
 
     def load_display_names(self) -> None:
-        """Show language and currency names (babel; deferred until after first paint)."""
-        self.language.set_choices(language_choices())
-        self.currency.set_choices(currency_choices())
+        """Show language and currency names, every ISO code after the catalog's own
+        (babel, ~130 ms: deferred until after first paint, when the plain combos are
+        swapped for ones of their kind)."""
+        if self.language.kind is None:
+            self.language = self._swap_for_kind(self.language, "language")
+            self.currency = self._swap_for_kind(self.currency, "currency")
+            QWidget.setTabOrder(self.nickname, self.language)
+            QWidget.setTabOrder(self.language, self.currency)
+            QWidget.setTabOrder(self.currency, self.session_id)
+        self.set_supported(*self._supported)
+
+    def _swap_for_kind(self, old: CodeCombo, kind: str) -> CodeCombo:
+        new = named(CodeCombo(self, kind=kind), old.objectName(), old.accessibleName())  # type: ignore[arg-type]
+        new.set_code(old.code())
+        self.layout().replaceWidget(old, new)
+        label = self.findChild(QLabel, f"label{old.objectName()[:1].upper()}{old.objectName()[1:]}")
+        if label is not None:
+            label.setBuddy(new)
+        new.code_changed.connect(self._on_field_changed)
+        field = f"player.{kind}"
+        self._fields[field] = new
+        old.hide()
+        old.deleteLater()
+        return new
+
+    def set_supported(self, languages: tuple[str, ...], currencies: tuple[str, ...]) -> None:
+        """List the catalog's languages and currencies first (empty: the defaults)."""
+        self._supported = (tuple(languages), tuple(currencies))
+        if self.language.kind is None:
+            return  # applied by load_display_names
+        self.language.set_supported(languages or DEFAULT_LANGUAGES)
+        self.currency.set_supported(currencies or DEFAULT_CURRENCIES)
+
+    def set_catalog(self, catalog) -> None:
+        """Check requests against ``catalog`` too (soft hints with one-click fixes)."""
+        self._catalog = catalog
+        self._on_field_changed()
+
+    def set_screen_share(self, on: bool) -> None:
+        """Mask the player and session IDs except while they are being edited."""
+        mode = QLineEdit.EchoMode.PasswordEchoOnEdit if on else QLineEdit.EchoMode.Normal
+        for line in (self.player_id, self.session_id):
+            line.setEchoMode(mode)
+
+    def apply_suggestion(self, field: str, value: str) -> None:
+        """Put ``value`` into ``field`` (a problem's suggested fix)."""
+        widget = self._fields.get(field)
+        if field == "gameid":
+            self.game_picker.set_game_id(value)
+        elif isinstance(widget, CodeCombo):
+            widget.set_code(value)
+        elif isinstance(widget, QLineEdit):
+            widget.setText(value)
 
     def request(self) -> LaunchRequest:
         """The request exactly as typed (not validated)."""
@@ -243,12 +301,23 @@ class LaunchForm(QWidget):
     # ------------------------------------------------------------------ validation
 
     def _on_field_changed(self, *_args) -> None:
-        from console_app.core.validation import validate
-
         request = self.request()
-        self._problems = list(validate(request))
+        if self._catalog is not None:
+            from console_app.core.hints import review
+
+            self._problems = review(request, self._catalog)
+        else:
+            from console_app.core.validation import validate
+
+            self._problems = list(validate(request))
         self._show_problems()
         self.request_changed.emit(request)
+
+    def _on_problems_label_link_activated(self, link: str) -> None:
+        index = int(link.removeprefix("fix:")) if link.startswith("fix:") else -1
+        if 0 <= index < len(self._problems) and self._problems[index].suggestion:
+            problem = self._problems[index]
+            self.apply_suggestion(problem.field, problem.suggestion)
 
     def _show_problems(self) -> None:
         worst: dict[str, str] = {}
@@ -265,10 +334,13 @@ class LaunchForm(QWidget):
             self.send_anyway_button.hide()
             return
         rows = []
-        for problem in self._problems:
+        for index, problem in enumerate(self._problems):
             icon = "✖" if problem.severity == "error" else "⚠"
             color = "error" if problem.severity == "error" else "warning"
-            rows.append(f'<div class="{color}">{icon} <b>{escape(problem.field)}</b>: {escape(problem.message)}</div>')
+            fix = (f' <a href="fix:{index}">use {escape(problem.suggestion)}</a>' if problem.suggestion else "")
+            rows.append(
+                f'<div class="{color}">{icon} <b>{escape(problem.field)}</b>: {escape(problem.message)}{fix}</div>'
+            )
         self.problems_label.setText("".join(rows))
         set_severity(self.problems_label, "error" if self.has_errors() else "warning")
         self.problems_label.show()

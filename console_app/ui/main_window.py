@@ -113,6 +113,11 @@ class MainWindow(QMainWindow):
         self._launching: tuple[ApiTarget, LaunchRequest, str] | None = None
         self._last_sent: tuple[ApiTarget, LaunchRequest] | None = None
         self._error_dialog: UnexpectedErrorDialog | None = None
+        #: Optional ``(target, request, send_anyway) -> bool``; False holds a launch back
+        #: (the production confirmation, which launches again itself once answered).
+        self.launch_gate: Callable[[ApiTarget, LaunchRequest, bool], bool] | None = None
+        #: Appended to the window title, e.g. " — PRODUCTION" (see set_title_suffix).
+        self.title_suffix = ""
 
         self.controller = LaunchController(self)
         #: None when the window must not read or write remembered state (capture).
@@ -270,6 +275,10 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.screen_share_action)
         view_menu.addSeparator()
         view_menu.addAction(self.screenshot_action)
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.setObjectName("helpMenu")
+        self.about_action = self._action("&About", "aboutAction", self._on_about_action_triggered)
+        self.help_menu.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -343,8 +352,11 @@ class MainWindow(QMainWindow):
         if banner is not None:
             banner.hide()
 
-    def launch(self, *, send_anyway: bool = False, request: LaunchRequest | None = None) -> asyncio.Task | None:
-        """Send the form's request (or ``request``); the task, or None if not sent."""
+    def launch(
+        self, *, send_anyway: bool = False, request: LaunchRequest | None = None, uuid: str | None = None
+    ) -> asyncio.Task | None:
+        """Send the form's request (or ``request``, with ``uuid`` for its first attempt
+        when given); the task, or None if not sent."""
         if self.controller.busy:
             self.set_status("A request is already running — Esc cancels it", "warning")
             return None
@@ -358,9 +370,11 @@ class MainWindow(QMainWindow):
                 self.set_status("Fix the fields marked in red, or use Send anyway to send it as it is", "error")
                 self.form.focus_first_problem()
                 return None
+        if self.launch_gate is not None and not self.launch_gate(target, request, send_anyway):
+            return None
         self._launching = (target, request, self._game_title(request))
         self._last_sent = (target, request)
-        return self.controller.launch(target, request)
+        return self.controller.launch(target, request, uuid)
 
     def cancel(self) -> None:
         if self.controller.cancel():
@@ -439,6 +453,8 @@ class MainWindow(QMainWindow):
         self.preview.show_request(target, request, uuid)
         self.answer.show_pending()
         self.set_status(f"Sending to {target.profile_name}…", "info")
+        # Next loop pass: the request is on the wire by then, so the import overlaps it.
+        QTimer.singleShot(0, self.game_area.preload)
 
     def _on_controller_attempt_recorded(self, event: AttemptEvent) -> None:
         attempt = event.attempt
@@ -462,9 +478,11 @@ class MainWindow(QMainWindow):
         self.set_status(summary, "success")
 
     def _on_controller_launch_failed(self, error: ConsoleError) -> None:
+        from console_app.core.error_dictionary import for_paths
         from console_app.core.messages import describe
 
-        description = describe(error, endpoint="session")
+        # The user's override file (config dir) applies to the window as to the CLI.
+        description = describe(error, endpoint="session", dictionary=for_paths(self.paths))
         self.answer.show_error(error, description)
         self.bottom_tabs.setCurrentWidget(self.answer_scroll)
         self.set_status(redact(error_summary(error, description)), description.severity)
@@ -483,6 +501,13 @@ class MainWindow(QMainWindow):
         else:
             log.warning("game page did not load: %s", redact(tab.url_field.text()))
 
+    def _on_about_action_triggered(self) -> None:
+        from console_app.ui.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
     def _on_screenshot_action_triggered(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
             self, "Save screenshot", str(Path.home() / "luckymonaco-console.png"), "PNG image (*.png)"
@@ -498,10 +523,15 @@ class MainWindow(QMainWindow):
         player = mask_id(request.player_id) if self._screen_share else request.player_id
         return redact(f"{name} · {player}" if player else name)
 
+    def set_title_suffix(self, suffix: str) -> None:
+        """Append ``suffix`` to the window title (e.g. the production marker)."""
+        self.title_suffix = suffix
+        self._update_title()
+
     def _update_title(self) -> None:
         target = self.environment.current_target()
         name = target.profile_name if target else "Sandbox"
-        self.setWindowTitle(redact(f"{APP_NAME} — {name}"))
+        self.setWindowTitle(redact(f"{APP_NAME} — {name}{self.title_suffix}"))
 
     def _show_web_sandbox_state(self) -> None:
         if self.web_sandbox.disabled:

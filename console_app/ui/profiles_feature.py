@@ -1,0 +1,323 @@
+"""Profiles in the window: the environment selector lists every profile, switching one
+updates the partner label, form defaults, title and banners; launches on a
+non-embedded profile read its token from the keyring (off the GUI thread) and use
+its network settings; production is impossible to miss; screen-share masks IDs.
+
+:class:`ProfilesFeature` takes a :class:`~console_app.ui.main_window.MainWindow` and
+wires itself in through the window's seams (``environment``, ``launch_gate``,
+``controller.target_resolver``, ``show_banner``, ``set_title_suffix``); the window
+knows nothing about profiles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFrame, QMenu, QMessageBox
+from qasync import asyncSlot
+
+from console_app.core.errors import (
+    ConsoleError,
+    CredentialError,
+    KeyringTimeoutError,
+    NoKeyringError,
+    ProfileError,
+)
+from console_app.core.models import ApiTarget, ClientSettings, LaunchRequest
+from console_app.core.paths import AppPaths
+from console_app.core.profiles import (
+    EMBEDDED_API_URL,
+    ProductionGuard,
+    Profile,
+    ProfileStore,
+    builtin_sandbox,
+    target_from_store,
+)
+from console_app.core.redaction import Secret, mask_id, redact
+
+if TYPE_CHECKING:
+    from console_app.ui.main_window import MainWindow
+
+log = logging.getLogger("console_app.ui.profiles")
+
+KEYRING_MISSING_TEXT = "No OS keyring: tokens are kept in memory for this run only (nothing is written to disk)."
+NO_TOKEN_TEXT = "profile '{name}' has no token yet — set the token in Profiles… (File ▸ Profiles…)"
+SANDBOX_STARTING_TEXT = "the sandbox is still starting — try again in a moment"
+#: How long the window waits for the OS keyring (a locked one can hang).
+KEYRING_DEADLINE = 8.0
+
+
+def profile_label(profile: Profile) -> str:
+    """What the environment selector shows: the name, and the kind unless the name says it."""
+    return profile.name if profile.name.casefold() == profile.kind else f"{profile.name} · {profile.kind}"
+
+
+def placeholder_target(profile: Profile) -> ApiTarget:
+    """The selector's entry for ``profile`` before its token is read (at launch)."""
+    return ApiTarget(
+        api_url=profile.api_url,
+        partner_id=profile.partner_id,
+        token=Secret(""),
+        profile_name=profile.name,
+        profile_kind=profile.kind,
+    )
+
+
+class ProfilesFeature(QObject):
+    """Profiles, tokens, the production guard and screen-share masking for one window.
+
+    Signals: ``profile_changed(Profile | None)`` after a switch has been applied;
+    ``keyring_checked()`` once the start-up keyring probe has finished.
+    """
+
+    profile_changed = Signal(object)
+    keyring_checked = Signal()
+
+    def __init__(self, window: "MainWindow", paths: AppPaths, *, credentials: Any = None,
+                 keyring_deadline: float = KEYRING_DEADLINE) -> None:
+        super().__init__(window)
+        from console_app.core.credentials import RunCredentials
+
+        self.setObjectName("profilesFeature")
+        self.window = window
+        self.store = ProfileStore(paths)
+        self.credentials = credentials if credentials is not None else RunCredentials()
+        self.guard = ProductionGuard()
+        self.keyring_deadline = keyring_deadline
+        self.current_profile: Profile | None = None
+        #: The open production confirmation, if any (tests answer it).
+        self.confirmation_box: QMessageBox | None = None
+        self.dialog = None
+        self._profiles: dict[str, Profile] = {}
+        self._listed: set[str] = set()
+        self._defaults_applied_for: str | None = None
+        self._masked_tabs: dict[Any, str] = {}
+
+        self.profiles_action = QAction("&Profiles…", window)
+        self.profiles_action.setObjectName("profilesAction")
+        self.profiles_action.setToolTip("Add and edit profiles and their tokens")
+        self.profiles_action.triggered.connect(self.open_dialog)
+        window.addAction(self.profiles_action)
+        window.toolbar.insertAction(window.screen_share_action, self.profiles_action)
+        button = window.toolbar.widgetForAction(self.profiles_action)
+        button.setObjectName("profilesActionButton")
+        button.setAccessibleName("Profiles")
+        file_menu = window.findChild(QMenu, "fileMenu")
+        if file_menu is not None:
+            file_menu.insertAction(window.quit_action, self.profiles_action)
+            file_menu.insertSeparator(window.quit_action)
+
+        window.launch_gate = self.launch_gate
+        window.controller.target_resolver = self.resolve
+        window.environment.target_changed.connect(self._on_environment_target_changed)
+        window.screen_share_action.toggled.connect(self._on_screen_share_action_toggled)
+        self.reload()
+
+    # ------------------------------------------------------------------ profiles
+
+    def profile(self, name: str) -> Profile | None:
+        """The listed profile called ``name`` (as last read), or None."""
+        return self._profiles.get(name)
+
+    def reload(self) -> None:
+        """Read the profiles again and list them in the environment selector."""
+        try:
+            profiles = self.store.list()
+        except ProfileError as exc:
+            self.window.show_banner("profiles", redact(str(exc)), "error")
+            profiles = [builtin_sandbox()]
+        else:
+            self.window.hide_banner("profiles")
+        self._profiles = {p.name: p for p in profiles}
+        environment = self.window.environment
+        for gone in self._listed - set(self._profiles):
+            environment.remove_target(gone)
+        listed = dict(zip(environment.profile_names(), range(environment.count()), strict=True))
+        for profile in profiles:
+            existing = environment.itemData(listed[profile.name]) if profile.name in listed else None
+            # The embedded sandbox's real target (its address and token) arrives after
+            # first paint and is kept; every other entry is redrawn from the profile.
+            keep = existing is not None and profile.is_embedded and existing.api_url != EMBEDDED_API_URL
+            target = existing if keep else placeholder_target(profile)
+            environment.add_target(target, color=profile.color, label=profile_label(profile))
+        self._listed = set(self._profiles)
+        self._on_environment_target_changed(environment.current_target())
+
+    def open_dialog(self) -> None:
+        """Open the Profiles dialog (non-modal to the event loop; window-modal)."""
+        from PySide6.QtCore import Qt
+
+        from console_app.ui.profile_dialog import ProfileDialog
+
+        if self.dialog is not None:
+            self.dialog.raise_()
+            return
+        target = self.window.environment.current_target()
+        dialog = ProfileDialog(self.store, self.credentials, self.window,
+                               select=target.profile_name if target else None)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.profiles_changed.connect(self.reload)
+        # Setting a token also records the host it belongs to in profiles.json.
+        dialog.token_changed.connect(self._on_dialog_token_changed)
+        dialog.finished.connect(self._on_dialog_finished)
+        self.dialog = dialog
+        dialog.open()
+
+    def _on_dialog_token_changed(self, _name: str) -> None:
+        self.reload()
+        self._show_keyring_state()
+
+    def _on_dialog_finished(self, _result: int) -> None:
+        self.dialog = None
+
+    # ------------------------------------------------------------------ keyring
+
+    @asyncSlot()
+    async def check_keyring(self) -> None:
+        """Probe the OS keyring off the GUI thread; banner when tokens cannot persist."""
+        try:
+            await asyncio.wait_for(asyncio.to_thread(self.credentials.backend_description), self.keyring_deadline)
+        except TimeoutError:
+            self.window.show_banner(
+                "keyring", f"The OS keyring did not answer within {self.keyring_deadline:g} s: it is probably "
+                "locked. Unlock it to use stored tokens.", "warning")
+        except CredentialError as exc:
+            self.window.show_banner("keyring", redact(str(exc)), "warning")
+        else:
+            self._show_keyring_state()
+        finally:
+            self.keyring_checked.emit()
+
+    def _show_keyring_state(self) -> None:
+        if not getattr(self.credentials, "persistent", True):
+            self.window.show_banner("keyring", KEYRING_MISSING_TEXT, "warning")
+
+    # ------------------------------------------------------------------ launching
+
+    async def resolve(self, target: ApiTarget) -> tuple[ApiTarget, ClientSettings]:
+        """The target with its token (keyring, off the GUI thread) and the profile's
+        network settings; the window's own target and settings for other targets."""
+        if target.api_url == EMBEDDED_API_URL:
+            raise ConsoleError(SANDBOX_STARTING_TEXT)
+        if target.profile_name not in self._profiles or self._profiles[target.profile_name].is_embedded:
+            return target, self.window.controller.client_settings
+
+        def read() -> tuple[ApiTarget, ClientSettings]:
+            # Read afresh: the CLI or the dialog may have changed the profile meanwhile.
+            profile = self.store.get(target.profile_name)
+            try:
+                return target_from_store(profile, self.credentials), profile.client_settings()
+            except (KeyringTimeoutError, NoKeyringError):
+                raise
+            except CredentialError as exc:
+                raise CredentialError(NO_TOKEN_TEXT.format(name=profile.name)) from exc
+
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(read), self.keyring_deadline)
+        except TimeoutError as exc:
+            raise KeyringTimeoutError(
+                f"the OS keyring did not answer within {self.keyring_deadline:g} s; it is probably locked: "
+                "unlock it and launch again"
+            ) from exc
+
+    def launch_gate(self, target: ApiTarget, request: LaunchRequest, _send_anyway: bool) -> bool:
+        """True to launch now; False while the first production launch of this run
+        waits for the user's answer (the launch then happens from the answer)."""
+        profile = self._profiles.get(target.profile_name)
+        if profile is None or not self.guard.needs_confirmation(profile):
+            return True
+        if self.confirmation_box is not None:
+            self.confirmation_box.raise_()
+            return False
+        shown = profile.with_changes(partner_id=mask_id(profile.partner_id)) if self._screen_share else profile
+        box = QMessageBox(QMessageBox.Icon.Warning, "Launch on production?",
+                          redact(self.guard.confirmation_text(shown)),
+                          QMessageBox.StandardButton.Cancel, self.window)
+        box.setObjectName("productionConfirmation")
+        box.setAccessibleName("Confirm launching on production")
+        launch = box.addButton("Launch on production", QMessageBox.ButtonRole.AcceptRole)
+        launch.setObjectName("confirmProductionLaunch")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _r: self._on_confirmation_finished(box, launch, profile, request))
+        self.confirmation_box = box
+        box.open()
+        return False
+
+    def _on_confirmation_finished(self, box: QMessageBox, launch: Any, profile: Profile,
+                                  request: LaunchRequest) -> None:
+        self.confirmation_box = None
+        accepted = box.clickedButton() is launch
+        box.deleteLater()
+        if not accepted:
+            self.window.set_status("Not launched — production launch cancelled", "warning")
+            return
+        self.guard.confirm(profile)
+        self.window.launch(request=request)
+
+    # ------------------------------------------------------------------ presenting
+
+    @property
+    def _screen_share(self) -> bool:
+        return self.window.screen_share_action.isChecked()
+
+    def _on_environment_target_changed(self, target: ApiTarget | None) -> None:
+        profile = self._profiles.get(target.profile_name) if target is not None else None
+        self.current_profile = profile
+        self._present(profile)
+        if profile is not None and profile.name != self._defaults_applied_for:
+            self._defaults_applied_for = profile.name
+            defaults = {key: value for key, value in asdict(profile.defaults).items() if value}
+            if defaults:
+                self.window.form.set_request(self.window.form.request().with_changes(**defaults))
+        self.profile_changed.emit(profile)
+
+    def _present(self, profile: Profile | None) -> None:
+        """Banner, title suffix, Launch tint and accent for ``profile``."""
+        window = self.window
+        view = self.guard.view(profile) if profile is not None else None
+        if view is not None and view.banner:
+            shown = profile.with_changes(partner_id=mask_id(profile.partner_id)) if self._screen_share else profile
+            window.show_banner("production", redact(self.guard.view(shown).banner), "error")
+            banner = window.findChild(QFrame, "banner_production")
+            # Solid, not the pale error tint: nobody may overlook it.
+            banner.setStyleSheet(
+                f"QFrame#banner_production {{ background: {view.accent}; border: none; border-radius: 0; }}"
+                "QFrame#banner_production QLabel { color: white; font-weight: 700; font-size: 14px; }"
+            )
+        else:
+            window.hide_banner("production")
+        window.set_title_suffix(view.title_suffix if view is not None else "")
+        tint = view.launch_tint if view is not None else None
+        window.form.launch_button.setStyleSheet(
+            f"QPushButton {{ background: {tint}; color: white; font-weight: 600; padding: 5px 14px; "
+            "border-radius: 4px; border: 1px solid transparent; }"
+            "QPushButton:disabled { background: palette(mid); color: palette(window); }" if tint else ""
+        )
+        accent = view.accent if view is not None else None
+        window.toolbar.setStyleSheet(f"QToolBar#mainToolbar {{ border-bottom: 3px solid {accent}; }}" if accent else "")
+
+    def _on_screen_share_action_toggled(self, on: bool) -> None:
+        self.window.form.set_screen_share(on)
+        self._present(self.current_profile)
+        tabs = self.window.game_area.tabs
+        if tabs is None:
+            return
+        if on:
+            for index in range(tabs.count()):
+                title = tabs.tabText(index)
+                name, sep, player = title.rpartition(" · ")
+                if sep and player and "•" not in player:
+                    self._masked_tabs[tabs.widget(index)] = title
+                    tabs.setTabText(index, f"{name} · {mask_id(player)}")
+        else:
+            # Tabs opened while sharing keep their masked titles: their real ones were never drawn.
+            for index in range(tabs.count()):
+                title = self._masked_tabs.get(tabs.widget(index))
+                if title is not None:
+                    tabs.setTabText(index, title)
+            self._masked_tabs.clear()

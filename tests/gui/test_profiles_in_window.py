@@ -1,0 +1,234 @@
+"""Profiles in the window: selector, tokens from the real keyring, production guard,
+no-token message, per-profile network settings, screen-share, Profiles… and About."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
+
+from console_app.core.catalog import Catalog, CatalogStore, Game
+from console_app.core.credentials import RunCredentials
+from console_app.core.profiles import PlayerDefaults, Profile, ProfileStore, api_host
+from console_app.ui.catalog_feature import CatalogFeature, picker_factory
+from console_app.ui.profiles_feature import KEYRING_MISSING_TEXT, ProfilesFeature
+from tests.fixtures.common import files_containing
+from tests.fixtures.qt import sandbox_target
+
+TIMEOUT_MS = 30_000
+
+
+def featured(window_factory, app_paths, target, credentials=None):
+    """A window on ``target`` with the profiles and catalog features, as the app builds it."""
+    window = window_factory(target=target, game_picker_factory=picker_factory(app_paths), demo=True)
+    profiles = ProfilesFeature(window, app_paths, credentials=credentials)
+    catalog = CatalogFeature(window, app_paths)
+    return window, profiles, catalog
+
+
+def add_profile(app_paths, name: str, server, *, kind: str = "staging", token: str | None = None,
+                credentials=None, **fields) -> Profile:
+    store = ProfileStore(app_paths)
+    store.add(Profile(name=name, api_url=server.url, partner_id=server.partner_id, kind=kind, retries=0, **fields))
+    if token is not None:
+        credentials.set(name, token)
+        store.set_token_host(name, api_host(server.url))
+    return store.get(name)
+
+
+def select(window, name: str) -> None:
+    window.environment.setCurrentIndex(window.environment.profile_names().index(name))
+
+
+def test_staging_profile_token_from_the_os_keyring_reaches_the_server(
+    qtbot, window_factory, app_paths, basedir, sandbox, spec_server, keyring_in_process
+):
+    credentials = RunCredentials()
+    add_profile(app_paths, "Staging EU", spec_server, token=spec_server.token, credentials=credentials)
+    assert credentials.persistent  # really in the Secret Service, not in memory
+    window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox), RunCredentials())
+
+    assert window.environment.profile_names() == ["Sandbox", "Staging EU"]
+    assert window.environment.itemText(1) == "Staging EU · staging"
+    select(window, "Staging EU")
+    assert spec_server.partner_id in window.partner_label.text()
+    assert window.windowTitle().endswith("— Staging EU")
+    window.form.set_request(window.form.request().with_changes(player_id="qa-1", nickname="QA"))
+    with qtbot.waitSignal(window.controller.launch_finished, timeout=TIMEOUT_MS):
+        window.launch()
+
+    sent = spec_server.requests_to("/api/session")
+    assert len(sent) == 1
+    assert sent[0].query["MEMB_ID"] == [spec_server.partner_id]
+    assert sent[0].query["HASH"] == [spec_server.token]
+    # The profile's own network settings got their own client (cached, reused).
+    settings = profiles.profile("Staging EU").client_settings()
+    assert settings.retries == 0 and settings != window.controller.client_settings
+    client = window.controller.http_client_for(settings)
+    assert client is window.controller.http_client_for(settings)
+    assert client is not window.controller.ensure_http_client()
+    assert files_containing(basedir, spec_server.token) == []
+
+
+def test_profile_without_a_token_says_where_to_set_it_and_sends_nothing(
+    qtbot, window_factory, app_paths, sandbox, spec_server
+):
+    add_profile(app_paths, "Staging", spec_server)
+    window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
+    select(window, "Staging")
+    with qtbot.waitSignal(window.controller.launch_failed, timeout=TIMEOUT_MS):
+        window.launch()
+    assert "set the token in Profiles…" in window.status_label.text()
+    assert "set the token in Profiles…" in window.answer.headline.text()
+    assert spec_server.requests_to("/api/session") == []
+
+
+def test_missing_keyring_is_a_plain_warning_banner(qtbot, window_factory, app_paths, sandbox):
+    window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
+    with qtbot.waitSignal(profiles.keyring_checked, timeout=TIMEOUT_MS):
+        profiles.check_keyring()
+    banner = window.findChild(QWidget, "banner_keyring_text")
+    assert banner is not None and banner.isVisibleTo(window)
+    assert banner.text() == KEYRING_MISSING_TEXT
+
+
+def test_keyring_present_shows_no_banner(qtbot, window_factory, app_paths, sandbox, keyring_in_process):
+    window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
+    with qtbot.waitSignal(profiles.keyring_checked, timeout=TIMEOUT_MS):
+        profiles.check_keyring()
+    assert window.findChild(QWidget, "banner_keyring") is None
+
+
+def _answer(qtbot, profiles, *, launch: bool) -> None:
+    qtbot.waitUntil(lambda: profiles.confirmation_box is not None and profiles.confirmation_box.isVisible())
+    box = profiles.confirmation_box
+    assert "PRODUCTION" in box.text()
+    button = box.findChild(QWidget, "confirmProductionLaunch") if launch else box.button(QMessageBox.StandardButton.Cancel)
+    button.click()
+
+
+def test_production_profile_is_unmissable_and_confirmed_once_per_run(
+    qtbot, window_factory, app_paths, sandbox, tmp_path
+):
+    store = ProfileStore(app_paths)
+    store.add(Profile(name="Prod", api_url="https://127.0.0.1:9/", partner_id="brand-7", kind="production"))
+    window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
+    sandbox_tint = window.form.launch_button.styleSheet()
+    select(window, "Prod")
+
+    banner = window.findChild(QWidget, "banner_production_text")
+    assert banner.isVisibleTo(window) and banner.text().startswith("PRODUCTION — real players, real money")
+    assert window.windowTitle().endswith("— Prod — PRODUCTION")
+    assert "#dc2626" in window.form.launch_button.styleSheet() and sandbox_tint == ""
+    assert "#dc2626" in window.toolbar.styleSheet()
+
+    # First launch: asks; Cancel sends nothing.
+    assert window.launch() is None
+    _answer(qtbot, profiles, launch=False)
+    assert not window.controller.busy and "cancelled" in window.status_label.text()
+    # Asks again; this time the user accepts and the launch goes ahead (no token here).
+    window.launch()
+    with qtbot.waitSignal(window.controller.launch_failed, timeout=TIMEOUT_MS):
+        _answer(qtbot, profiles, launch=True)
+    assert "set the token in Profiles…" in window.status_label.text()
+    # Not asked again in this run.
+    with qtbot.waitSignal(window.controller.launch_failed, timeout=TIMEOUT_MS):
+        assert window.launch() is not None
+    assert profiles.confirmation_box is None
+
+    # Back on the sandbox: no banner, no suffix, no tint.
+    select(window, "Sandbox")
+    assert not banner.isVisibleTo(window)
+    assert window.windowTitle().endswith("— Sandbox")
+    assert window.form.launch_button.styleSheet() == ""
+
+
+def test_profile_switch_fills_defaults_and_catalog(qtbot, window_factory, app_paths, sandbox, spec_server):
+    add_profile(app_paths, "Staging", spec_server, defaults=PlayerDefaults(player_id="qa-7", currency="KRW"))
+    CatalogStore(app_paths).replace("Staging", Catalog(
+        games=(Game(id="lm_99_staging_only", name="Staging Only"),), languages=("ko",), currencies=("KRW",),
+        source="test", label="slot_spec"))
+    window, _profiles, catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
+    assert catalog.catalog.label == "sample"
+    select(window, "Staging")
+    form = window.form
+    assert form.player_id.text() == "qa-7" and form.currency.code() == "KRW"
+    assert form.game_picker.catalog().game_ids == ("lm_99_staging_only",)
+    assert form.language.supported() == ("ko",) and form.language.itemText(0) == "ko — Korean"
+
+
+def test_screen_share_masks_ids_everywhere_and_restores(qtbot, window_factory, app_paths, sandbox):
+    store = ProfileStore(app_paths)
+    store.add(Profile(name="Prod", api_url="https://127.0.0.1:9/", partner_id="brand-7", kind="production"))
+    window, _profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox), )
+    window.form.set_request(window.form.request().with_changes(player_id="player-123", session_id="s-secret"))
+    with qtbot.waitSignal(window.game_area.game_load_finished, timeout=TIMEOUT_MS):
+        window.launch()
+    select(window, "Prod")
+    window.screen_share_action.trigger()
+
+    assert window.form.player_id.echoMode() == QLineEdit.EchoMode.PasswordEchoOnEdit
+    assert window.form.session_id.echoMode() == QLineEdit.EchoMode.PasswordEchoOnEdit
+    banner = window.findChild(QWidget, "banner_production_text").text()
+    assert "brand-7" not in banner and "b•••" in banner
+    assert "brand-7" not in window.partner_label.text()
+    assert "player-123" not in window.preview.text.toPlainText()
+    assert window.game_area.tabs.tabText(0).endswith("· p•••")
+
+    window.screen_share_action.trigger()
+    assert window.form.player_id.echoMode() == QLineEdit.EchoMode.Normal
+    assert "brand-7" in window.findChild(QWidget, "banner_production_text").text()
+    assert window.game_area.tabs.tabText(0).endswith("· player-123")
+
+
+def test_profiles_action_opens_the_dialog_and_changes_reload_the_selector(qtbot, window_factory, app_paths,
+                                                                          sandbox, spec_server):
+    window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "profilesActionButton").isVisibleTo(window))
+    profiles.profiles_action.trigger()
+    dialog = profiles.dialog
+    assert dialog is not None and dialog.isVisible()
+    ProfileStore(app_paths).add(Profile(name="New", api_url=spec_server.url, partner_id="p", kind="staging"))
+    dialog.profiles_changed.emit()
+    assert window.environment.profile_names() == ["Sandbox", "New"]
+    ProfileStore(app_paths).remove("New")
+    dialog.profiles_changed.emit()
+    assert window.environment.profile_names() == ["Sandbox"]
+    dialog.close()
+    qtbot.waitUntil(lambda: profiles.dialog is None)
+
+
+def test_help_about_opens_the_about_dialog(qtbot, window_factory, app_paths, sandbox):
+    window, _profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
+    window.about_action.trigger()
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "aboutDialog") is not None)
+    about = window.findChild(QWidget, "aboutDialog")
+    assert about.isVisible()
+    about.close()
+
+
+def test_production_profile_uses_its_own_ca_bundle(qtbot, window_factory, app_paths, sandbox, tmp_path):
+    import ssl
+
+    import trustme
+
+    from console_app.sandbox.server import SandboxServer
+
+    ca = trustme.CA()
+    bundle = tmp_path / "private-ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    server = SandboxServer(ssl_context=context).start()
+    try:
+        credentials = RunCredentials()  # no keyring here: the token stays in memory
+        add_profile(app_paths, "Prod", server, kind="production", token=server.token, credentials=credentials,
+                    ca_bundle=str(bundle))
+        window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox), credentials)
+        select(window, "Prod")
+        window.launch()
+        with qtbot.waitSignal(window.controller.launch_finished, timeout=TIMEOUT_MS):
+            _answer(qtbot, profiles, launch=True)
+        # The OS trust store does not know this CA: only the profile's bundle made it work.
+        assert window.status_label.text().startswith("✔ 200")
+        assert len(server.requests) == 1
+    finally:
+        server.stop()
