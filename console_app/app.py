@@ -267,13 +267,27 @@ def _start_embedded_sandbox(services: Services) -> "ApiTarget":
 
 
 def _build_window(services: Services, *, demo: bool, remember: bool) -> "MainWindow":
+    from console_app.ui.history_feature import HistoryFeature
     from console_app.ui.main_window import MainWindow
+    from console_app.ui.support_feature import SupportFeature
 
-    return MainWindow(paths=services.paths, web_sandbox=services.web_sandbox, demo=demo, remember=remember)
+    from console_app.ui.catalog_feature import CatalogFeature, picker_factory
+    from console_app.ui.profiles_feature import ProfilesFeature
+
+    window = MainWindow(paths=services.paths, web_sandbox=services.web_sandbox, demo=demo, remember=remember,
+                        game_picker_factory=picker_factory(services.paths))
+    # Owned by the window (Qt parent): history opens its store after first paint.
+    SupportFeature(window, history=HistoryFeature(window))
+    # Profiles first: the catalog follows the profile it selects. The keyring probe
+    # (D-Bus, maybe a locked keyring) waits until the window has painted.
+    profiles = ProfilesFeature(window, services.paths)
+    CatalogFeature(window, services.paths)
+    window.first_painted.connect(profiles.check_keyring)
+    return window
 
 
 def _after_first_paint(window: "MainWindow", services: Services, target_factory) -> None:
-    """Work deferred until the window has painted: target, HTTP client, QtWebEngine."""
+    """Work deferred until the window has painted: the target and the HTTP client."""
     from PySide6.QtCore import QTimer
 
     def start_target() -> None:
@@ -281,8 +295,8 @@ def _after_first_paint(window: "MainWindow", services: Services, target_factory)
 
     QTimer.singleShot(0, start_target)
     QTimer.singleShot(0, window.controller.ensure_http_client)
-    if services.web_sandbox.can_show_games:
-        QTimer.singleShot(0, window.game_area.preload)
+    # QtWebEngine is not preloaded here: it costs ~30 MB while idle. The window loads
+    # it when a launch starts, while the request is on the wire.
 
 
 def run_window(

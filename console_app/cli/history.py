@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import json
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 from console_app.cli.common import add_target_options, open_target, read_token, settings_from_args
 from console_app.core.errors import ConsoleError, HistoryError, InvalidInputError
 from console_app.core.history import Entry, HistoryStore, recorder
-from console_app.core.models import ApiTarget, Attempt, ClientSettings, Exchange, LaunchRequest
+from console_app.core.models import ApiTarget, Attempt, ClientSettings, LaunchRequest
 from console_app.core.redaction import Secret, redact
 
 #: What ``history --json`` promises per attempt (more may follow; never fewer).
@@ -332,23 +331,10 @@ def run_snapshot(args: argparse.Namespace) -> int:
     if not transaction_id:
         raise InvalidInputError("--transaction-id is empty; give the transaction ID from the bet/win records")
     settings = settings_from_args(args)
-    body = {"transaction_id": transaction_id}
     with open_target(args) as target, history_recorder(args, target, None, endpoint="snapshot") as record:
-        started_at, t0 = time.time(), time.monotonic()
         try:
-            url = _run_client(settings, lambda client: client.snapshot(target, transaction_id))
+            url = _run_client(settings, lambda client: client.snapshot(target, transaction_id, on_attempt=record))
         except ConsoleError as error:
-            for attempt in error.attempts:
-                record(attempt)
             return _one_line(error, "snapshot")
-        # client.snapshot reports no attempts on success: record the one that worked.
-        shown = redact(url.reveal())
-        record(Attempt(
-            number=1, uuid="", started_at=started_at, outcome="success",
-            duration_ms=(time.monotonic() - t0) * 1000, game_url=shown,
-            exchange=Exchange("POST", f"{target.api_url}/api/snapshot.php?MEMB_ID={target.partner_id}&HASH=•••",
-                              {"Content-Type": "application/json"}, json.dumps(body), 200, {},
-                              json.dumps({"url": shown})),
-        ))
     print(url.reveal(), flush=True)
     return 0

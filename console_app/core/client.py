@@ -291,15 +291,22 @@ class LuckyMonacoClient:
         )
         return games
 
-    async def snapshot(self, target: ApiTarget, transaction_id: str) -> Secret:
-        """The URL of a page showing one round's result (``POST /api/snapshot.php``)."""
+    async def snapshot(
+        self,
+        target: ApiTarget,
+        transaction_id: str,
+        *,
+        on_attempt: Callable[[Attempt], None] | None = None,
+    ) -> Secret:
+        """The URL of a page showing one round's result (``POST /api/snapshot.php``);
+        ``on_attempt`` sees every attempt, as for :meth:`enter` (history records them)."""
         url, _status, _attempts = await self._run(
             target,
             "/api/snapshot.php",
             "snapshot",
             lambda n: ("", {"transaction_id": transaction_id}),
             _decode_url,
-            None,
+            on_attempt,
         )
         return url
 

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 #: The environment variable the command reads the partner token from.
 TOKEN_ENV = "LM_TOKEN"
 # Fails with a clear message when the variable is unset, instead of sending HASH=.
-_TOKEN_REF = '"HASH=${%s:?set %s to the partner token}"' % (TOKEN_ENV, TOKEN_ENV)
+# The quote right after "HASH=" keeps redact() (which masks HASH=value) off the reference.
+_TOKEN_REF = 'HASH="${%s:?set %s to the partner token}"' % (TOKEN_ENV, TOKEN_ENV)
 
 #: The path each endpoint POSTs to.
 ENDPOINT_PATHS = {"session": "/api/session", "snapshot": "/api/snapshot.php", "gamelist": "/api/gamelist"}

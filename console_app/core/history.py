@@ -499,7 +499,8 @@ def recorder(
 ) -> Callable[[Attempt], None]:
     """An ``on_attempt`` callback for the client that stores each attempt of ONE
     launch (they share a launch id). A history failure is logged, never raised: it
-    must not break the launch."""
+    must not break the launch. The callback's ``launch_id`` attribute is the id its
+    attempts share (for :meth:`HistoryStore.attempts_of`)."""
     launch_id = str(_uuid.uuid4())
 
     def record(attempt: Attempt) -> None:
@@ -509,4 +510,5 @@ def recorder(
         except HistoryError as exc:
             log.warning("attempt %s not recorded in history: %s", attempt.number, exc)
 
+    record.launch_id = launch_id  # type: ignore[attr-defined]
     return record

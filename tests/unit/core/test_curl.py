@@ -14,7 +14,7 @@ from console_app.core.curl import to_curl
 from console_app.core.history import HistoryStore
 from console_app.core.models import LaunchRequest
 from console_app.core.prefill import parse_pasted
-from console_app.core.redaction import Secret
+from console_app.core.redaction import Secret, redact
 from tests.fixtures.common import CANARY_TOKEN
 from tests.unit.core.test_history import REQUEST, make_attempt, make_target
 
@@ -56,7 +56,8 @@ def test_from_a_history_entry_with_its_endpoint(tmp_path) -> None:
         snap_entry = store.get(store.record_attempt(snap, target=make_target(), endpoint="snapshot"))
     command = to_curl(entry)
     assert CANARY_TOKEN not in command
-    assert "'http://127.0.0.1:9/api/session?MEMB_ID=P-100' \\\n  --url-query \"HASH=$" in command
+    assert "'http://127.0.0.1:9/api/session?MEMB_ID=P-100' \\\n  --url-query HASH=\"$" in command
+    assert redact(command) == command  # Copy as cURL redacts: the $LM_TOKEN reference must survive
     assert json.loads(shlex.split(command)[-1])["uuid"] == "same-uuid"
     assert "/api/snapshot.php?MEMB_ID=P-100" in to_curl(snap_entry)
 

@@ -1,0 +1,349 @@
+"""History in the window: the store, the History panel and what its actions do.
+
+:class:`HistoryFeature` takes a :class:`MainWindow` and wires, without the window
+knowing about history:
+
+- the store (``<data_dir>/history.sqlite3``), opened after first paint;
+- the History panel as a bottom-panel tab (toolbar History; Ctrl+F searches it);
+- one :func:`recorder` per launch (so its attempts share a launch id), fed by the
+  controller's attempt listener: every attempt, retries, errors and cancels included;
+- the panel's intents: replay (new uuid, or the same uuid to test duplicate handling,
+  both recorded with ``replay_of``), edit as new, copy with the token (after the
+  panel's confirmation; token resolved off the GUI thread) and export a redacted
+  report with a screenshot of the entry's game tab while it is open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QWidget
+from qasync import asyncSlot
+
+from console_app.core.errors import ConsoleError, HistoryError
+from console_app.core.history import Entry, HistoryStore, recorder
+from console_app.core.models import ApiTarget, Attempt, LaunchRequest, LaunchResult
+from console_app.core.redaction import redact
+from console_app.ui.launch_controller import AttemptEvent
+
+if TYPE_CHECKING:
+    from console_app.ui.history_panel import HistoryPanel
+    from console_app.ui.main_window import MainWindow
+
+log = logging.getLogger("console_app.ui.history")
+
+#: The code the API answers a reused uuid with (spec: 409 V.6).
+DUPLICATE_UUID_CODE = "V.6"
+#: Longest wait for a profile's token (keyring) when copying with the token.
+TOKEN_DEADLINE_S = 8.0
+#: The bottom panel is given at least this height when History is shown.
+HISTORY_PANEL_HEIGHT = 380
+REPORT_FILTERS = {"md": "Markdown report (*.md)", "json": "JSON report (*.json)"}
+
+
+class HistoryFeature(QObject):
+    """History wired into one window. ``store``/``panel`` are None until opened."""
+
+    #: The store is open and the panel listed (after first paint).
+    store_opened = Signal()
+    #: An attempt was written (the panel has been refreshed).
+    attempt_stored = Signal()
+    #: A report was written: the report's path, the screenshot's path or "".
+    report_exported = Signal(str, str)
+    #: A cURL command with the real token is on the clipboard.
+    token_copied = Signal()
+
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        self.setObjectName("historyFeature")
+        self.window = window
+        self.store: HistoryStore | None = None
+        self.panel: "HistoryPanel | None" = None
+        self._record: Callable[[Attempt], None] | None = None
+        self._launch_id: str | None = None
+        # (entry id, same uuid, request) of a replay until its launch starts.
+        self._pending_replay: tuple[int, bool, LaunchRequest] | None = None
+        self._replay: tuple[int, bool] | None = None
+        # Open game tabs by the launch id of the launch (or snapshot) that opened them.
+        self._tabs: dict[str, QWidget] = {}
+
+        self.search_action = QAction("Search history", window)
+        self.search_action.setObjectName("searchHistoryAction")
+        self.search_action.setShortcut(QKeySequence("Ctrl+F"))
+        self.search_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.search_action.setToolTip("Search the launch history (Ctrl+F)")
+        self.search_action.setEnabled(False)
+        self.search_action.triggered.connect(self.focus_search)
+        window.addAction(self.search_action)
+        view_menu = window.menuBar().findChild(QObject, "viewMenu")
+        if view_menu is not None:
+            view_menu.addAction(self.search_action)
+        window.history_action.setToolTip("Launch history (opens after start-up)")
+
+        controller = window.controller
+        controller.add_attempt_listener(self._on_controller_attempt)
+        controller.launch_started.connect(self._on_controller_launch_started)
+        controller.launch_finished.connect(self._on_controller_launch_finished)
+        controller.launch_failed.connect(self._on_controller_launch_failed)
+        controller.launch_cancelled.connect(self._on_controller_launch_cancelled)
+        if window.ready:
+            QTimer.singleShot(0, self.open_store)
+        else:
+            # Opening is cheap (~3 ms) but the first paint comes first.
+            window.first_painted.connect(lambda: QTimer.singleShot(0, self.open_store))
+
+    # ------------------------------------------------------------------ public
+
+    def open_store(self) -> bool:
+        """Open the store and add the panel (once); False when the store cannot open."""
+        if self.store is not None:
+            return True
+        try:
+            store = HistoryStore.open(self.window.paths.data_dir)
+        except HistoryError as exc:
+            log.error("history unavailable: %s", exc)
+            self.window.history_action.setToolTip(redact(f"History unavailable: {exc}"))
+            self.window.set_status(redact(f"History is off for this run: {exc}"), "warning")
+            return False
+        from console_app.ui.history_panel import HistoryPanel
+
+        self.store = store
+        self.panel = panel = HistoryPanel(store)
+        panel.replay_requested.connect(self._on_panel_replay_requested)
+        panel.edit_requested.connect(self._on_panel_edit_requested)
+        panel.export_requested.connect(self._on_panel_export_requested)
+        panel.copy_with_token_requested.connect(self._on_panel_copy_with_token_requested)
+        self.window.add_panel(panel, "History", action=self.window.history_action)
+        # add_panel made the action show the tab; History also needs room to read.
+        self.window.history_action.triggered.connect(self._make_room)
+        self.window.history_action.setToolTip("Launch history: every attempt, searchable (Ctrl+F)")
+        self.search_action.setEnabled(True)
+        self.window.destroyed.connect(store.close)
+        self.store_opened.emit()
+        return True
+
+    def show_history(self) -> None:
+        """Bring the History tab to the front with room to read it."""
+        if self.panel is not None:
+            self.window.bottom_tabs.setCurrentWidget(self.panel)
+            self._make_room()
+
+    def focus_search(self) -> None:
+        """Show History and put the cursor in its search box (Ctrl+F)."""
+        if self.panel is not None:
+            self.show_history()
+            self.panel.focus_search()
+
+    def recorder_for(
+        self, target: ApiTarget, request: LaunchRequest | None, *, endpoint: str = "session",
+        replay_of: int | None = None,
+    ) -> tuple[Callable[[Attempt], None], str | None]:
+        """An ``on_attempt`` callback that records one launch (or snapshot) and
+        refreshes the panel, and its launch id (None when history is off)."""
+        if self.store is None and not self.open_store():
+            return (lambda attempt: None), None
+        assert self.store is not None
+        record = recorder(self.store, target, request, endpoint=endpoint, replay_of=replay_of)
+
+        def on_attempt(attempt: Attempt) -> None:
+            record(attempt)
+            if self.panel is not None:
+                self.panel.refresh()
+            self.attempt_stored.emit()
+
+        return on_attempt, record.launch_id  # type: ignore[attr-defined]
+
+    def remember_tab(self, launch_id: str | None, tab: QWidget | None) -> None:
+        """Link the game tab ``tab`` to a launch, for the screenshot in its reports."""
+        if launch_id and tab is not None:
+            self._tabs[launch_id] = tab
+
+    def tab_of(self, entry: Entry) -> QWidget | None:
+        """The entry's game tab while it is still open, else None."""
+        tab = self._tabs.get(entry.launch_id)
+        tabs = self.window.game_area.tabs
+        if tab is None or tabs is None or tabs.indexOf(tab) < 0:
+            self._tabs.pop(entry.launch_id, None)
+            return None
+        return tab
+
+    def export_entry(self, entry_id: int, path: str | Path) -> Path | None:
+        """Write the redacted report of an entry to ``path`` (``.json``: JSON, else
+        Markdown), with ``<stem>-screenshot.png`` beside it when its game tab is open."""
+        entry = self._entry(entry_id)
+        if entry is None:
+            return None
+        from console_app.core.paths import write_atomically
+        from console_app.core.report import report_json, report_markdown
+
+        path = Path(path)
+        attempts = self.store.attempts_of(entry.launch_id) if self.store else []
+        shot: Path | None = None
+        tab = self.tab_of(entry)
+        if tab is not None:
+            shot = path.with_name(f"{path.stem}-screenshot.png")
+            if not tab.grab().save(str(shot), "PNG"):
+                log.warning("could not save the game tab's screenshot to %s", shot)
+                shot = None
+        # Relative, so the report's link works wherever the two files are moved together.
+        shot_link = shot.name if shot else None
+        if path.suffix.lower() == ".json":
+            text = json.dumps(report_json(entry, attempts=attempts, screenshot_path=shot_link),
+                              indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = report_markdown(entry, attempts=attempts, screenshot_path=shot_link)
+        try:
+            write_atomically(path, redact(text))
+        except OSError as exc:
+            self.window.set_status(redact(f"Could not write {path}: {exc.strerror or exc} — choose another folder"),
+                                   "error")
+            return None
+        self.window.set_status(
+            f"Report of #{entry.id} saved to {path}" + (" with the game tab's screenshot" if shot else ""), "success")
+        self.report_exported.emit(str(path), str(shot or ""))
+        return path
+
+    # ------------------------------------------------------------------ launches
+
+    def _on_controller_launch_started(self, target: ApiTarget, request: LaunchRequest, _uuid: str) -> None:
+        pending, self._pending_replay = self._pending_replay, None
+        self._replay = pending[:2] if pending and pending[2] == request else None
+        self._record, self._launch_id = self.recorder_for(
+            target, request, replay_of=self._replay[0] if self._replay else None)
+
+    def _on_controller_attempt(self, event: AttemptEvent) -> None:
+        if self._record is not None:
+            self._record(event.attempt)
+
+    def _on_controller_launch_finished(self, result: LaunchResult) -> None:
+        # Connected after the window's own slot, which has just opened the game tab.
+        self.remember_tab(self._launch_id, self.window.game_area.current_game())
+        if self._replay and self._replay[1]:
+            self.window.set_status(
+                f"⚠ The API accepted a reused uuid (replay of #{self._replay[0]}, uuid {result.uuid[:8]}…): "
+                "it does not reject duplicate uuids", "warning")
+        self._end_launch()
+
+    def _on_controller_launch_failed(self, error: ConsoleError) -> None:
+        if self._replay and self._replay[1] and getattr(error, "code", None) == DUPLICATE_UUID_CODE:
+            # The answer a same-uuid replay exists to provoke: say so, not "failed".
+            self.window.set_status(
+                f"✔ Duplicate uuid refused as expected: HTTP {getattr(error, 'http_status', 409)} "
+                f"{DUPLICATE_UUID_CODE} (uuid already used) — replay of #{self._replay[0]}", "info")
+        self._end_launch()
+
+    def _on_controller_launch_cancelled(self, _attempts: list) -> None:
+        self._end_launch()
+
+    def _end_launch(self) -> None:
+        self._record = None
+        self._replay = None
+
+    # ------------------------------------------------------------------ panel intents
+
+    def _entry(self, entry_id: int) -> Entry | None:
+        entry = self.store.get(entry_id) if self.store else None
+        if entry is None:
+            self.window.set_status(f"History entry #{entry_id} is gone (pruned or deleted)", "warning")
+        return entry
+
+    def _on_panel_replay_requested(self, entry_id: int, same_uuid: bool) -> None:
+        entry = self._entry(entry_id)
+        if entry is None:
+            return
+        if entry.endpoint != "session":
+            self.window.set_status(f"#{entry.id} is a {entry.endpoint} call; only launches can be replayed", "warning")
+            return
+        request = entry.launch_request()
+        uuid = entry.uuid if same_uuid and entry.uuid else None
+        self._pending_replay = (entry.id, bool(uuid), request)
+        task = self.window.launch(request=request, uuid=uuid)
+        if task is None:
+            self._pending_replay = None
+            return
+        target = self.window.environment.current_target()
+        note = "" if target is None or target.profile_name == entry.profile else f" (entry was on {entry.profile})"
+        how = f"with the same uuid {entry.uuid[:8]}…" if uuid else "with a new uuid"
+        self.window.set_status(redact(f"Replaying #{entry.id} {how} on {target.profile_name if target else '?'}{note}…"),
+                               "info")
+
+    def _on_panel_edit_requested(self, body: dict) -> None:
+        # from_body ignores the uuid: a launch from the form always makes a new one.
+        self.window.form.set_request(LaunchRequest.from_body(body))
+        self.window.set_status("Loaded into the form — change what you need, then Ctrl+Enter (a new uuid is made)",
+                               "info")
+        self.window.form.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_panel_export_requested(self, entry_id: int) -> None:
+        entry = self._entry(entry_id)
+        if entry is None:
+            return
+        # open(), not exec(): the loop keeps running (launches, pages) while it is up.
+        dialog = QFileDialog(self.window, f"Export report of #{entry.id}")
+        dialog.setObjectName("exportReportDialog")
+        dialog.setAccessibleName("Export report")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters(list(REPORT_FILTERS.values()))
+        dialog.setDefaultSuffix("md")
+        dialog.setDirectory(str(Path.home()))
+        dialog.selectFile(f"lm-report-{entry.id}.md")
+        dialog.filterSelected.connect(
+            lambda name: dialog.setDefaultSuffix("json" if name == REPORT_FILTERS["json"] else "md"))
+        dialog.fileSelected.connect(lambda path: self.export_entry(entry.id, path))
+        dialog.open()
+
+    @asyncSlot(int)
+    async def _on_panel_copy_with_token_requested(self, entry_id: int) -> None:
+        """The user confirmed: copy the entry's cURL command with the real token."""
+        entry = self._entry(entry_id)
+        if entry is None:
+            return
+        from console_app.core.curl import to_curl
+
+        self.window.set_status(f"Getting the token of {entry.profile}…", "info")
+        try:
+            token = await asyncio.wait_for(self._token_of(entry), TOKEN_DEADLINE_S)
+        except TimeoutError:
+            self.window.set_status(
+                f"The token of {entry.profile} did not arrive within {TOKEN_DEADLINE_S:g} s (keyring locked?); "
+                "nothing copied — unlock the keyring and try again", "error")
+            return
+        except ConsoleError as exc:
+            self.window.set_status(redact(f"Nothing copied: {exc}"), "error")
+            return
+        if not token:
+            self.window.set_status(
+                f"No token for profile {entry.profile} in this window; nothing copied — "
+                "use Copy as cURL and set $LM_TOKEN", "warning")
+            return
+        # The one deliberate exception to redaction: confirmed by the user just now.
+        QGuiApplication.clipboard().setText(to_curl(entry, reveal_token=token))
+        log.info("copied a cURL command with the token of %s for #%s", entry.profile, entry.id)
+        self.window.set_status("Copied the cURL command WITH the token — paste it only somewhere private",
+                               "warning")
+        self.token_copied.emit()
+
+    async def _token_of(self, entry: Entry):
+        """The token of the entry's profile: from the listed target with that name,
+        through the controller's resolver (which reads the keyring off the GUI thread)."""
+        environment = self.window.environment
+        for index in range(environment.count()):
+            target = environment.itemData(index)
+            if isinstance(target, ApiTarget) and target.profile_name == entry.profile:
+                resolved, _settings = await self.window.controller.resolve(target)
+                return resolved.token
+        return None
+
+    def _make_room(self) -> None:
+        splitter = self.window.vertical_splitter
+        top, bottom = splitter.sizes()
+        if bottom < HISTORY_PANEL_HEIGHT and top + bottom > HISTORY_PANEL_HEIGHT + 200:
+            splitter.setSizes([top + bottom - HISTORY_PANEL_HEIGHT, HISTORY_PANEL_HEIGHT])

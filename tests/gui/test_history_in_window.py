@@ -1,0 +1,226 @@
+"""History in the window, against a real sandbox: every attempt of every launch in
+the panel, replay (new uuid / same uuid -> V.6), edit as new, copies, export."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import QFileDialog
+
+from console_app.core.history import FILE_NAME
+from console_app.sandbox.faults import Fault
+from console_app.ui.history_feature import HistoryFeature
+from console_app.ui.support_feature import SupportFeature
+from tests.fixtures.common import files_containing
+from tests.fixtures.qt import sandbox_target
+
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def console(qtbot, window_factory, sandbox):
+    window = window_factory(target=sandbox_target(sandbox), demo=True)
+    history = HistoryFeature(window)
+    support = SupportFeature(window, history=history)
+    qtbot.waitUntil(lambda: history.panel is not None, timeout=5_000)
+    return SimpleNamespace(window=window, history=history, support=support, panel=history.panel)
+
+
+def session_uuids(server) -> list[str]:
+    return [r.json["uuid"] for r in server.requests if r.path == "/api/session"]
+
+
+def launch(qtbot, window, signal, **kwargs):
+    with qtbot.waitSignal(signal, timeout=TIMEOUT_MS) as blocker:
+        assert window.launch(**kwargs) is not None
+    return blocker.args
+
+
+def select_newest(console, **match):
+    """Select the newest listed entry whose fields match ``match``."""
+    console.panel.refresh()
+    entry = next(e for e in console.history.store.search(limit=50)
+                 if all(getattr(e, k) == v for k, v in match.items()))
+    assert console.panel.select_entry(entry.id)
+    return entry
+
+
+def test_every_attempt_of_every_launch_is_listed_with_its_outcome(qtbot, console, sandbox, app_paths):
+    window, store = console.window, console.history.store
+    launch(qtbot, window, window.controller.launch_finished)
+    sandbox.inject(Fault("g01", count=1, retry_after=0))
+    launch(qtbot, window, window.controller.launch_finished)
+    window.add_target(sandbox_target(sandbox, token="wrong-token-5150", name="Wrong token"), select=True)
+    launch(qtbot, window, window.controller.launch_failed)
+    window.environment.setCurrentIndex(0)
+    sandbox.inject(Fault("hang"))
+    task = window.launch()
+    qtbot.waitUntil(lambda: len(session_uuids(sandbox)) == 5, timeout=TIMEOUT_MS)
+    with qtbot.waitSignal(window.controller.launch_cancelled, timeout=TIMEOUT_MS):
+        window.cancel()
+    qtbot.waitUntil(task.done, timeout=TIMEOUT_MS)
+
+    entries = list(reversed(store.search(limit=50)))
+    assert [(e.outcome, e.error_code, e.attempt) for e in entries] == [
+        ("success", None, 1),
+        ("api_error", "G.01", 1), ("success", None, 2),
+        ("api_error", "G.0", 1),
+        ("cancelled", None, 1),
+    ]
+    assert [e.uuid for e in entries] == session_uuids(sandbox)
+    assert entries[1].launch_id == entries[2].launch_id != entries[0].launch_id
+    assert entries[3].profile == "Wrong token"
+    # The panel refreshed as the attempts landed.
+    assert console.panel.model.rowCount() == 5
+    assert console.panel.count_label.text() == "5 shown"
+    # Neither token reached the data dir (database, WAL) nor any file.
+    assert store.path == app_paths.data_dir / FILE_NAME
+    for secret in (sandbox.token, "wrong-token-5150"):
+        assert files_containing(store.path.parent, secret) == []
+
+
+def test_history_action_and_ctrl_f_show_the_panel_and_focus_search(qtbot, console):
+    window = console.window
+    assert window.history_action.isEnabled()
+    window.history_action.trigger()
+    assert window.bottom_tabs.currentWidget() is console.panel
+    assert window.vertical_splitter.sizes()[1] >= 300
+    window.bottom_tabs.setCurrentIndex(0)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.bottom_tabs.currentWidget() is console.panel
+    qtbot.waitUntil(console.panel.search.hasFocus, timeout=5_000)
+
+
+def test_replay_sends_a_new_uuid_and_is_recorded_as_a_replay(qtbot, console, sandbox):
+    window = console.window
+    launch(qtbot, window, window.controller.launch_finished)
+    original = select_newest(console, outcome="success")
+    window.form.player_id.setText("someone-else")  # replay uses the entry, not the form
+    with qtbot.waitSignal(window.controller.launch_finished, timeout=TIMEOUT_MS):
+        console.panel.replay_button.click()
+    first, second = [r.json for r in sandbox.requests if r.path == "/api/session"]
+    assert second["uuid"] != first["uuid"]
+    assert {**second, "uuid": "-"} == {**first, "uuid": "-"}
+    replay = console.history.store.search(limit=1)[0]
+    assert (replay.replay_of, replay.uuid, replay.outcome) == (original.id, second["uuid"], "success")
+
+
+def test_replay_with_the_same_uuid_sends_it_and_shows_v6_nicely(qtbot, console, sandbox):
+    window = console.window
+    launch(qtbot, window, window.controller.launch_finished)
+    original = select_newest(console, outcome="success")
+    with qtbot.waitSignal(window.controller.launch_failed, timeout=TIMEOUT_MS) as failed:
+        console.panel.replay_same_button.click()
+    assert session_uuids(sandbox) == [original.uuid, original.uuid]
+    (error,) = failed.args
+    assert (error.http_status, error.code) == (409, "V.6")
+    status = window.status_label.text()
+    assert "Duplicate uuid refused as expected" in status and "V.6" in status and f"#{original.id}" in status
+    assert window.status_label.property("severity") == "info"
+    replay = console.history.store.search(limit=1)[0]
+    assert (replay.replay_of, replay.uuid, replay.error_code) == (original.id, original.uuid, "V.6")
+
+
+def test_edit_as_new_fills_the_form_without_the_uuid(qtbot, console):
+    window = console.window
+    window.form.nickname.setText("Edited Ed")
+    window.form.player_id.setText("qa-77")
+    launch(qtbot, window, window.controller.launch_finished)
+    entry = select_newest(console, outcome="success")
+    window.form.player_id.setText("")
+    window.form.nickname.setText("")
+    console.panel.edit_button.click()
+    assert window.form.request() == entry.launch_request()
+    assert window.form.player_id.text() == "qa-77" and window.form.nickname.text() == "Edited Ed"
+    assert entry.uuid not in window.form.session_id.text()
+    assert "new uuid" in window.status_label.text()
+
+
+def test_copy_as_curl_holds_no_token_and_copy_with_token_asks_first(qtbot, console, sandbox):
+    window = console.window
+    launch(qtbot, window, window.controller.launch_finished)
+    select_newest(console, outcome="success")
+    clipboard = QGuiApplication.clipboard()
+    console.panel.curl_button.click()
+    command = clipboard.text()
+    assert command.startswith("curl ") and 'HASH="${LM_TOKEN:?' in command and sandbox.token not in command
+
+    console.panel.confirm = lambda title, text: False
+    console.panel.curl_token_button.click()
+    assert clipboard.text() == command  # declined: nothing changed
+
+    console.panel.confirm = lambda title, text: True
+    with qtbot.waitSignal(console.history.token_copied, timeout=TIMEOUT_MS):
+        console.panel.curl_token_button.click()
+    assert f"HASH={sandbox.token}" in clipboard.text() and "LM_TOKEN" not in clipboard.text()
+    assert sandbox.token not in window.status_label.text()
+
+    console.panel.copy_request_button.click()
+    assert json.loads(clipboard.text())["gameid"] == "lm_8_treasureofzeus"
+    console.panel.copy_response_button.click()
+    assert "token=•••" in clipboard.text() and "token=" + sandbox.token not in clipboard.text()
+
+
+def _export_through_dialog(qtbot, console, path, name_filter=None):
+    console.panel.export_button.click()
+    # The previous dialog may still await its deferred delete: take the one showing.
+    (dialog,) = [d for d in console.window.findChildren(QFileDialog, "exportReportDialog") if d.isVisible()]
+    if name_filter:
+        dialog.selectNameFilter(name_filter)
+    dialog.selectFile(str(path))
+    with qtbot.waitSignal(console.history.report_exported, timeout=TIMEOUT_MS) as exported:
+        dialog.accept()
+    return exported.args
+
+
+def test_export_writes_redacted_reports_with_the_game_tab_screenshot(qtbot, console, sandbox, tmp_path):
+    window = console.window
+    with qtbot.waitSignal(window.game_area.game_load_finished, timeout=TIMEOUT_MS):
+        window.launch()
+    entry = select_newest(console, outcome="success")
+    game_token = window.game_area.current_game().page.url().toString().split("token=", 1)[1]
+
+    report, shot = _export_through_dialog(qtbot, console, tmp_path / "ticket.md")
+    assert report == str(tmp_path / "ticket.md") and shot == str(tmp_path / "ticket-screenshot.png")
+    text = (tmp_path / "ticket.md").read_text("utf-8")
+    assert f"entry {entry.id}" in text and entry.uuid in text
+    assert "![Screenshot of the game tab](ticket-screenshot.png)" in text
+    image = QImage(shot)
+    assert not image.isNull() and image.width() > 200 and image.height() > 200
+
+    report, _shot = _export_through_dialog(qtbot, console, tmp_path / "ticket.json", "JSON report (*.json)")
+    data = json.loads((tmp_path / "ticket.json").read_text("utf-8"))
+    assert data["request"]["uuid"] == entry.uuid and data["screenshot"] == "ticket-screenshot.png"
+    for secret in (sandbox.token, game_token):
+        assert files_containing(tmp_path, secret) == []
+
+
+def test_export_without_an_open_tab_has_no_screenshot(qtbot, console, tmp_path):
+    window = console.window
+    with qtbot.waitSignal(window.game_area.game_load_finished, timeout=TIMEOUT_MS):
+        window.launch()
+    entry = select_newest(console, outcome="success")
+    window.game_area.close_current()
+    assert console.history.export_entry(entry.id, tmp_path / "closed.md") == tmp_path / "closed.md"
+    assert "Screenshot" not in (tmp_path / "closed.md").read_text("utf-8")
+    assert not (tmp_path / "closed-screenshot.png").exists()
+
+
+def test_the_composition_root_installs_history_and_support(qtbot, app_paths, qasync_loop):
+    import time
+
+    from console_app.app import Services, WebSandbox, _build_window
+
+    window = _build_window(Services(app_paths, WebSandbox.OFF_BY_ENVIRONMENT, time.perf_counter()),
+                           demo=True, remember=False)
+    qtbot.addWidget(window)
+    window.show()
+    history = window.findChild(HistoryFeature, "historyFeature")
+    support = window.findChild(SupportFeature, "supportFeature")
+    assert history is not None and support is not None and support.history is history
+    qtbot.waitUntil(lambda: history.panel is not None, timeout=5_000)
+    assert window.bottom_tabs.indexOf(history.panel) >= 0
