@@ -191,6 +191,8 @@ def test_export_writes_redacted_reports_with_the_game_tab_screenshot(qtbot, cons
     assert "![Screenshot of the game tab](ticket-screenshot.png)" in text
     image = QImage(shot)
     assert not image.isNull() and image.width() > 200 and image.height() > 200
+    # The tab's bar is drawn (a blank grab has a handful of colours at most).
+    assert len({image.pixel(x, y) for x in range(0, image.width(), 4) for y in range(0, 40, 2)}) > 10
 
     report, _shot = _export_through_dialog(qtbot, console, tmp_path / "ticket.json", "JSON report (*.json)")
     data = json.loads((tmp_path / "ticket.json").read_text("utf-8"))
