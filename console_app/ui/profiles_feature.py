@@ -245,6 +245,7 @@ class ProfilesFeature(QObject):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.finished.connect(lambda _r: self._on_confirmation_finished(box, launch, profile, request))
         self.confirmation_box = box
+        self.window.set_status("Confirm the launch on PRODUCTION: it creates a real game session", "warning")
         box.open()
         return False
 
