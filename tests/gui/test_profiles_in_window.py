@@ -232,3 +232,56 @@ def test_production_profile_uses_its_own_ca_bundle(qtbot, window_factory, app_pa
         assert len(server.requests) == 1
     finally:
         server.stop()
+
+
+class _StuckKeyring:
+    """A credential store whose reads hang, like a locked keyring waiting for a prompt."""
+
+    persistent = True
+
+    def __init__(self) -> None:
+        import threading
+
+        self.release = threading.Event()
+
+    def get(self, _name: str):
+        self.release.wait(10)
+        return None
+
+
+def test_a_hanging_keyring_fails_the_launch_after_its_deadline(qtbot, window_factory, app_paths, sandbox,
+                                                               spec_server):
+    add_profile(app_paths, "Staging", spec_server)
+    stuck = _StuckKeyring()
+    window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox), stuck)
+    profiles.keyring_deadline = 0.2
+    select(window, "Staging")
+    try:
+        with qtbot.waitSignal(window.controller.launch_failed, timeout=TIMEOUT_MS):
+            window.launch()
+        assert "did not answer within 0.2 s" in window.status_label.text()
+    finally:
+        stuck.release.set()
+    assert spec_server.requests_to("/api/session") == []
+
+
+def test_the_app_composition_root_wires_profiles_and_catalog(qtbot, qasync_loop, app_paths):
+    import asyncio
+    import time
+
+    from console_app.app import Services, WebSandbox, _build_window
+    from console_app.ui.game_picker import GamePicker
+
+    window = _build_window(Services(app_paths, WebSandbox.OFF_BY_ENVIRONMENT, time.perf_counter()),
+                           demo=True, remember=False)
+    try:
+        assert window.findChild(ProfilesFeature, "profilesFeature") is not None
+        assert window.findChild(CatalogFeature, "catalogFeature") is not None
+        assert isinstance(window.form.game_picker, GamePicker)
+        assert window.environment.profile_names() == ["Sandbox"]
+        assert window.catalog_action.isEnabled() and window.catalog_action.menu() is not None
+    finally:
+        task = asyncio.ensure_future(window.shutdown())
+        qtbot.waitUntil(task.done, timeout=10_000)
+        window.close()
+        window.deleteLater()
