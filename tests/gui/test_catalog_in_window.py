@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import openpyxl
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from console_app.core.catalog import CatalogStore, GameShortlist, sample_catalog
