@@ -181,7 +181,7 @@ def create_application(argv: list[str] | None = None) -> "QApplication":
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
-    from console_app import APP_ID, APP_NAME, __version__
+    from console_app import APP_ID, APP_NAME
 
     existing = QApplication.instance()
     if existing is not None:
@@ -191,7 +191,6 @@ def create_application(argv: list[str] | None = None) -> "QApplication":
     app = QApplication(argv or [sys.argv[0]])
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
-    app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setStyle("Fusion")
     from console_app.ui.theme import apply_theme
@@ -286,6 +285,14 @@ def _build_window(services: Services, *, demo: bool, remember: bool) -> "MainWin
     return window
 
 
+def _set_application_version() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from console_app import __version__
+
+    QApplication.setApplicationVersion(__version__)
+
+
 def _after_first_paint(window: "MainWindow", services: Services, target_factory) -> None:
     """Work deferred until the window has painted: the target and the HTTP client."""
     from PySide6.QtCore import QTimer
@@ -295,6 +302,7 @@ def _after_first_paint(window: "MainWindow", services: Services, target_factory)
 
     QTimer.singleShot(0, start_target)
     QTimer.singleShot(0, window.controller.ensure_http_client)
+    QTimer.singleShot(0, _set_application_version)
     # QtWebEngine is not preloaded here: it costs ~30 MB while idle. The window loads
     # it when a launch starts, while the request is on the wire.
 

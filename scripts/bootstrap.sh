@@ -82,5 +82,7 @@ else
 fi
 
 say "syncing .venv from uv.lock with $PY"
-"$UV" sync --frozen --python "$PY" --quiet
+# Bytecode compiled now, as an installed app would have it: the first start of the
+# window (and every start where PYTHONDONTWRITEBYTECODE is set) skips compiling.
+"$UV" sync --frozen --compile-bytecode --python "$PY" --quiet
 touch .venv/.installed

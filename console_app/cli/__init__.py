@@ -14,7 +14,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-from console_app import __version__
 from console_app.core.errors import ConsoleError
 from console_app.core.paths import BASEDIR_ENV, AppPaths
 from console_app.core.redaction import redact
@@ -36,6 +35,15 @@ _COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, reading the version only when asked (importlib.metadata is slow)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from console_app import __version__
+
+        parser.exit(message=f"lm-console {__version__}\n")
+
+
 def _chosen_command(argv: Sequence[str] | None) -> str | None:
     """The first word of ``argv`` that names a command (global options come first)."""
     words = list(sys.argv[1:] if argv is None else argv)
@@ -52,7 +60,7 @@ def build_parser(argv: Sequence[str] | None = None, *, full: bool = False) -> ar
         prog="lm-console",
         description="LuckyMonaco Test Console: launch and inspect LuckyMonaco games.",
     )
-    parser.add_argument("--version", action="version", version=f"lm-console {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     parser.add_argument(
         "--basedir",
         metavar="DIR",

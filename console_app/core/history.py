@@ -32,7 +32,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from console_app import __version__
 from console_app.core.errors import HistoryError
 from console_app.core.models import ApiTarget, Attempt, LaunchRequest
 from console_app.core.redaction import redact
@@ -207,13 +206,15 @@ class HistoryStore:
         max_entries: int = 10_000,
         max_age_days: float = 90,
         clock: Callable[[], float] = time.time,
-        app_version: str = __version__,
+        app_version: str | None = None,
         busy_timeout_ms: int = 10_000,
     ) -> None:
         self.path = Path(path)
         self.max_entries = max_entries
         self.max_age_days = max_age_days
         self._clock = clock
+        if app_version is None:  # looked up here, not at import: importlib.metadata is slow
+            from console_app import __version__ as app_version
         self._app_version = app_version
         self._lock = threading.RLock()
         self._inserts_since_prune = 0

@@ -57,6 +57,10 @@ class LaunchForm(QWidget):
         self._problems: list = []
         #: The profile's catalog: hints (did you mean ...?) come from it when set.
         self._catalog = None
+        # The window turns this on after its first paint: the first check loads the
+        # ISO tables (~50 ms), which should not delay the window appearing.
+        self.validation_enabled = True
+        self._filling = False
         self._supported: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
         self.slot_radio = named(QRadioButton("Slot", self), "gameTypeSlot", "Game type slot")
@@ -261,6 +265,7 @@ class LaunchForm(QWidget):
 
     def set_request(self, request: LaunchRequest) -> None:
         self.blockSignals(True)
+        self._filling = True  # one check at the end, not one per field
         try:
             (self.table_radio if request.gametype == "table" else self.slot_radio).setChecked(True)
             self.game_picker.set_game_id(request.gameid)
@@ -272,6 +277,12 @@ class LaunchForm(QWidget):
             self.ip.setText(request.ip)
         finally:
             self.blockSignals(False)
+            self._filling = False
+        self._on_field_changed()
+
+    def enable_validation(self) -> None:
+        """Start checking the fields (and check them now)."""
+        self.validation_enabled = True
         self._on_field_changed()
 
     def game_title(self) -> str:
@@ -301,7 +312,12 @@ class LaunchForm(QWidget):
     # ------------------------------------------------------------------ validation
 
     def _on_field_changed(self, *_args) -> None:
+        if self._filling:
+            return
         request = self.request()
+        if not self.validation_enabled:
+            self.request_changed.emit(request)
+            return
         if self._catalog is not None:
             from console_app.core.hints import review
 

@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
             self.state.restore_window(self, self._splitters())
             saved = self.state.form_values()
         initial = saved or (DEMO_REQUEST if demo else DEMO_REQUEST.with_changes(player_id="", nickname=""))
+        self.form.validation_enabled = False  # checked after first paint
         self.form.set_request(initial.with_changes(session_id=initial.session_id or new_session_id()))
         self._update_title()
         self._show_web_sandbox_state()
@@ -425,6 +426,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ slots
 
     def _on_first_paint(self) -> None:
+        self.form.enable_validation()
         self.form.load_display_names()
         self.ready = True
         self.first_painted.emit()
