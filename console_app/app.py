@@ -250,19 +250,10 @@ class Services:
 
 
 def _start_embedded_sandbox(services: Services) -> "ApiTarget":
-    from console_app.core.models import ApiTarget
-    from console_app.core.redaction import Secret
     from console_app.sandbox.server import SandboxServer
 
-    server = SandboxServer().start()
-    services.sandbox = server
-    return ApiTarget(
-        api_url=server.url,
-        partner_id=server.partner_id,
-        token=Secret(server.token),
-        profile_name="Sandbox",
-        profile_kind="sandbox",
-    )
+    services.sandbox = SandboxServer().start()
+    return services.sandbox.api_target()
 
 
 def _build_window(services: Services, *, demo: bool, remember: bool) -> "MainWindow":

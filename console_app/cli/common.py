@@ -174,12 +174,6 @@ def _embedded_sandbox() -> Iterator[ApiTarget]:
     server = SandboxServer(partner_id=DEFAULT_PARTNER_ID, token=DEFAULT_TOKEN, port=0)
     server.start()
     try:
-        yield ApiTarget(
-            api_url=server.url,
-            partner_id=server.partner_id,
-            token=Secret(server.token),
-            profile_name="Sandbox",
-            profile_kind="sandbox",
-        )
+        yield server.api_target()
     finally:
         server.stop()

@@ -38,10 +38,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from console_app.core.redaction import MASK, SECRET_PARAMS, redact
+
+if TYPE_CHECKING:
+    from console_app.core.models import ApiTarget
 from console_app.sandbox import pages
 from console_app.sandbox.codes import SandboxApiError, auth_error
 from console_app.sandbox.faults import DEFAULT_HUGE_SIZE, FAULT_KINDS, Fault, FaultBoard
@@ -557,6 +560,14 @@ class SandboxServer:
         """``http(s)://host:port`` (the real port once started)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{self.scheme}://{host}:{self.port}"
+
+    def api_target(self, profile_name: str = "Sandbox") -> "ApiTarget":
+        """The client's view of this server: its URL, partner ID and token."""
+        from console_app.core.models import ApiTarget
+        from console_app.core.redaction import Secret
+
+        return ApiTarget(api_url=self.url, partner_id=self.partner_id, token=Secret(self.token),
+                         profile_name=profile_name, profile_kind="sandbox")
 
     def start(self) -> "SandboxServer":
         """Bind, listen and serve on a daemon thread; returns self once listening."""
