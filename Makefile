@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml uv.lock scripts/bootstrap.sh
 
 setup: $(STAMP)
 
+ROOT_NOTICE := make run: running as root: the game view runs WITHOUT Chromium's sandbox (--no-web-sandbox).
+
 run: $(STAMP)
-	@$(if $(ROOT_OPTS),echo "make run: running as root, so the game view runs WITHOUT Chromium's sandbox (--no-web-sandbox).")
+	@$(if $(ROOT_OPTS),echo "$(ROOT_NOTICE)")
 	$(VENV)/bin/lm-console gui $(ROOT_OPTS)
 
 test: $(STAMP)
