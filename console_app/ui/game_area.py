@@ -83,6 +83,11 @@ class GameArea(QStackedWidget):
         if self.tabs is not None:
             self.tabs.close_all()
 
+    def shutdown(self) -> None:
+        """Close every game and release the pages and profiles kept for the next one."""
+        if self.tabs is not None:
+            self.tabs.shutdown()
+
     def _ensure_tabs(self) -> "GameTabs":
         if self.tabs is None:
             from console_app.webengine.game_view import GameTabs

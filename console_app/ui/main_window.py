@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
         self._screen_share = False
         self._launching: tuple[ApiTarget, LaunchRequest, str] | None = None
         self._last_sent: tuple[ApiTarget, LaunchRequest] | None = None
+        #: The uuid the request preview shows as sent.
+        self._preview_uuid: str | None = None
         self._error_dialog: UnexpectedErrorDialog | None = None
         #: Optional ``(target, request, send_anyway) -> bool``; False holds a launch back
         #: (the production confirmation, which launches again itself once answered).
@@ -401,7 +403,7 @@ class MainWindow(QMainWindow):
     async def shutdown(self) -> None:
         """Cancel any launch and release the network client and web pages."""
         await self.controller.aclose()
-        self.game_area.close_all()
+        self.game_area.shutdown()
 
     # ------------------------------------------------------------------ Qt overrides
 
@@ -452,6 +454,7 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(busy)
 
     def _on_controller_launch_started(self, target: ApiTarget, request: LaunchRequest, uuid: str) -> None:
+        self._preview_uuid = uuid
         self.preview.show_request(target, request, uuid)
         self.answer.show_pending()
         self.set_status(f"Sending to {target.profile_name}…", "info")
@@ -461,7 +464,10 @@ class MainWindow(QMainWindow):
     def _on_controller_attempt_recorded(self, event: AttemptEvent) -> None:
         attempt = event.attempt
         self.answer.add_attempt(attempt)
-        self.preview.show_request(event.target, event.request, attempt.uuid)
+        if attempt.uuid != self._preview_uuid:
+            # A retry's new uuid (the first attempt's was shown when the launch started).
+            self._preview_uuid = attempt.uuid
+            self.preview.show_request(event.target, event.request, attempt.uuid)
         if attempt.outcome != "success":
             self.set_status(
                 f"Attempt {attempt.number}: {attempt.error_code or attempt.outcome} after {attempt.duration_ms:.0f} ms…",

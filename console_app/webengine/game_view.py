@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWebEngineCore import QWebEngineCertificateError, QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -125,8 +125,6 @@ class GameTab(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("gameTab")
-        self.setAccessibleName(f"Game {title}")
-        self.title = title
         self.loaded = False
         self._launch_profile = launch_profile
         self._real_url = ""
@@ -181,9 +179,9 @@ class GameTab(QWidget):
 
         self.view = QWebEngineView(self)
         self.view.setObjectName("gameWebView")
-        self.view.setAccessibleName(f"Game page {title}")
         self.page = launch_profile.new_page(lambda: popup_factory(self))
         self.view.setPage(self.page)
+        self.set_title(title)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -216,6 +214,12 @@ class GameTab(QWidget):
         return button
 
     # ------------------------------------------------------------------ actions
+
+    def set_title(self, title: str) -> None:
+        """Name the tab's game (accessible names follow)."""
+        self.title = title
+        self.setAccessibleName(f"Game {title}")
+        self.view.setAccessibleName(f"Game page {title}")
 
     def load(self, url: str) -> bool:
         """Load ``url`` if it is http/https; otherwise show why not and return False."""
@@ -298,7 +302,14 @@ class GameTab(QWidget):
 
 
 class GameTabs(QTabWidget):
-    """The game area's tabs: :meth:`open_game` adds one tab per launch."""
+    """The game area's tabs: :meth:`open_game` adds one tab per launch.
+
+    Building a tab (profile, page, view) takes ~5 ms of the GUI thread, most of it
+    the page's first use (``history()`` starts its web contents). After each game
+    has loaded, the next launch's tab is built ahead (:meth:`prepare_spare`) so that
+    a launch's answer becomes a tab sooner. The spare is still a fresh off-the-record
+    profile and page per launch: it is never shown or loaded before its launch.
+    """
 
     tab_load_finished = Signal(object, bool)  # GameTab, ok
     count_changed = Signal(int)
@@ -311,12 +322,37 @@ class GameTabs(QTabWidget):
         self.setMovable(True)
         self.setDocumentMode(True)
         self.tabCloseRequested.connect(self.close_tab)
+        self._spare: GameTab | None = None
+        self._spares_wanted = True
 
     def open_game(self, url: str, title: str) -> GameTab:
         """Open ``url`` in a new tab with a fresh off-the-record profile and page."""
-        tab = self._add_tab(_LaunchProfile(), title)
+        tab, self._spare = self._spare, None
+        if tab is None:
+            tab = GameTab(_LaunchProfile(), title, self._open_popup, self)
+        else:
+            tab.set_title(title)
+        self._add_tab(tab)
         tab.load(url)
         return tab
+
+    def prepare_spare(self) -> None:
+        """Build the next launch's tab now (fresh profile and page, hidden), unless
+        one is ready or after :meth:`shutdown`; :meth:`open_game` uses it."""
+        if self._spare is None and self._spares_wanted:
+            self._spare = GameTab(_LaunchProfile(), "", self._open_popup, self)
+            self._spare.hide()
+            # Style sheet rules are matched when a widget is first shown: do it now.
+            self._spare.ensurePolished()
+
+    def shutdown(self) -> None:
+        """Close every tab and delete the spare; no spare is built afterwards."""
+        self._spares_wanted = False
+        self.close_all()
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            spare.dispose()
+            spare.deleteLater()
 
     def games(self) -> list[GameTab]:
         return [self.widget(i) for i in range(self.count())]
@@ -338,8 +374,8 @@ class GameTabs(QTabWidget):
         while self.count():
             self.close_tab(self.count() - 1)
 
-    def _add_tab(self, launch_profile: _LaunchProfile, title: str) -> GameTab:
-        tab = GameTab(launch_profile, title, self._open_popup, self)
+    def _add_tab(self, tab: GameTab) -> GameTab:
+        title = tab.title
         index = self.addTab(tab, title)
         self.setTabToolTip(index, title)
         self.setCurrentIndex(index)
@@ -349,7 +385,7 @@ class GameTabs(QTabWidget):
         return tab
 
     def _open_popup(self, opener: GameTab) -> QWebEnginePage:
-        popup = self._add_tab(opener._launch_profile, f"{opener.title} · popup")
+        popup = self._add_tab(GameTab(opener._launch_profile, f"{opener.title} · popup", self._open_popup, self))
         return popup.page
 
     def _on_tab_load_finished(self, tab: GameTab, ok: bool) -> None:
@@ -357,3 +393,5 @@ class GameTabs(QTabWidget):
         if index >= 0 and ok and tab.page.title():
             self.setTabToolTip(index, f"{tab.title}\n{redact(tab.page.title())}")
         self.tab_load_finished.emit(tab, ok)
+        # The game has loaded: the GUI thread is idle until the next launch.
+        QTimer.singleShot(0, self, self.prepare_spare)

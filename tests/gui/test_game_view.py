@@ -124,3 +124,28 @@ def test_javascript_console_goes_to_the_log_redacted(qtbot, main_window, caplog)
         qtbot.waitUntil(lambda: any("probe" in r.getMessage() for r in caplog.records), timeout=10_000)
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "probe token=•••" in text and token not in text
+
+
+def test_the_next_launch_gets_a_tab_built_ahead_with_its_own_fresh_profile(qtbot, main_window, qtlog):
+    first = launch_game(qtbot, main_window)
+    tabs = main_window.game_area.tabs
+    # Built once the game has loaded, hidden and never loaded before its launch.
+    qtbot.waitUntil(lambda: tabs._spare is not None, timeout=5_000)
+    spare = tabs._spare
+    assert not spare.isVisible() and spare.page.url().isEmpty() and tabs.indexOf(spare) < 0
+    main_window.form.player_id.setText("qa-8")
+    second = launch_game(qtbot, main_window)
+    assert second is spare and second.title == "Treasure of Zeus · qa-8"
+    assert second.accessibleName() == "Game Treasure of Zeus · qa-8"
+    assert second.page.profile() is not first.page.profile() and second.page.profile().isOffTheRecord()
+    qtbot.waitUntil(lambda: tabs._spare is not None, timeout=5_000)
+    assert tabs._spare not in (first, second)
+    # Shutdown releases the spare's page, then its profile, without Qt's warning.
+    profile_destroyed = []
+    tabs._spare.page.profile().destroyed.connect(lambda *_: profile_destroyed.append(True))
+    main_window.game_area.shutdown()
+    assert tabs._spare is None and tabs.count() == 0
+    qtbot.waitUntil(lambda: bool(profile_destroyed), timeout=10_000)
+    tabs.prepare_spare()
+    assert tabs._spare is None
+    assert not [r for r in qtlog.records if "Release of profile" in r.message]

@@ -119,6 +119,8 @@ def test_g01_once_is_retried_and_succeeds(qtbot, main_window, sandbox):
     assert result.attempts[0].error_code == "G.01"
     assert "· 2 attempts ·" in main_window.status_label.text()
     assert main_window.answer.attempts.topLevelItemCount() == 2
+    # The preview follows the retry's new uuid.
+    assert f'"uuid": "{result.attempts[1].uuid}"' in main_window.preview.text.toPlainText()
 
 
 def test_retry_button_sends_again_with_a_new_uuid(qtbot, window_factory, sandbox):
