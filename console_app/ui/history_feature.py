@@ -53,7 +53,8 @@ class HistoryFeature(QObject):
 
     #: The store is open and the panel listed (after first paint).
     store_opened = Signal()
-    #: An attempt was written (the panel has been refreshed).
+    #: Attempts were written and the panel refreshed (once per loop turn, however
+    #: many attempts landed in it).
     attempt_stored = Signal()
     #: A report was written: the report's path, the screenshot's path or "".
     report_exported = Signal(str, str)
@@ -73,6 +74,13 @@ class HistoryFeature(QObject):
         self._replay: tuple[int, bool] | None = None
         # Open game tabs by the launch id of the launch (or snapshot) that opened them.
         self._tabs: dict[str, QWidget] = {}
+        # The panel is refreshed on the next loop turn, once for every attempt written
+        # in this one: the game tab opens first (a refresh lists up to 200 entries,
+        # ~2 ms), and a burst of attempts costs one refresh.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
 
         self.search_action = QAction("Search history", window)
         self.search_action.setObjectName("searchHistoryAction")
@@ -145,8 +153,9 @@ class HistoryFeature(QObject):
         self, target: ApiTarget, request: LaunchRequest | None, *, endpoint: str = "session",
         replay_of: int | None = None,
     ) -> tuple[Callable[[Attempt], None], str | None]:
-        """An ``on_attempt`` callback that records one launch (or snapshot) and
-        refreshes the panel, and its launch id (None when history is off)."""
+        """An ``on_attempt`` callback that records one launch (or snapshot) at once and
+        refreshes the panel on the next loop turn, and its launch id (None when
+        history is off)."""
         if self.store is None and not self.open_store():
             return (lambda attempt: None), None
         assert self.store is not None
@@ -154,9 +163,7 @@ class HistoryFeature(QObject):
 
         def on_attempt(attempt: Attempt) -> None:
             record(attempt)
-            if self.panel is not None:
-                self.panel.refresh()
-            self.attempt_stored.emit()
+            self._refresh_timer.start()
 
         return on_attempt, record.launch_id  # type: ignore[attr-defined]
 
@@ -341,6 +348,11 @@ class HistoryFeature(QObject):
                 resolved, _settings = await self.window.controller.resolve(target)
                 return resolved.token
         return None
+
+    def _on_refresh_timer_timeout(self) -> None:
+        if self.panel is not None:
+            self.panel.refresh()
+        self.attempt_stored.emit()
 
     def _make_room(self) -> None:
         splitter = self.window.vertical_splitter

@@ -4,6 +4,7 @@ the panel, replay (new uuid / same uuid -> V.6), edit as new, copies, export."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +13,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QFileDialog
 
 from console_app.core.history import FILE_NAME
+from console_app.core.models import Attempt, Exchange, new_uuid
 from console_app.sandbox.faults import Fault
 from console_app.ui.history_feature import HistoryFeature
 from console_app.ui.support_feature import SupportFeature
@@ -74,13 +76,31 @@ def test_every_attempt_of_every_launch_is_listed_with_its_outcome(qtbot, console
     assert [e.uuid for e in entries] == session_uuids(sandbox)
     assert entries[1].launch_id == entries[2].launch_id != entries[0].launch_id
     assert entries[3].profile == "Wrong token"
-    # The panel refreshed as the attempts landed.
-    assert console.panel.model.rowCount() == 5
+    # The panel refreshed as the attempts landed (on the loop turn after each).
+    qtbot.waitUntil(lambda: console.panel.model.rowCount() == 5, timeout=5_000)
     assert console.panel.count_label.text() == "5 shown"
     # Neither token reached the data dir (database, WAL) nor any file.
     assert store.path == app_paths.data_dir / FILE_NAME
     for secret in (sandbox.token, "wrong-token-5150"):
         assert files_containing(store.path.parent, secret) == []
+
+
+def test_attempts_written_in_one_loop_turn_refresh_the_panel_once_after_it(qtbot, console, monkeypatch):
+    refreshes = []
+    real_refresh = console.panel.refresh
+    monkeypatch.setattr(console.panel, "refresh", lambda: (refreshes.append(1), real_refresh()))
+    target = console.window.environment.current_target()
+    on_attempt, _launch_id = console.history.recorder_for(target, console.window.form.request())
+    attempt = Attempt(number=1, uuid=new_uuid(), started_at=0.0,
+                      exchange=Exchange(method="POST", url="http://127.0.0.1:9/api/session", request_headers={},
+                                       request_body="{}"),
+                      outcome="transport_error", duration_ms=3.0)
+    with qtbot.waitSignal(console.history.attempt_stored, timeout=5_000):
+        for number in (1, 2, 3):
+            on_attempt(replace(attempt, number=number, uuid=new_uuid()))
+        # Written at once, listed on the next loop turn (after the launch's own slots).
+        assert len(console.history.store.search(limit=10)) == 3 and refreshes == []
+    assert refreshes == [1] and console.panel.model.rowCount() == 3
 
 
 def test_history_action_and_ctrl_f_show_the_panel_and_focus_search(qtbot, console):
