@@ -33,7 +33,12 @@ _JSON_RE = re.compile(
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
-_secrets_re: re.Pattern[str] | None = None
+# Longest first, so that a secret inside a longer one cannot leave part of it readable.
+# Plain substring search, not one compiled alternation: every launch registers a new
+# game token, and the alternation cost ~23 µs per known secret to recompile and ~0.13 ms
+# per known secret to scan a 64 KB body (~20 ms after 150 launches); `in` costs ~20 µs
+# per secret on 64 KB and ~50 ns on a log line.
+_ordered: tuple[str, ...] = ()
 
 # Below this length a "secret" would mask ordinary words; real tokens are longer.
 _MIN_SECRET_LEN = 4
@@ -41,32 +46,31 @@ _MIN_SECRET_LEN = 4
 
 def register_secret(value: str | None) -> None:
     """Remember ``value`` so that :func:`redact` masks it anywhere from now on."""
-    global _secrets_re
+    global _ordered
     if not value or len(value) < _MIN_SECRET_LEN:
         return
     with _lock:
         if value in _secrets:
             return
         _secrets.add(value)
-        ordered = sorted(_secrets, key=len, reverse=True)
-        _secrets_re = re.compile("|".join(re.escape(s) for s in ordered))
+        _ordered = tuple(sorted(_secrets, key=len, reverse=True))
 
 
 def forget_secrets() -> None:
     """Forget every registered secret (tests use it between cases)."""
-    global _secrets_re
+    global _ordered
     with _lock:
         _secrets.clear()
-        _secrets_re = None
+        _ordered = ()
 
 
 def redact(text: str | None) -> str:
     """Return ``text`` with every secret replaced by ``•••``."""
     if not text:
         return text or ""
-    pattern = _secrets_re
-    if pattern is not None:
-        text = pattern.sub(MASK, text)
+    for secret in _ordered:
+        if secret in text:
+            text = text.replace(secret, MASK)
     text = _PARAM_RE.sub(lambda m: f"{m['key']}{m['sep']}{MASK}", text)
     text = _JSON_RE.sub(lambda m: f"{m['key']}{MASK}{m['end']}", text)
     return text

@@ -40,3 +40,16 @@ def test_log_filter_redacts_message_and_args(caplog):
         logger.info("calling %s", "https://x/api/session?MEMB_ID=a&HASH=topsecret")
     assert "topsecret" not in caplog.text
     assert MASK in caplog.text
+
+
+def test_every_one_of_many_registered_secrets_is_masked_even_inside_a_longer_one():
+    # A long session registers a new game token per launch: hundreds of them.
+    secrets = [f"launch-token-{i:04d}-{'k' * (i % 7)}" for i in range(400)]
+    for secret in secrets:
+        register_secret(secret)
+    register_secret("launch-token-0007-kkkkkkk-and-more")
+    text = " | ".join(secrets[::37]) + " | xlaunch-token-0007-kkkkkkk-and-morex"
+    masked = redact(text)
+    assert not any(secret in masked for secret in secrets)
+    assert masked.endswith(f"| x{MASK}x")
+    assert masked.count(MASK) == len(secrets[::37]) + 1
