@@ -463,7 +463,9 @@ class MainWindow(QMainWindow):
 
     def _on_controller_attempt_recorded(self, event: AttemptEvent) -> None:
         attempt = event.attempt
-        self.answer.add_attempt(attempt)
+        if attempt.outcome != "success":
+            # A success is the last attempt: launch_finished lists them all at once.
+            self.answer.add_attempt(attempt)
         if attempt.uuid != self._preview_uuid:
             # A retry's new uuid (the first attempt's was shown when the launch started).
             self._preview_uuid = attempt.uuid
