@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWebEngineCore import QWebEngineCertificateError, QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStyle,
     QTabWidget,
@@ -144,12 +145,22 @@ class GameTab(QWidget):
         self.url_field.setObjectName("gameUrl")
         self.url_field.setAccessibleName("Game URL (player token hidden)")
         self.url_field.setReadOnly(True)
-        self.url_field.setToolTip("The player token is hidden here; Copy URL copies the full URL")
+        self.url_field.setToolTip("The player token is hidden here (Copy URL ▸ Copy full URL has it)")
         self.url_field.setProperty("monospace", True)
-        self.copy_button = QPushButton("Copy URL", self)
+        # Copied text is redacted like everything else; the real URL (the player's
+        # session credential) takes a deliberate second choice from the menu.
+        self.copy_button = QToolButton(self)
+        self.copy_button.setText("Copy URL")
         self.copy_button.setObjectName("gameCopyUrl")
-        self.copy_button.setAccessibleName("Copy the full game URL")
-        self.copy_button.setToolTip("Copy the full game URL, player token included, to the clipboard")
+        self.copy_button.setAccessibleName("Copy the game URL, player token hidden")
+        self.copy_button.setToolTip("Copy the game URL with the player token hidden (•••)")
+        self.copy_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        copy_menu = QMenu(self.copy_button)
+        self.copy_full_action = copy_menu.addAction("Copy full URL (player token included)")
+        self.copy_full_action.setObjectName("gameCopyFullUrl")
+        self.copy_full_action.setToolTip("Anyone with this URL can play this player's session")
+        self.copy_button.setMenu(copy_menu)
         self.open_button = QPushButton("Open in browser", self)
         self.open_button.setObjectName("gameOpenExternal")
         self.open_button.setAccessibleName("Open the game in the system browser")
@@ -195,6 +206,7 @@ class GameTab(QWidget):
         self.reload_button.clicked.connect(self.reload)
         self.banner_button.clicked.connect(self.reload)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
+        self.copy_full_action.triggered.connect(self._on_copy_full_action_triggered)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.close_button.clicked.connect(self.close_requested)
         self.page.loadFinished.connect(self._on_page_load_finished)
@@ -250,14 +262,20 @@ class GameTab(QWidget):
 
     # ------------------------------------------------------------------ slots
 
+    def _current_url(self) -> str:
+        return self._real_url or self.page.url().toString()
+
     def _on_copy_button_clicked(self) -> None:
-        # The one place the real URL leaves the window: an explicit click, and the
-        # player needs the token to open the game elsewhere. Never logged.
-        QGuiApplication.clipboard().setText(self._real_url or self.page.url().toString())
-        log.info("copied the game URL of %s to the clipboard", self.title)
+        QGuiApplication.clipboard().setText(redact(self._current_url()))
+
+    def _on_copy_full_action_triggered(self) -> None:
+        # The one place the real URL leaves the window: a deliberate menu choice, for
+        # opening the session elsewhere. Never logged.
+        QGuiApplication.clipboard().setText(self._current_url())
+        log.info("copied the full game URL of %s to the clipboard", self.title)
 
     def _on_open_button_clicked(self) -> None:
-        QDesktopServices.openUrl(QUrl(self._real_url or self.page.url().toString()))
+        QDesktopServices.openUrl(QUrl(self._current_url()))
 
     def _on_page_load_finished(self, ok: bool) -> None:
         self.loaded = self.loaded or ok

@@ -149,3 +149,16 @@ def test_the_next_launch_gets_a_tab_built_ahead_with_its_own_fresh_profile(qtbot
     tabs.prepare_spare()
     assert tabs._spare is None
     assert not [r for r in qtlog.records if "Release of profile" in r.message]
+
+
+def test_copy_url_hides_the_player_token_unless_the_full_url_is_chosen(qtbot, main_window):
+    from PySide6.QtGui import QGuiApplication
+
+    tab = launch_game(qtbot, main_window)
+    real = tab.page.url().toString()
+    token = real.split("token=", 1)[1]
+    clipboard = QGuiApplication.clipboard()
+    tab.copy_button.click()
+    assert token not in clipboard.text() and clipboard.text().endswith("token=•••")
+    tab.copy_full_action.trigger()
+    assert clipboard.text() == real
