@@ -40,7 +40,6 @@ RUNTIME_DISTRIBUTIONS = (
     "httpx",
     "httpcore",
     "keyring",
-    "tenacity",
     "pycountry",
     "babel",
     "platformdirs",
