@@ -67,4 +67,3 @@ def test_bundled_components_come_from_installed_metadata() -> None:
     assert components["httpx"].licence == "BSD-3-Clause"
     assert components["keyring"].licence == "MIT"
     assert components["babel"].licence == "BSD-3-Clause"
-    assert "tenacity" not in components  # not a dependency: retries are a plain loop in core/client.py
