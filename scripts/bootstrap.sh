@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 UV_VERSION="0.13.9"
 say() { printf 'bootstrap: %s\n' "$*"; }
 
+# fonts-wqy-microhei: the demo game speaks ja/ko/zh; headless machines have no CJK font.
 SYSTEM_PACKAGES=(
   ca-certificates libglib2.0-0 libgl1 libegl1 libgbm1 libfontconfig1 libfreetype6
   libxkbcommon0 libdbus-1-3 libbrotli1 libx11-6 libx11-xcb1 libxcb1 libxext6 libxfixes3
@@ -15,7 +16,7 @@ SYSTEM_PACKAGES=(
   libxcb-render0 libxcb-xfixes0 libxcb-sync1 libnss3 libnspr4 libasound2 libxcb-cursor0
   libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0
   libxcb-xkb1 libxcb-randr0 libxcb-util1 libxkbcommon-x11-0 xvfb xauth dbus gnome-keyring
-  fonts-dejavu-core desktop-file-utils appstream curl
+  fonts-dejavu-core fonts-wqy-microhei desktop-file-utils appstream curl
 )
 
 install_system_packages() {
