@@ -1,8 +1,8 @@
 """The right-hand game area: an empty state, the game tabs, or — when running as root
 without the web sandbox opt-in — an explanation of how to proceed.
 
-QtWebEngine is loaded by :meth:`GameArea.preload` (after first paint) or by the first
-game shown, never at import: ``console_app.webengine.game_view`` is imported here.
+The web engine is loaded by :meth:`GameArea.preload` (when a launch starts) or by the
+first game shown, never at import: ``console_app.webengine.game_view`` is imported here.
 """
 
 from __future__ import annotations
