@@ -18,17 +18,15 @@ documents as the requirement; so QtWebEngine is imported lazily, not at start-up
 
 from __future__ import annotations
 
-import enum
 import logging
-import os
 import sys
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console_app.core.paths import AppPaths
+from console_app.qtenv import ROOT_MESSAGE, QtOptions, WebSandbox, prepare_qt
 
 if TYPE_CHECKING:
     import argparse
@@ -36,121 +34,9 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from console_app.core.models import ApiTarget
-    from console_app.ui.main_window import MainWindow
+    from console_app.ui.window.main_window import MainWindow
 
 log = logging.getLogger("console_app.app")
-
-#: Qt's own switch for running Chromium without its sandbox.
-DISABLE_SANDBOX_ENV = "QTWEBENGINE_DISABLE_SANDBOX"
-CHROMIUM_FLAGS_ENV = "QTWEBENGINE_CHROMIUM_FLAGS"
-
-NO_DISPLAY_MESSAGE = (
-    "no display found (DISPLAY/WAYLAND_DISPLAY unset): use `lm-console capture --out shot.png` "
-    "for a screenshot, or set QT_QPA_PLATFORM=offscreen"
-)
-ROOT_MESSAGE = (
-    "running as root, Chromium cannot start its web sandbox: add --no-web-sandbox "
-    f"(or set {DISABLE_SANDBOX_ENV}=1) to run the game view without it, or run as a normal user"
-)
-
-
-class WebSandbox(enum.Enum):
-    """Whether Chromium's sandbox protects the game view, and why not."""
-
-    ON = "on"
-    OFF_BY_OPTION = "off by --no-web-sandbox"
-    OFF_BY_ENVIRONMENT = f"off by {DISABLE_SANDBOX_ENV}=1"
-    #: Running as root without an opt-in: starting Chromium would exit the process.
-    BLOCKED_AS_ROOT = "blocked as root"
-
-    @property
-    def can_show_games(self) -> bool:
-        return self is not WebSandbox.BLOCKED_AS_ROOT
-
-    @property
-    def disabled(self) -> bool:
-        return self in (WebSandbox.OFF_BY_OPTION, WebSandbox.OFF_BY_ENVIRONMENT)
-
-
-@dataclass(frozen=True)
-class QtOptions:
-    """What the user asked for on the command line."""
-
-    no_web_sandbox: bool = False
-    #: Software rendering (``--disable-gpu``): for broken GPU drivers; breaks WebGL.
-    safe_rendering: bool = False
-    #: A screenshot run (``capture``): without a display, Qt runs offscreen.
-    headless: bool = False
-
-
-@dataclass(frozen=True)
-class QtPlan:
-    """The result of :func:`plan_qt`: what to put in the environment before Qt starts."""
-
-    env: dict[str, str] = field(default_factory=dict)
-    web_sandbox: WebSandbox = WebSandbox.ON
-    #: One line saying why the window cannot start at all (then nothing else applies).
-    error: str | None = None
-
-
-def _flag_name(flag: str) -> str:
-    return flag.split("=", 1)[0]
-
-
-def plan_qt(options: QtOptions, environ: Mapping[str, str], *, is_root: bool, system: str) -> QtPlan:
-    """Decide the Qt/Chromium environment from the options, the current environment,
-    whether the process runs as root and the OS name (``platform.system()``).
-
-    Pure: reads nothing else and changes nothing; the caller applies ``env``.
-    The user's own ``QTWEBENGINE_CHROMIUM_FLAGS`` are kept; ours are added once.
-    """
-    env: dict[str, str] = {}
-    platform = environ.get("QT_QPA_PLATFORM", "")
-    if system == "Linux" and not platform and not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")):
-        if not options.headless:
-            return QtPlan(error=NO_DISPLAY_MESSAGE)
-        platform = "offscreen"
-        env["QT_QPA_PLATFORM"] = platform
-
-    if options.no_web_sandbox:
-        web_sandbox = WebSandbox.OFF_BY_OPTION
-        env[DISABLE_SANDBOX_ENV] = "1"
-    elif DISABLE_SANDBOX_ENV in environ:
-        # QtWebEngine only asks whether the variable is set: "0" or "" disable the
-        # sandbox just the same, so the window must say so too.
-        web_sandbox = WebSandbox.OFF_BY_ENVIRONMENT
-    elif is_root:
-        web_sandbox = WebSandbox.BLOCKED_AS_ROOT
-    else:
-        web_sandbox = WebSandbox.ON
-
-    existing = environ.get(CHROMIUM_FLAGS_ENV, "").split()
-    wanted: list[str] = []
-    if options.safe_rendering:
-        wanted.append("--disable-gpu")
-    if platform == "offscreen":
-        # Containers often have a tiny /dev/shm, which breaks page loads.
-        wanted.append("--disable-dev-shm-usage")
-    present = {_flag_name(flag) for flag in existing}
-    added = [flag for flag in wanted if _flag_name(flag) not in present]
-    if added:
-        env[CHROMIUM_FLAGS_ENV] = " ".join(existing + added)
-    return QtPlan(env=env, web_sandbox=web_sandbox)
-
-
-def _is_root() -> bool:
-    return hasattr(os, "geteuid") and os.geteuid() == 0
-
-
-def prepare_qt(options: QtOptions) -> QtPlan:
-    """Apply :func:`plan_qt` for this process (environment variables) and return it."""
-    import platform
-
-    plan = plan_qt(options, os.environ, is_root=_is_root(), system=platform.system())
-    if plan.error is None:
-        os.environ.update(plan.env)
-    return plan
-
 
 # --------------------------------------------------------------------------- logging
 
@@ -257,12 +143,12 @@ def _start_embedded_sandbox(services: Services) -> "ApiTarget":
 
 
 def _build_window(services: Services, *, demo: bool, remember: bool) -> "MainWindow":
-    from console_app.ui.history_feature import HistoryFeature
-    from console_app.ui.main_window import MainWindow
-    from console_app.ui.support_feature import SupportFeature
+    from console_app.ui.history.feature import HistoryFeature
+    from console_app.ui.window.main_window import MainWindow
+    from console_app.ui.support.feature import SupportFeature
 
-    from console_app.ui.catalog_feature import CatalogFeature, picker_factory
-    from console_app.ui.profiles_feature import ProfilesFeature
+    from console_app.ui.catalog.feature import CatalogFeature, picker_factory
+    from console_app.ui.profiles.feature import ProfilesFeature
 
     window = MainWindow(paths=services.paths, web_sandbox=services.web_sandbox, demo=demo, remember=remember,
                         game_picker_factory=picker_factory(services.paths))
@@ -366,22 +252,9 @@ def run_window(
     return int(result or 0)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``lm-console-gui``: the same as ``lm-console gui``."""
-    from console_app.cli import main as cli_main
-
-    return cli_main(["gui", *(argv if argv is not None else sys.argv[1:])])
-
-
 __all__ = [
     "ExceptionHooks",
-    "QtOptions",
-    "QtPlan",
-    "WebSandbox",
     "configure_file_logging",
     "create_application",
-    "main",
-    "plan_qt",
-    "prepare_qt",
     "run_window",
 ]

@@ -55,7 +55,7 @@ def scene_production(out: Path) -> None:
 
     async def scene(window: Any, sandbox: Any, target: Any) -> None:
         from console_app.core.profiles import Profile
-        from console_app.ui.profiles_feature import ProfilesFeature
+        from console_app.ui.profiles.feature import ProfilesFeature
 
         profiles = window.findChild(ProfilesFeature, "profilesFeature")
         profiles.store.add(Profile(**PRODUCTION))
@@ -113,7 +113,7 @@ def scene_picker(out: Path) -> None:
         from PySide6.QtTest import QTest
 
         from console_app.core.catalog import GameShortlist
-        from console_app.ui.catalog_feature import CatalogFeature
+        from console_app.ui.catalog.feature import CatalogFeature
 
         catalog = window.findChild(CatalogFeature, "catalogFeature")
         # The sandbox's live list has icon URLs: the picker shows real icons.

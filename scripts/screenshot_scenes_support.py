@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from console_app.app import QtOptions, prepare_qt  # noqa: E402
+from console_app.qtenv import QtOptions, prepare_qt  # noqa: E402
 
 SIZE = (1320, 980)
 TIMEOUT_S = 30.0
@@ -74,7 +74,8 @@ def _run(scene: Callable[[Any, Any, Any], Awaitable[None]]) -> None:
     """Build the window as the app does (features included), on a fresh sandbox and
     basedir, run ``scene(window, sandbox, target)`` and shut everything down."""
     loop = _event_loop()
-    from console_app.app import Services, WebSandbox, _build_window
+    from console_app.app import Services, _build_window
+    from console_app.qtenv import WebSandbox
     from console_app.core.models import ApiTarget, ClientSettings
     from console_app.core.paths import AppPaths
     from console_app.core.redaction import Secret
@@ -113,8 +114,8 @@ def _run(scene: Callable[[Any, Any, Any], Awaitable[None]]) -> None:
 
 
 def _features(window: Any) -> tuple[Any, Any]:
-    from console_app.ui.history_feature import HistoryFeature
-    from console_app.ui.support_feature import SupportFeature
+    from console_app.ui.history.feature import HistoryFeature
+    from console_app.ui.support.feature import SupportFeature
 
     return window.findChild(HistoryFeature, "historyFeature"), window.findChild(SupportFeature, "supportFeature")
 
@@ -147,7 +148,7 @@ def scene_history(out: Path) -> None:
         from console_app.core.models import ApiTarget
         from console_app.core.redaction import Secret
         from console_app.sandbox.faults import Fault
-        from console_app.ui.launch_form import DEMO_REQUEST
+        from console_app.ui.launch.form import DEMO_REQUEST
 
         history, _support = _features(window)
         if history.panel is None:

@@ -189,7 +189,7 @@ async def concurrent_app_launches(window: Any, sandbox: TimedSandbox, n: int, de
     window sends one launch at a time, so each runs on its own LaunchController (the
     window's launch path) and its answer is shown in the window's answer panel."""
     from console_app.sandbox.faults import Fault
-    from console_app.ui.launch_controller import LaunchController
+    from console_app.ui.launch.controller import LaunchController
 
     from benchmarks.drivers.qt_tools import TickRecorder
 

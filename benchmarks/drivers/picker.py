@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication, QListView, QVBoxLayout, QWidget
 
     from console_app.core.paths import AppPaths
-    from console_app.ui.game_picker import GamePicker
+    from console_app.ui.catalog.game_picker import GamePicker
 
     from benchmarks.fixtures import game_catalog
 

@@ -99,9 +99,9 @@ def settings_from_args(args: argparse.Namespace, base: ClientSettings | None = N
     """``base`` (by default the ``--profile``'s network settings, else the defaults)
     with ``--retries`` / ``--timeout`` applied."""
     if base is None and getattr(args, "profile", None):
-        from console_app.cli.profile import profile_settings
+        from console_app.core.profiles import ProfileStore
 
-        base = profile_settings(args)
+        base = ProfileStore(args.paths).get(args.profile).client_settings()
     settings = base or ClientSettings()
     if getattr(args, "retries", None) is not None:
         settings = replace(settings, retries=args.retries)
@@ -160,11 +160,19 @@ def _target_from_flags(args: argparse.Namespace) -> ApiTarget:
 
 
 def _target_from_profile(args: argparse.Namespace) -> ApiTarget:
-    """The target of the saved profile ``args.profile``: its token from the OS keyring
-    (or ``--token-env``/``--token-stdin`` for this run), only for the profile's API host."""
-    from console_app.cli.profile import target_from_profile
+    """The target of the saved profile ``args.profile``: its token from ``--token-env`` /
+    ``--token-stdin`` when given (this run only), else from the OS keyring, and only for
+    the API host it was stored for."""
+    from console_app.core.credentials import CredentialStore
+    from console_app.core.errors import ProfileError
+    from console_app.core.profiles import ProfileStore, target_for, target_from_store
 
-    return target_from_profile(args)
+    profile = ProfileStore(args.paths).get(args.profile)
+    if profile.is_embedded:
+        raise ProfileError(f"'{profile.name}' is the embedded sandbox: leave out --profile to use it")
+    if getattr(args, "token_env", None) or getattr(args, "token_stdin", False):
+        return target_for(profile, read_token(args), from_store=False)
+    return target_from_store(profile, CredentialStore())
 
 
 @contextmanager

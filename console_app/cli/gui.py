@@ -22,7 +22,7 @@ from console_app.cli.common import (
 
 if TYPE_CHECKING:
     from console_app.core.models import ApiTarget, LaunchRequest
-    from console_app.ui.main_window import MainWindow
+    from console_app.ui.window.main_window import MainWindow
 
 #: Exit code when the game page does not finish loading in time.
 EXIT_PAGE_NOT_LOADED = 5
@@ -76,7 +76,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_gui(args: argparse.Namespace) -> int:
     """``lm-console gui``: the window until it is closed."""
-    from console_app.app import QtOptions, run_window
+    from console_app.app import run_window
+    from console_app.qtenv import QtOptions
 
     options = QtOptions(no_web_sandbox=args.no_web_sandbox, safe_rendering=args.safe_rendering)
     return run_window(args, options=options, demo=True)
@@ -84,7 +85,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
 def run_capture(args: argparse.Namespace) -> int:
     """``lm-console capture``: launch, wait for the page, save the PNG, print title and URL."""
-    from console_app.app import QtOptions, run_window
+    from console_app.app import run_window
+    from console_app.qtenv import QtOptions
     from console_app.core.errors import InvalidInputError
     from console_app.core.validation import validate
 
@@ -211,3 +213,10 @@ def distinct_colours(image, *, limit: int = 64, step: int = 7) -> int:
             if len(seen) >= limit:
                 return len(seen)
     return len(seen)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``lm-console-gui``: the same as ``lm-console gui``."""
+    from console_app.cli import main as cli_main
+
+    return cli_main(["gui", *(argv if argv is not None else sys.argv[1:])])

@@ -23,7 +23,6 @@ from console_app.core.errors import CredentialError, InvalidInputError, NoKeyrin
 
 if TYPE_CHECKING:
     from console_app.core.credentials import CredentialStore
-    from console_app.core.models import ApiTarget, ClientSettings
     from console_app.core.profiles import Profile, ProfileStore
 
 
@@ -308,28 +307,3 @@ def run_import(args: argparse.Namespace) -> int:
     _say(f"imported profile '{profile.name}' ({profile.kind}, {profile.api_url}); "
          f"set its token with: lm-console profile set-token {profile.name} --token-stdin")
     return 0
-
-
-# --------------------------------------------------------------------------- launch --profile
-
-
-def target_from_profile(args: argparse.Namespace) -> "ApiTarget":
-    """The :class:`ApiTarget` of ``--profile NAME``: the token from ``--token-env`` /
-    ``--token-stdin`` when given (this run only), else from the OS keyring, and only
-    for the API host it was stored for."""
-    from console_app.core.profiles import target_for, target_from_store
-
-    profile = _profiles(args).get(args.profile)
-    if profile.is_embedded:
-        raise ProfileError(f"'{profile.name}' is the embedded sandbox: leave out --profile to use it")
-    if getattr(args, "token_env", None) or getattr(args, "token_stdin", False):
-        from console_app.cli.common import read_token
-
-        return target_for(profile, read_token(args), from_store=False)
-    return target_from_store(profile, _credentials())
-
-
-def profile_settings(args: argparse.Namespace) -> "ClientSettings | None":
-    """The network settings of ``--profile NAME`` (None without ``--profile``)."""
-    name = getattr(args, "profile", None)
-    return _profiles(args).get(name).client_settings() if name else None

@@ -24,7 +24,7 @@ from console_app import APP_NAME, __version__
 from console_app.core.paths import AppPaths, resources_dir
 
 if TYPE_CHECKING:
-    from console_app.app import QtPlan
+    from console_app.qtenv import QtPlan
     from console_app.sandbox.server import SandboxServer
 
 #: How long the keyring may take to answer one read before it counts as stuck.
@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_self_check(args: argparse.Namespace) -> int:
     """Run every check, print the report on stdout and return the exit code."""
-    from console_app.app import QtOptions, prepare_qt
+    from console_app.qtenv import QtOptions, prepare_qt
 
     # Never show a window: the check must work over SSH, in CI and with no display.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -190,7 +190,7 @@ def _within_deadline(call: Callable[[], object], deadline: float) -> tuple[bool,
 
 
 def _check_web_sandbox(plan: "QtPlan") -> Check:
-    from console_app.app import DISABLE_SANDBOX_ENV, WebSandbox
+    from console_app.qtenv import DISABLE_SANDBOX_ENV, WebSandbox
 
     as_root = hasattr(os, "geteuid") and os.geteuid() == 0
     _section("web sandbox", [

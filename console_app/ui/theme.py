@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 _LIGHT = {
     "success": ("#1f7a3a", "#e6f4ea"),
@@ -76,24 +76,3 @@ def apply_theme(app: QApplication) -> None:
 def monospace_font() -> QFont:
     """The system's fixed-width font, for JSON, URLs and logs."""
     return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-
-
-def set_severity(widget: QWidget, severity: str | None) -> None:
-    """Set the ``severity`` property and re-polish so the style sheet applies it."""
-    widget.setProperty("severity", severity or "")
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
-def set_problem(widget: QWidget, problem: str | None) -> None:
-    """Mark a form field as having a ``warning`` or ``error`` (or clear it)."""
-    widget.setProperty("problem", problem or "")
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
-def named(widget: QWidget, object_name: str, accessible_name: str) -> QWidget:
-    """Give ``widget`` its object name and accessible name (tests and screen readers)."""
-    widget.setObjectName(object_name)
-    widget.setAccessibleName(accessible_name)
-    return widget

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from console_app.core.redaction import redact
-from console_app.ui.theme import set_severity
+from console_app.qtstyle import set_severity
 from console_app.webengine import refusal_reason
 
 log = logging.getLogger("console_app.webengine")

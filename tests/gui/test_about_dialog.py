@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from console_app import APP_NAME, __version__
-from console_app.ui.about_dialog import AboutDialog, _licence_of, bundled_components
+from console_app.ui.window.about_dialog import AboutDialog, _licence_of, bundled_components
 
 
 def _table_rows(dialog: AboutDialog) -> dict[str, tuple[str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from console_app.core.models import Attempt, Exchange, LaunchResult
 from console_app.core.redaction import Secret
-from console_app.ui.answer_panel import SHOWN_BODY_CHARS, AnswerPanel
+from console_app.ui.launch.answer_panel import SHOWN_BODY_CHARS, AnswerPanel
 
 
 def result_with_body(body: str) -> LaunchResult:

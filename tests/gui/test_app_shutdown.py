@@ -11,7 +11,8 @@ import textwrap
 SCRIPT = textwrap.dedent(
     """
     import argparse, asyncio, sys
-    from console_app.app import QtOptions, run_window
+    from console_app.app import run_window
+    from console_app.qtenv import QtOptions
     from console_app.core.models import ApiTarget
     from console_app.core.paths import AppPaths
     from console_app.core.redaction import Secret

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from console_app.app import ExceptionHooks, configure_file_logging
 from console_app.core.credentials import RunCredentials
 from console_app.core.profiles import Profile, ProfileStore, api_host
-from console_app.ui.history_feature import HistoryFeature
+from console_app.ui.history.feature import HistoryFeature
 from tests.fixtures.common import CANARY_TOKEN, files_containing
 from tests.fixtures.qt import sandbox_target
 from tests.fixtures.spec_server import SpecServer

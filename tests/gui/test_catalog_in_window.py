@@ -11,7 +11,7 @@ import openpyxl
 from PySide6.QtWidgets import QLabel
 
 from console_app.core.catalog import CatalogStore, GameShortlist, sample_catalog
-from console_app.ui.game_picker import GamePicker
+from console_app.ui.catalog.game_picker import GamePicker
 from tests.gui.test_profiles_in_window import featured
 from tests.fixtures.qt import sandbox_target
 

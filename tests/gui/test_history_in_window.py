@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QFileDialog
 from console_app.core.history import FILE_NAME
 from console_app.core.models import Attempt, Exchange, new_uuid
 from console_app.sandbox.faults import Fault
-from console_app.ui.history_feature import HistoryFeature
-from console_app.ui.support_feature import SupportFeature
+from console_app.ui.history.feature import HistoryFeature
+from console_app.ui.support.feature import SupportFeature
 from tests.fixtures.common import files_containing
 from tests.fixtures.qt import sandbox_target
 
@@ -235,7 +235,8 @@ def test_export_without_an_open_tab_has_no_screenshot(qtbot, console, tmp_path):
 def test_the_composition_root_installs_history_and_support(qtbot, app_paths, qasync_loop):
     import time
 
-    from console_app.app import Services, WebSandbox, _build_window
+    from console_app.app import Services, _build_window
+    from console_app.qtenv import WebSandbox
 
     window = _build_window(Services(app_paths, WebSandbox.OFF_BY_ENVIRONMENT, time.perf_counter()),
                            demo=True, remember=False)

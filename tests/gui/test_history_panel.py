@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 
 from console_app.core.history import HistoryStore, recorder
-from console_app.ui.history_panel import HistoryPanel
+from console_app.ui.history.panel import HistoryPanel
 from tests.fixtures.common import CANARY_TOKEN
 from tests.unit.core.test_history import REQUEST, make_attempt, make_target
 

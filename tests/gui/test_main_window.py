@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
-from console_app.app import ExceptionHooks, WebSandbox
-from console_app.ui.main_window import MainWindow
+from console_app.app import ExceptionHooks
+from console_app.qtenv import WebSandbox
+from console_app.ui.window.main_window import MainWindow
 from tests.fixtures.qt import sandbox_target
 
 LOAD_TIMEOUT_MS = 30_000

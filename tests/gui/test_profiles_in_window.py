@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 from console_app.core.catalog import Catalog, CatalogStore, Game
 from console_app.core.credentials import RunCredentials
 from console_app.core.profiles import PlayerDefaults, Profile, ProfileStore, api_host
-from console_app.ui.catalog_feature import CatalogFeature, picker_factory
-from console_app.ui.profiles_feature import KEYRING_MISSING_TEXT, ProfilesFeature
+from console_app.ui.catalog.feature import CatalogFeature, picker_factory
+from console_app.ui.profiles.feature import KEYRING_MISSING_TEXT, ProfilesFeature
 from tests.fixtures.common import files_containing
 from tests.fixtures.qt import sandbox_target
 
@@ -269,8 +269,9 @@ def test_the_app_composition_root_wires_profiles_and_catalog(qtbot, qasync_loop,
     import asyncio
     import time
 
-    from console_app.app import Services, WebSandbox, _build_window
-    from console_app.ui.game_picker import GamePicker
+    from console_app.app import Services, _build_window
+    from console_app.qtenv import WebSandbox
+    from console_app.ui.catalog.game_picker import GamePicker
 
     window = _build_window(Services(app_paths, WebSandbox.OFF_BY_ENVIRONMENT, time.perf_counter()),
                            demo=True, remember=False)

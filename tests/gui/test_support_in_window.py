@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from console_app.ui.history_feature import HistoryFeature
-from console_app.ui.support_feature import PREFILL_BANNER, SupportFeature
+from console_app.ui.history.feature import HistoryFeature
+from console_app.ui.support.feature import PREFILL_BANNER, SupportFeature
 from tests.fixtures.common import files_containing
 from tests.fixtures.qt import sandbox_target
 

@@ -3,7 +3,7 @@ status bar, wired to a :class:`LaunchController`.
 
 Seams for other areas (keep them stable):
 - ``MainWindow(game_picker_factory=...)``: a richer game picker (see
-  :mod:`console_app.ui.simple_game_picker` for the interface);
+  :mod:`console_app.ui.launch.simple_game_picker` for the interface);
 - ``window.environment.add_target(target)`` / ``target_changed``: profiles;
   ``window.show_banner(key, text, severity)`` / ``hide_banner(key)``: e.g. production;
 - ``window.controller.add_attempt_listener(fn)``: every attempt (history);
@@ -38,21 +38,21 @@ from PySide6.QtWidgets import (
 )
 
 from console_app import APP_NAME
-from console_app.app import WebSandbox
+from console_app.qtenv import WebSandbox
 from console_app.core.errors import ConsoleError
 from console_app.core.models import ApiTarget, LaunchRequest, LaunchResult
 from console_app.core.paths import AppPaths
 from console_app.core.redaction import mask_id, redact
-from console_app.ui.answer_panel import AnswerPanel
-from console_app.ui.environment_selector import EnvironmentSelector
-from console_app.ui.error_dialog import UnexpectedErrorDialog
-from console_app.ui.game_area import GameArea
-from console_app.ui.launch_controller import AttemptEvent, LaunchController
-from console_app.ui.launch_form import DEMO_REQUEST, LaunchForm, new_session_id
-from console_app.ui.log_panel import LogPanel
-from console_app.ui.request_preview import RequestPreview
-from console_app.ui.theme import named, set_severity
-from console_app.ui.window_state import WindowState
+from console_app.ui.launch.answer_panel import AnswerPanel
+from console_app.ui.window.environment_selector import EnvironmentSelector
+from console_app.ui.window.error_dialog import UnexpectedErrorDialog
+from console_app.ui.launch.game_area import GameArea
+from console_app.ui.launch.controller import AttemptEvent, LaunchController
+from console_app.ui.launch.form import DEMO_REQUEST, LaunchForm, new_session_id
+from console_app.ui.window.log_panel import LogPanel
+from console_app.ui.launch.request_preview import RequestPreview
+from console_app.qtstyle import named, set_severity
+from console_app.ui.window.state import WindowState
 
 log = logging.getLogger("console_app.ui")
 
@@ -512,7 +512,7 @@ class MainWindow(QMainWindow):
             log.warning("game page did not load: %s", redact(tab.url_field.text()))
 
     def _on_about_action_triggered(self) -> None:
-        from console_app.ui.about_dialog import AboutDialog
+        from console_app.ui.window.about_dialog import AboutDialog
 
         dialog = AboutDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

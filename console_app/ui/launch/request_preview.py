@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 
 from console_app.core.models import ApiTarget, LaunchRequest
 from console_app.core.redaction import MASK, mask_id, redact
-from console_app.ui.theme import monospace_font, named
+from console_app.qtstyle import named
+from console_app.ui.theme import monospace_font
 
 UUID_PLACEHOLDER = "generated on send"
 

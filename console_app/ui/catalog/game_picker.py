@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 from console_app.core.catalog import Catalog, Game, GameShortlist
 from console_app.core.paths import AppPaths, write_atomically
 
-log = logging.getLogger("console_app.ui.game_picker")
+log = logging.getLogger("console_app.ui.catalog.game_picker")
 
 ICON_SIZE = 32
 #: Icons larger than this are not loaded (a game icon is a few KB).

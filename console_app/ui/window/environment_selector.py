@@ -1,6 +1,6 @@
 """The toolbar's environment selector: which API target launches go to.
 
-It lists the embedded Sandbox and, through :mod:`console_app.ui.profiles_feature`,
+It lists the embedded Sandbox and, through :mod:`console_app.ui.profiles.feature`,
 every profile (:meth:`EnvironmentSelector.add_target` / ``remove_target``); the
 window reacts to ``target_changed``. The dot's
 colour is the profile kind's accent: neutral sandbox, blue staging, red production.
@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from console_app.core.models import ApiTarget
-from console_app.ui.theme import named
+from console_app.qtstyle import named
 
 KIND_COLOURS = {"sandbox": "#7a8794", "staging": "#2f6fde", "production": "#d93025"}
 

@@ -8,7 +8,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
 from console_app.core.redaction import RedactingFilter
-from console_app.ui.theme import monospace_font, named
+from console_app.qtstyle import named
+from console_app.ui.theme import monospace_font
 
 
 class _Relay(QObject):

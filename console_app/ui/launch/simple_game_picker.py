@@ -2,7 +2,7 @@
 sample catalog; typing filters by id or name, and any id can be typed.
 
 The catalog area replaces this with a richer picker. A replacement is a QWidget that
-provides the same small interface (what :class:`~console_app.ui.launch_form.LaunchForm`
+provides the same small interface (what :class:`~console_app.ui.launch.form.LaunchForm`
 uses): ``game_changed(str)`` signal, ``game_id()``, ``set_game_id(id)``,
 ``game_name(id) -> str | None`` and ``focus_search()``. Pass a factory for it as
 ``MainWindow(game_picker_factory=...)``.
@@ -18,7 +18,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from console_app.core.paths import resources_dir
-from console_app.ui.code_combo import CodeCombo
+from console_app.ui.launch.code_combo import CodeCombo
 
 log = logging.getLogger("console_app.ui")
 

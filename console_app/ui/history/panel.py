@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
 from console_app.core.curl import to_curl
 from console_app.core.history import Entry, HistoryStore
 from console_app.core.redaction import redact
-from console_app.ui.theme import is_dark, monospace_font, named
+from console_app.qtstyle import named
+from console_app.ui.theme import is_dark, monospace_font
 
 #: Shown for each outcome, with its colour (light, dark).
 OUTCOMES: dict[str, tuple[str, str, str]] = {

@@ -5,7 +5,7 @@ supported codes first (:meth:`CodeCombo.set_supported`), then a separator, then
 every other ISO 639-1 language (or ISO 4217 currency for ``kind="currency"``),
 with display names from babel (:mod:`console_app.core.locale_names`). Without a
 ``kind`` it lists whatever :meth:`CodeCombo.set_choices` gives (the launch form's
-first version and :class:`~console_app.ui.simple_game_picker.SimpleGamePicker`
+first version and :class:`~console_app.ui.launch.simple_game_picker.SimpleGamePicker`
 use it that way).
 
 Deliberately bad values (``US``, ``EN``, ``IDX``) can be typed: validation and hints

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from console_app.ui.theme import named
+from console_app.qtstyle import named
 
 if TYPE_CHECKING:
     from console_app.webengine.game_view import GameTab, GameTabs

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from console_app.cli.common import DEMO_PLAYER
 from console_app.core.models import LaunchRequest
-from console_app.ui.code_combo import DEFAULT_CURRENCIES, DEFAULT_LANGUAGES, CodeCombo
-from console_app.ui.simple_game_picker import GamePicker, SimpleGamePicker
-from console_app.ui.theme import named, set_problem, set_severity
+from console_app.ui.launch.code_combo import DEFAULT_CURRENCIES, DEFAULT_LANGUAGES, CodeCombo
+from console_app.ui.launch.simple_game_picker import GamePicker, SimpleGamePicker
+from console_app.qtstyle import named, set_problem, set_severity
 
 #: The demo player of ``lm-console gui`` (the CLI's): a newcomer clicks Launch and plays.
 DEMO_REQUEST = LaunchRequest(**DEMO_PLAYER)

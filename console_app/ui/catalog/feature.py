@@ -4,7 +4,7 @@ one-click fixes, and the Catalog menu imports a SLOT_SPEC or fetches the live ga
 list of the current profile (both off the GUI thread; the result, or one clear line
 on failure, in a non-modal box).
 
-:class:`CatalogFeature` takes a :class:`~console_app.ui.main_window.MainWindow`;
+:class:`CatalogFeature` takes a :class:`~console_app.ui.window.main_window.MainWindow`;
 :func:`picker_factory` is the window's ``game_picker_factory``.
 """
 
@@ -26,10 +26,10 @@ from console_app.core.errors import CatalogError, ConsoleError
 from console_app.core.models import ApiTarget
 from console_app.core.paths import AppPaths
 from console_app.core.redaction import redact
-from console_app.ui.launch_controller import AttemptEvent
+from console_app.ui.launch.controller import AttemptEvent
 
 if TYPE_CHECKING:
-    from console_app.ui.main_window import MainWindow
+    from console_app.ui.window.main_window import MainWindow
 
 log = logging.getLogger("console_app.ui.catalog")
 
@@ -40,7 +40,7 @@ def picker_factory(paths: AppPaths) -> Callable[[QWidget], QWidget]:
     """A ``game_picker_factory`` making the rich :class:`GamePicker` (icons cached under ``paths``)."""
 
     def make(parent: QWidget) -> QWidget:
-        from console_app.ui.game_picker import GamePicker
+        from console_app.ui.catalog.game_picker import GamePicker
 
         return GamePicker(parent, paths=paths)
 

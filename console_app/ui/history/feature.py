@@ -31,11 +31,11 @@ from console_app.core.errors import ConsoleError, HistoryError
 from console_app.core.history import Entry, HistoryStore, recorder
 from console_app.core.models import ApiTarget, Attempt, LaunchRequest, LaunchResult
 from console_app.core.redaction import redact
-from console_app.ui.launch_controller import AttemptEvent
+from console_app.ui.launch.controller import AttemptEvent
 
 if TYPE_CHECKING:
-    from console_app.ui.history_panel import HistoryPanel
-    from console_app.ui.main_window import MainWindow
+    from console_app.ui.history.panel import HistoryPanel
+    from console_app.ui.window.main_window import MainWindow
 
 log = logging.getLogger("console_app.ui.history")
 
@@ -120,7 +120,7 @@ class HistoryFeature(QObject):
             self.window.history_action.setToolTip(redact(f"History unavailable: {exc}"))
             self.window.set_status(redact(f"History is off for this run: {exc}"), "warning")
             return False
-        from console_app.ui.history_panel import HistoryPanel
+        from console_app.ui.history.panel import HistoryPanel
 
         self.store = store
         self.panel = panel = HistoryPanel(store)

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from console_app.core.models import Attempt, LaunchResult
 from console_app.core.redaction import redact
-from console_app.ui.theme import monospace_font, named, set_severity
+from console_app.qtstyle import named, set_severity
+from console_app.ui.theme import monospace_font
 
 _OUTCOME_TEXT = {
     "success": "success",

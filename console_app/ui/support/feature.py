@@ -37,11 +37,12 @@ from console_app.core.errors import ConsoleError
 from console_app.core.models import LaunchRequest
 from console_app.core.prefill import Prefill, parse_pasted
 from console_app.core.redaction import redact
-from console_app.ui.theme import monospace_font, named, set_severity
+from console_app.qtstyle import named, set_severity
+from console_app.ui.theme import monospace_font
 
 if TYPE_CHECKING:
-    from console_app.ui.history_feature import HistoryFeature
-    from console_app.ui.main_window import MainWindow
+    from console_app.ui.history.feature import HistoryFeature
+    from console_app.ui.window.main_window import MainWindow
 
 log = logging.getLogger("console_app.ui.support")
 

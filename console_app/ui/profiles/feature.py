@@ -3,7 +3,7 @@ updates the partner label, form defaults, title and banners; launches on a
 non-embedded profile read its token from the keyring (off the GUI thread) and use
 its network settings; production is impossible to miss; screen-share masks IDs.
 
-:class:`ProfilesFeature` takes a :class:`~console_app.ui.main_window.MainWindow` and
+:class:`ProfilesFeature` takes a :class:`~console_app.ui.window.main_window.MainWindow` and
 wires itself in through the window's seams (``environment``, ``launch_gate``,
 ``controller.target_resolver``, ``show_banner``, ``set_title_suffix``); the window
 knows nothing about profiles.
@@ -41,7 +41,7 @@ from console_app.core.profiles import (
 from console_app.core.redaction import Secret, mask_id, redact
 
 if TYPE_CHECKING:
-    from console_app.ui.main_window import MainWindow
+    from console_app.ui.window.main_window import MainWindow
 
 log = logging.getLogger("console_app.ui.profiles")
 
@@ -152,7 +152,7 @@ class ProfilesFeature(QObject):
         """Open the Profiles dialog (non-modal to the event loop; window-modal)."""
         from PySide6.QtCore import Qt
 
-        from console_app.ui.profile_dialog import ProfileDialog
+        from console_app.ui.profiles.dialog import ProfileDialog
 
         if self.dialog is not None:
             self.dialog.raise_()

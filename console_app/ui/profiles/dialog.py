@@ -45,7 +45,7 @@ from console_app.core.errors import ConsoleError
 from console_app.core.profiles import KINDS, PlayerDefaults, Profile, ProfileStore, api_host
 from console_app.core.redaction import redact
 
-log = logging.getLogger("console_app.ui.profile_dialog")
+log = logging.getLogger("console_app.ui.profiles.dialog")
 
 MEMORY_NOTICE = "No OS keyring on this machine: tokens are kept in memory for this run only."
 _PROXY_MODES = (("system", "System settings (HTTPS_PROXY / NO_PROXY)"), ("none", "No proxy"), ("explicit", "This proxy:"))

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console_app.app import (
-    CHROMIUM_FLAGS_ENV,
-    DISABLE_SANDBOX_ENV,
-    NO_DISPLAY_MESSAGE,
-    QtOptions,
-    WebSandbox,
-    plan_qt,
-)
+from console_app.qtenv import CHROMIUM_FLAGS_ENV, DISABLE_SANDBOX_ENV, NO_DISPLAY_MESSAGE, QtOptions, WebSandbox, plan_qt
 
 DESKTOP = {"DISPLAY": ":0"}
 
