@@ -143,23 +143,9 @@ def _start_embedded_sandbox(services: Services) -> "ApiTarget":
 
 
 def _build_window(services: Services, *, demo: bool, remember: bool) -> "MainWindow":
-    from console_app.ui.history.feature import HistoryFeature
-    from console_app.ui.window.main_window import MainWindow
-    from console_app.ui.support.feature import SupportFeature
+    from console_app.ui.window.compose import build_window
 
-    from console_app.ui.catalog.feature import CatalogFeature, picker_factory
-    from console_app.ui.profiles.feature import ProfilesFeature
-
-    window = MainWindow(paths=services.paths, web_sandbox=services.web_sandbox, demo=demo, remember=remember,
-                        game_picker_factory=picker_factory(services.paths))
-    # Owned by the window (Qt parent): history opens its store after first paint.
-    SupportFeature(window, history=HistoryFeature(window))
-    # Profiles first: the catalog follows the profile it selects. The keyring probe
-    # (D-Bus, maybe a locked keyring) waits until the window has painted.
-    profiles = ProfilesFeature(window, services.paths)
-    CatalogFeature(window, services.paths)
-    window.first_painted.connect(profiles.check_keyring)
-    return window
+    return build_window(services.paths, web_sandbox=services.web_sandbox, demo=demo, remember=remember)
 
 
 def _set_application_version() -> None:

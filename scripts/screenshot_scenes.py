@@ -1,6 +1,6 @@
 """Screenshot scenes for profiles and the catalog (called by scripts/screenshots.py).
 
-Each scene runs the real window offscreen (built by the app's own ``_build_window``,
+Each scene runs the real window offscreen (built by the app's own ``build_window``,
 every feature included) in a temporary basedir against an embedded sandbox, using
 the shared scene runner of :mod:`scripts.screenshot_scenes_support`, and saves a PNG:
 

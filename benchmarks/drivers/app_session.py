@@ -190,6 +190,7 @@ async def concurrent_app_launches(window: Any, sandbox: TimedSandbox, n: int, de
     window's launch path) and its answer is shown in the window's answer panel."""
     from console_app.sandbox.faults import Fault
     from console_app.ui.launch.controller import LaunchController
+    from console_app.ui.window.api import Launch
 
     from benchmarks.drivers.qt_tools import TickRecorder
 
@@ -205,7 +206,7 @@ async def concurrent_app_launches(window: Any, sandbox: TimedSandbox, n: int, de
     sandbox.server.inject(Fault("delay", delay=delay, count=n))
     ticks = TickRecorder(window)
     ticks.start()
-    tasks = [controller.launch(target, request) for controller in controllers]
+    tasks = [controller.launch(Launch(target, request)) for controller in controllers]
     await asyncio.gather(*tasks)
     ticks.stop()
     for controller in controllers:

@@ -497,12 +497,13 @@ def recorder(
     *,
     endpoint: str = "session",
     replay_of: int | None = None,
+    launch_id: str | None = None,
 ) -> Callable[[Attempt], None]:
     """An ``on_attempt`` callback for the client that stores each attempt of ONE
-    launch (they share a launch id). A history failure is logged, never raised: it
-    must not break the launch. The callback's ``launch_id`` attribute is the id its
-    attempts share (for :meth:`HistoryStore.attempts_of`)."""
-    launch_id = str(_uuid.uuid4())
+    launch (they share ``launch_id``, a new one by default). A history failure is
+    logged, never raised: it must not break the launch. The callback's ``launch_id``
+    attribute is the id its attempts share (for :meth:`HistoryStore.attempts_of`)."""
+    launch_id = launch_id or str(_uuid.uuid4())
 
     def record(attempt: Attempt) -> None:
         try:

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from console_app.app import ExceptionHooks, configure_file_logging
 from console_app.core.credentials import RunCredentials
 from console_app.core.profiles import Profile, ProfileStore, api_host
-from console_app.ui.history.feature import HistoryFeature
 from tests.fixtures.common import CANARY_TOKEN, files_containing
 from tests.fixtures.qt import sandbox_target
 from tests.fixtures.spec_server import SpecServer
@@ -123,7 +122,7 @@ def test_canary_token_never_leaves_the_keyring(
     assert credentials.persistent
 
     window, _profiles, catalog = featured(window_factory, app_paths, sandbox_target(sandbox), RunCredentials())
-    history = HistoryFeature(window)
+    history = window.features.history
     assert history.open_store()
     select(window, "Canary")
 

@@ -15,8 +15,6 @@ from PySide6.QtWidgets import QFileDialog
 from console_app.core.history import FILE_NAME
 from console_app.core.models import Attempt, Exchange, new_uuid
 from console_app.sandbox.faults import Fault
-from console_app.ui.history.feature import HistoryFeature
-from console_app.ui.support.feature import SupportFeature
 from tests.fixtures.common import files_containing
 from tests.fixtures.qt import sandbox_target
 
@@ -26,8 +24,7 @@ TIMEOUT_MS = 30_000
 @pytest.fixture
 def console(qtbot, window_factory, sandbox):
     window = window_factory(target=sandbox_target(sandbox), demo=True)
-    history = HistoryFeature(window)
-    support = SupportFeature(window, history=history)
+    history, support = window.features.history, window.features.support
     qtbot.waitUntil(lambda: history.panel is not None, timeout=5_000)
     return SimpleNamespace(window=window, history=history, support=support, panel=history.panel)
 
@@ -105,8 +102,8 @@ def test_attempts_written_in_one_loop_turn_refresh_the_panel_once_after_it(qtbot
 
 def test_history_action_and_ctrl_f_show_the_panel_and_focus_search(qtbot, console):
     window = console.window
-    assert window.history_action.isEnabled()
-    window.history_action.trigger()
+    assert window.features.history.history_action.isEnabled()
+    window.features.history.history_action.trigger()
     assert window.bottom_tabs.currentWidget() is console.panel
     assert window.vertical_splitter.sizes()[1] >= 300
     window.bottom_tabs.setCurrentIndex(0)
@@ -230,20 +227,3 @@ def test_export_without_an_open_tab_has_no_screenshot(qtbot, console, tmp_path):
     assert console.history.export_entry(entry.id, tmp_path / "closed.md") == tmp_path / "closed.md"
     assert "Screenshot" not in (tmp_path / "closed.md").read_text("utf-8")
     assert not (tmp_path / "closed-screenshot.png").exists()
-
-
-def test_the_composition_root_installs_history_and_support(qtbot, app_paths, qasync_loop):
-    import time
-
-    from console_app.app import Services, _build_window
-    from console_app.qtenv import WebSandbox
-
-    window = _build_window(Services(app_paths, WebSandbox.OFF_BY_ENVIRONMENT, time.perf_counter()),
-                           demo=True, remember=False)
-    qtbot.addWidget(window)
-    window.show()
-    history = window.findChild(HistoryFeature, "historyFeature")
-    support = window.findChild(SupportFeature, "supportFeature")
-    assert history is not None and support is not None and support.history is history
-    qtbot.waitUntil(lambda: history.panel is not None, timeout=5_000)
-    assert window.bottom_tabs.indexOf(history.panel) >= 0

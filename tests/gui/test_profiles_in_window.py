@@ -8,8 +8,7 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 from console_app.core.catalog import Catalog, CatalogStore, Game
 from console_app.core.credentials import RunCredentials
 from console_app.core.profiles import PlayerDefaults, Profile, ProfileStore, api_host
-from console_app.ui.catalog.feature import CatalogFeature, picker_factory
-from console_app.ui.profiles.feature import KEYRING_MISSING_TEXT, ProfilesFeature
+from console_app.ui.profiles.feature import KEYRING_MISSING_TEXT
 from tests.fixtures.common import files_containing
 from tests.fixtures.qt import sandbox_target
 
@@ -17,11 +16,9 @@ TIMEOUT_MS = 30_000
 
 
 def featured(window_factory, app_paths, target, credentials=None):
-    """A window on ``target`` with the profiles and catalog features, as the app builds it."""
-    window = window_factory(target=target, game_picker_factory=picker_factory(app_paths), demo=True)
-    profiles = ProfilesFeature(window, app_paths, credentials=credentials)
-    catalog = CatalogFeature(window, app_paths)
-    return window, profiles, catalog
+    """A window on ``target`` as the app builds it; with its profiles and catalog features."""
+    window = window_factory(target=target, demo=True, credentials=credentials)
+    return window, window.features.profiles, window.features.catalog
 
 
 def add_profile(app_paths, name: str, server, *, kind: str = "staging", token: str | None = None,
@@ -120,9 +117,10 @@ def test_production_profile_is_unmissable_and_confirmed_once_per_run(
     assert "#dc2626" in window.form.launch_button.styleSheet() and sandbox_tint == ""
     assert "#dc2626" in window.toolbar.styleSheet()
 
-    # First launch: asks; Cancel sends nothing.
-    assert window.launch() is None
-    _answer(qtbot, profiles, launch=False)
+    # First launch: waits for the answer (Esc would cancel the wait); Cancel sends nothing.
+    with qtbot.waitSignal(window.controller.launch_held, timeout=TIMEOUT_MS):
+        assert window.launch() is not None
+        _answer(qtbot, profiles, launch=False)
     assert not window.controller.busy and "cancelled" in window.status_label.text()
     # Asks again; this time the user accepts and the launch goes ahead (no token here).
     window.launch()
@@ -248,6 +246,9 @@ class _StuckKeyring:
         self.release.wait(10)
         return None
 
+    def backend_description(self) -> str:
+        return "a stuck test keyring"
+
 
 def test_a_hanging_keyring_fails_the_launch_after_its_deadline(qtbot, window_factory, app_paths, sandbox,
                                                                spec_server):
@@ -263,26 +264,3 @@ def test_a_hanging_keyring_fails_the_launch_after_its_deadline(qtbot, window_fac
     finally:
         stuck.release.set()
     assert spec_server.requests_to("/api/session") == []
-
-
-def test_the_app_composition_root_wires_profiles_and_catalog(qtbot, qasync_loop, app_paths):
-    import asyncio
-    import time
-
-    from console_app.app import Services, _build_window
-    from console_app.qtenv import WebSandbox
-    from console_app.ui.catalog.game_picker import GamePicker
-
-    window = _build_window(Services(app_paths, WebSandbox.OFF_BY_ENVIRONMENT, time.perf_counter()),
-                           demo=True, remember=False)
-    try:
-        assert window.findChild(ProfilesFeature, "profilesFeature") is not None
-        assert window.findChild(CatalogFeature, "catalogFeature") is not None
-        assert isinstance(window.form.game_picker, GamePicker)
-        assert window.environment.profile_names() == ["Sandbox"]
-        assert window.catalog_action.isEnabled() and window.catalog_action.menu() is not None
-    finally:
-        task = asyncio.ensure_future(window.shutdown())
-        qtbot.waitUntil(task.done, timeout=10_000)
-        window.close()
-        window.deleteLater()

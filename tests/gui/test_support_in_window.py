@@ -3,6 +3,8 @@ command to fill the form; open a round snapshot in a tab, recorded in history.""
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QFrame
+
 import json
 from types import SimpleNamespace
 
@@ -10,8 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from console_app.ui.history.feature import HistoryFeature
-from console_app.ui.support.feature import PREFILL_BANNER, SupportFeature
+from console_app.ui.support.feature import PREFILL_BANNER
 from tests.fixtures.common import files_containing
 from tests.fixtures.qt import sandbox_target
 
@@ -31,14 +32,13 @@ BODY = {
 @pytest.fixture
 def console(qtbot, window_factory, sandbox):
     window = window_factory(target=sandbox_target(sandbox), demo=True)
-    history = HistoryFeature(window)
-    support = SupportFeature(window, history=history)
+    history, support = window.features.history, window.features.support
     qtbot.waitUntil(lambda: history.panel is not None, timeout=5_000)
     return SimpleNamespace(window=window, history=history, support=support)
 
 
 def banner_text(window) -> str:
-    banner = window._banner_widgets[PREFILL_BANNER]
+    banner = window.findChild(QFrame, f"banner_{PREFILL_BANNER}")
     return banner.findChild(type(window.status_label)).text() if banner.isVisible() else ""
 
 

@@ -4,7 +4,7 @@ one-click fixes, and the Catalog menu imports a SLOT_SPEC or fetches the live ga
 list of the current profile (both off the GUI thread; the result, or one clear line
 on failure, in a non-modal box).
 
-:class:`CatalogFeature` takes a :class:`~console_app.ui.window.main_window.MainWindow`;
+:class:`CatalogFeature` takes the window's :class:`~console_app.ui.window.api.WindowApi`;
 :func:`picker_factory` is the window's ``game_picker_factory``.
 """
 
@@ -16,9 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton, QWidget
 from qasync import asyncSlot
 
 from console_app.core.catalog import Catalog, CatalogDiff, CatalogStore, catalog_from_game_list
@@ -26,10 +26,11 @@ from console_app.core.errors import CatalogError, ConsoleError
 from console_app.core.models import ApiTarget
 from console_app.core.paths import AppPaths
 from console_app.core.redaction import redact
-from console_app.ui.launch.controller import AttemptEvent
+from console_app.core.models import LaunchResult
+from console_app.ui.window.api import Launch
 
 if TYPE_CHECKING:
-    from console_app.ui.window.main_window import MainWindow
+    from console_app.ui.window.api import WindowApi
 
 log = logging.getLogger("console_app.ui.catalog")
 
@@ -65,10 +66,10 @@ class CatalogFeature(QObject):
     catalog_replaced = Signal(str, object)
     catalog_failed = Signal(str)
 
-    def __init__(self, window: "MainWindow", paths: AppPaths) -> None:
-        super().__init__(window)
+    def __init__(self, api: "WindowApi", paths: AppPaths) -> None:
+        super().__init__(api)
         self.setObjectName("catalogFeature")
-        self.window = window
+        self.api = api
         self.paths = paths
         self.store = CatalogStore(paths)
         self.catalog: Catalog | None = None
@@ -77,51 +78,46 @@ class CatalogFeature(QObject):
         self.result_box: QMessageBox | None = None
         self._busy = False
 
-        self.import_action = QAction("&Import SLOT_SPEC…", window)
+        self.import_action = QAction("&Import SLOT_SPEC…", api)
         self.import_action.setObjectName("importSlotSpecAction")
         self.import_action.setToolTip("Replace this profile's catalog with a SLOT_SPEC spreadsheet (.xlsx or .csv)")
         self.import_action.triggered.connect(self._on_import_action_triggered)
-        self.fetch_action = QAction("&Fetch game list", window)
+        self.fetch_action = QAction("&Fetch game list", api)
         self.fetch_action.setObjectName("fetchGameListAction")
         self.fetch_action.setToolTip("Replace this profile's games with its live /api/gamelist answer")
         self.fetch_action.triggered.connect(self._on_fetch_action_triggered)
-        self.menu = QMenu("&Catalog", window)
-        self.menu.setObjectName("catalogMenu")
-        self.menu.addAction(self.import_action)
-        self.menu.addAction(self.fetch_action)
-        help_menu = getattr(window, "help_menu", None)
-        if help_menu is not None:
-            window.menuBar().insertMenu(help_menu.menuAction(), self.menu)
-        else:
-            window.menuBar().addMenu(self.menu)
+        self.menu = api.add_menu("catalog", "&Catalog")
+        api.add_action(self.import_action, menu="catalog")
+        api.add_action(self.fetch_action, menu="catalog")
 
-        action = window.catalog_action
-        action.triggered.disconnect()
-        action.setMenu(self.menu)
-        action.setEnabled(True)
-        action.setToolTip("Game catalog: import a SLOT_SPEC or fetch the live game list")
-        button = window.toolbar.widgetForAction(action)
+        self.catalog_action = QAction("Catalog", api)
+        self.catalog_action.setObjectName("catalogAction")
+        self.catalog_action.setMenu(self.menu)
+        self.catalog_action.setToolTip("Game catalog: import a SLOT_SPEC or fetch the live game list")
+        api.add_action(self.catalog_action, toolbar="tools")
+        button = api.toolbar_button(self.catalog_action)
         if isinstance(button, QToolButton):
             button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
-        window.environment.target_changed.connect(self._on_environment_target_changed)
-        window.controller.add_attempt_listener(self._on_controller_attempt)
-        self._on_environment_target_changed(window.environment.current_target())
+        api.target_changed.connect(self._on_api_target_changed)
+        api.launch_finished.connect(self._on_api_launch_finished)
+        self._on_api_target_changed(api.current_target())
 
     # ------------------------------------------------------------------ showing
 
     def apply(self, catalog: Catalog) -> None:
         """Show ``catalog`` in the picker, the language/currency lists and the hints."""
         self.catalog = catalog
-        form = self.window.form
+        form = self.api.form
         if hasattr(form.game_picker, "set_catalog"):
             form.game_picker.set_catalog(catalog)
         form.set_supported(catalog.languages, catalog.currencies)
         form.set_catalog(catalog)
-        self.window.catalog_action.setToolTip(f"{catalog_caption(catalog)}\n{catalog.source}")
+        self.catalog_action.setToolTip(f"{catalog_caption(catalog)}\n{catalog.source}")
         self.catalog_applied.emit(catalog)
 
-    def _on_environment_target_changed(self, target: ApiTarget | None) -> None:
+    @Slot(object)
+    def _on_api_target_changed(self, target: ApiTarget | None) -> None:
         name = target.profile_name if target is not None else None
         if name is None or name == self.profile_name:
             return
@@ -129,16 +125,17 @@ class CatalogFeature(QObject):
         # One json.loads (~2 ms for 1,000 games): fine on the GUI thread.
         self.apply(self.store.load(name))
 
-    def _on_controller_attempt(self, event: AttemptEvent) -> None:
-        note_used = getattr(self.window.form.game_picker, "note_used", None)
-        if event.attempt.outcome == "success" and note_used is not None and event.request.gameid:
-            note_used(event.request.gameid)
+    @Slot(Launch, LaunchResult)
+    def _on_api_launch_finished(self, launch: Launch, _result: LaunchResult) -> None:
+        note_used = getattr(self.api.form.game_picker, "note_used", None)
+        if note_used is not None and launch.request.gameid:
+            note_used(launch.request.gameid)
 
     # ------------------------------------------------------------------ import
 
     def _on_import_action_triggered(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self.window, "Import SLOT_SPEC", str(Path.home()), "Spreadsheets (*.xlsx *.xlsm *.csv);;All files (*)"
+            self.api.parent_widget, "Import SLOT_SPEC", str(Path.home()), "Spreadsheets (*.xlsx *.xlsm *.csv);;All files (*)"
         )
         if path:
             self.import_file(path)
@@ -176,17 +173,16 @@ class CatalogFeature(QObject):
         from console_app.core.error_dictionary import for_paths
         from console_app.core.messages import one_line
 
-        target = self.window.environment.current_target()
+        target = self.api.current_target()
         if target is None:
-            self.window.set_status("The sandbox is still starting — try again in a moment", "warning")
+            self.api.set_status("The sandbox is still starting — try again in a moment", "warning")
             return
         profile = target.profile_name
         if not self._start(f"Fetching the game list of {profile}…"):
             return
-        controller = self.window.controller
         try:
-            target, settings = await controller.resolve(target)
-            items = await LuckyMonacoClient(controller.http_client_for(settings), settings).game_list(target)
+            target, settings = await self.api.resolve(target)
+            items = await LuckyMonacoClient(self.api.http_client_for(settings), settings).game_list(target)
             catalog, notes = catalog_from_game_list(items, api_url=target.api_url, previous=self.store.load(profile))
             if not catalog.games:
                 raise CatalogError(f"the game list from {target.api_url} is empty; nothing stored")
@@ -204,29 +200,29 @@ class CatalogFeature(QObject):
 
     def _start(self, status: str) -> bool:
         if self._busy:
-            self.window.set_status("The catalog is already being updated", "warning")
+            self.api.set_status("The catalog is already being updated", "warning")
             return False
         self._busy = True
-        self.window.set_status(status, "info")
+        self.api.set_status(status, "info")
         return True
 
     def _replaced(self, profile: str, catalog: Catalog, diff: CatalogDiff, headline: str, details: str) -> None:
         if profile == self.profile_name:
             self.apply(catalog)
-        self.window.set_status(f"{headline} into profile {profile} · {diff.summary().splitlines()[0]}", "success")
+        self.api.set_status(f"{headline} into profile {profile} · {diff.summary().splitlines()[0]}", "success")
         self._show_box(QMessageBox.Icon.Information, "Catalog updated",
                        f"{headline} into profile {profile}.", f"What changed:\n{diff.summary()}", details)
         self.catalog_replaced.emit(profile, diff)
 
     def _failed(self, headline: str, reason: str, consequence: str) -> None:
-        self.window.set_status(f"✖ {reason}", "error")
+        self.api.set_status(f"✖ {reason}", "error")
         self._show_box(QMessageBox.Icon.Warning, headline, reason, consequence, "")
         self.catalog_failed.emit(reason)
 
     def _show_box(self, icon: QMessageBox.Icon, title: str, text: str, informative: str, details: str) -> None:
         if self.result_box is not None:
             self.result_box.close()
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.window)
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.api.parent_widget)
         box.setObjectName("catalogResult")
         box.setAccessibleName(title)
         box.setInformativeText(informative)

@@ -1,12 +1,13 @@
 """History in the window: the store, the History panel and what its actions do.
 
-:class:`HistoryFeature` takes a :class:`MainWindow` and wires, without the window
-knowing about history:
+:class:`HistoryFeature` takes the window's :class:`~console_app.ui.window.api.WindowApi`
+and wires, without the window knowing about history:
 
 - the store (``<data_dir>/history.sqlite3``), opened after first paint;
-- the History panel as a bottom-panel tab (toolbar History; Ctrl+F searches it);
-- one :func:`recorder` per launch (so its attempts share a launch id), fed by the
-  controller's attempt listener: every attempt, retries, errors and cancels included;
+- the History panel as a drawer tab (toolbar History; Ctrl+F searches it);
+- one :func:`recorder` per launch under the window's launch id (so its attempts,
+  its entry and its game tab share one id), fed by ``attempt_recorded``: every
+  attempt, retries, errors and cancels included;
 - the panel's intents: replay (new uuid, or the same uuid to test duplicate handling,
   both recorded with ``replay_of``), edit as new, copy with the token (after the
   panel's confirmation; token resolved off the GUI thread) and export a redacted
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 from qasync import asyncSlot
@@ -31,11 +32,11 @@ from console_app.core.errors import ConsoleError, HistoryError
 from console_app.core.history import Entry, HistoryStore, recorder
 from console_app.core.models import ApiTarget, Attempt, LaunchRequest, LaunchResult
 from console_app.core.redaction import redact
-from console_app.ui.launch.controller import AttemptEvent
+from console_app.ui.window.api import AttemptEvent, Launch
 
 if TYPE_CHECKING:
     from console_app.ui.history.panel import HistoryPanel
-    from console_app.ui.window.main_window import MainWindow
+    from console_app.ui.window.api import WindowApi
 
 log = logging.getLogger("console_app.ui.history")
 
@@ -61,19 +62,14 @@ class HistoryFeature(QObject):
     #: A cURL command with the real token is on the clipboard.
     token_copied = Signal()
 
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__(window)
+    def __init__(self, api: "WindowApi") -> None:
+        super().__init__(api)
         self.setObjectName("historyFeature")
-        self.window = window
+        self.api = api
         self.store: HistoryStore | None = None
         self.panel: "HistoryPanel | None" = None
         self._record: Callable[[Attempt], None] | None = None
         self._launch_id: str | None = None
-        # (entry id, same uuid, request) of a replay until its launch starts.
-        self._pending_replay: tuple[int, bool, LaunchRequest] | None = None
-        self._replay: tuple[int, bool] | None = None
-        # Open game tabs by the launch id of the launch (or snapshot) that opened them.
-        self._tabs: dict[str, QWidget] = {}
         # The panel is refreshed on the next loop turn, once for every attempt written
         # in this one: the game tab opens first (a refresh lists up to 200 entries,
         # ~2 ms), and a burst of attempts costs one refresh.
@@ -82,30 +78,30 @@ class HistoryFeature(QObject):
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
 
-        self.search_action = QAction("Search history", window)
+        self.history_action = QAction("History", api)
+        self.history_action.setObjectName("historyAction")
+        self.history_action.setToolTip("Launch history (opens after start-up)")
+        self.history_action.setEnabled(False)
+        api.add_action(self.history_action, toolbar="tools")
+        self.search_action = QAction("Search history", api)
         self.search_action.setObjectName("searchHistoryAction")
         self.search_action.setShortcut(QKeySequence("Ctrl+F"))
         self.search_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.search_action.setToolTip("Search the launch history (Ctrl+F)")
         self.search_action.setEnabled(False)
         self.search_action.triggered.connect(self.focus_search)
-        window.addAction(self.search_action)
-        view_menu = window.menuBar().findChild(QObject, "viewMenu")
-        if view_menu is not None:
-            view_menu.addAction(self.search_action)
-        window.history_action.setToolTip("Launch history (opens after start-up)")
+        api.add_action(self.search_action, menu="view")
 
-        controller = window.controller
-        controller.add_attempt_listener(self._on_controller_attempt)
-        controller.launch_started.connect(self._on_controller_launch_started)
-        controller.launch_finished.connect(self._on_controller_launch_finished)
-        controller.launch_failed.connect(self._on_controller_launch_failed)
-        controller.launch_cancelled.connect(self._on_controller_launch_cancelled)
-        if window.ready:
+        api.launch_started.connect(self._on_api_launch_started)
+        api.attempt_recorded.connect(self._on_api_attempt_recorded)
+        api.launch_finished.connect(self._on_api_launch_finished)
+        api.launch_failed.connect(self._on_api_launch_failed)
+        api.launch_cancelled.connect(self._on_api_launch_cancelled)
+        if api.ready:
             QTimer.singleShot(0, self.open_store)
         else:
             # Opening is cheap (~3 ms) but the first paint comes first.
-            window.first_painted.connect(lambda: QTimer.singleShot(0, self.open_store))
+            api.first_painted.connect(lambda: QTimer.singleShot(0, self.open_store))
 
     # ------------------------------------------------------------------ public
 
@@ -114,11 +110,11 @@ class HistoryFeature(QObject):
         if self.store is not None:
             return True
         try:
-            store = HistoryStore.open(self.window.paths.data_dir)
+            store = HistoryStore.open(self.api.paths.data_dir)
         except HistoryError as exc:
             log.error("history unavailable: %s", exc)
-            self.window.history_action.setToolTip(redact(f"History unavailable: {exc}"))
-            self.window.set_status(redact(f"History is off for this run: {exc}"), "warning")
+            self.history_action.setToolTip(redact(f"History unavailable: {exc}"))
+            self.api.set_status(f"History is off for this run: {exc}", "warning")
             return False
         from console_app.ui.history.panel import HistoryPanel
 
@@ -128,20 +124,18 @@ class HistoryFeature(QObject):
         panel.edit_requested.connect(self._on_panel_edit_requested)
         panel.export_requested.connect(self._on_panel_export_requested)
         panel.copy_with_token_requested.connect(self._on_panel_copy_with_token_requested)
-        self.window.add_panel(panel, "History", action=self.window.history_action)
-        # add_panel made the action show the tab; History also needs room to read.
-        self.window.history_action.triggered.connect(self._make_room)
-        self.window.history_action.setToolTip("Launch history: every attempt, searchable (Ctrl+F)")
+        self.api.add_panel(panel, "History", action=self.history_action, min_height=HISTORY_PANEL_HEIGHT)
+        self.history_action.setEnabled(True)
+        self.history_action.setToolTip("Launch history: every attempt, searchable (Ctrl+F)")
         self.search_action.setEnabled(True)
-        self.window.destroyed.connect(store.close)
+        self.api.parent_widget.destroyed.connect(store.close)
         self.store_opened.emit()
         return True
 
     def show_history(self) -> None:
         """Bring the History tab to the front with room to read it."""
         if self.panel is not None:
-            self.window.bottom_tabs.setCurrentWidget(self.panel)
-            self._make_room()
+            self.api.show_panel(self.panel, min_height=HISTORY_PANEL_HEIGHT)
 
     def focus_search(self) -> None:
         """Show History and put the cursor in its search box (Ctrl+F)."""
@@ -151,7 +145,7 @@ class HistoryFeature(QObject):
 
     def recorder_for(
         self, target: ApiTarget, request: LaunchRequest | None, *, endpoint: str = "session",
-        replay_of: int | None = None,
+        replay_of: int | None = None, launch_id: str | None = None,
     ) -> tuple[Callable[[Attempt], None], str | None]:
         """An ``on_attempt`` callback that records one launch (or snapshot) at once and
         refreshes the panel on the next loop turn, and its launch id (None when
@@ -159,7 +153,7 @@ class HistoryFeature(QObject):
         if self.store is None and not self.open_store():
             return (lambda attempt: None), None
         assert self.store is not None
-        record = recorder(self.store, target, request, endpoint=endpoint, replay_of=replay_of)
+        record = recorder(self.store, target, request, endpoint=endpoint, replay_of=replay_of, launch_id=launch_id)
 
         def on_attempt(attempt: Attempt) -> None:
             record(attempt)
@@ -167,19 +161,9 @@ class HistoryFeature(QObject):
 
         return on_attempt, record.launch_id  # type: ignore[attr-defined]
 
-    def remember_tab(self, launch_id: str | None, tab: QWidget | None) -> None:
-        """Link the game tab ``tab`` to a launch, for the screenshot in its reports."""
-        if launch_id and tab is not None:
-            self._tabs[launch_id] = tab
-
     def tab_of(self, entry: Entry) -> QWidget | None:
         """The entry's game tab while it is still open, else None."""
-        tab = self._tabs.get(entry.launch_id)
-        tabs = self.window.game_area.tabs
-        if tab is None or tabs is None or tabs.indexOf(tab) < 0:
-            self._tabs.pop(entry.launch_id, None)
-            return None
-        return tab
+        return self.api.game_tab(entry.launch_id)
 
     def export_entry(self, entry_id: int, path: str | Path) -> Path | None:
         """Write the redacted report of an entry to ``path`` (``.json``: JSON, else
@@ -209,56 +193,56 @@ class HistoryFeature(QObject):
         try:
             write_atomically(path, redact(text))
         except OSError as exc:
-            self.window.set_status(redact(f"Could not write {path}: {exc.strerror or exc} — choose another folder"),
-                                   "error")
+            self.api.set_status(f"Could not write {path}: {exc.strerror or exc} — choose another folder", "error")
             return None
-        self.window.set_status(
+        self.api.set_status(
             f"Report of #{entry.id} saved to {path}" + (" with the game tab's screenshot" if shot else ""), "success")
         self.report_exported.emit(str(path), str(shot or ""))
         return path
 
     # ------------------------------------------------------------------ launches
 
-    def _on_controller_launch_started(self, target: ApiTarget, request: LaunchRequest, _uuid: str) -> None:
-        pending, self._pending_replay = self._pending_replay, None
-        self._replay = pending[:2] if pending and pending[2] == request else None
+    @Slot(Launch)
+    def _on_api_launch_started(self, launch: Launch) -> None:
         self._record, self._launch_id = self.recorder_for(
-            target, request, replay_of=self._replay[0] if self._replay else None)
+            launch.target, launch.request, replay_of=launch.replay_of, launch_id=launch.launch_id)
 
-    def _on_controller_attempt(self, event: AttemptEvent) -> None:
-        if self._record is not None:
+    @Slot(AttemptEvent)
+    def _on_api_attempt_recorded(self, event: AttemptEvent) -> None:
+        if self._record is not None and event.launch.launch_id == self._launch_id:
             self._record(event.attempt)
 
-    def _on_controller_launch_finished(self, result: LaunchResult) -> None:
-        # Connected after the window's own slot, which has just opened the game tab.
-        self.remember_tab(self._launch_id, self.window.game_area.current_game())
-        if self._replay and self._replay[1]:
-            self.window.set_status(
-                f"⚠ The API accepted a reused uuid (replay of #{self._replay[0]}, uuid {result.uuid[:8]}…): "
+    @Slot(Launch, LaunchResult)
+    def _on_api_launch_finished(self, launch: Launch, result: LaunchResult) -> None:
+        if launch.replay_of is not None and launch.same_uuid:
+            self.api.set_status(
+                f"⚠ The API accepted a reused uuid (replay of #{launch.replay_of}, uuid {result.uuid[:8]}…): "
                 "it does not reject duplicate uuids", "warning")
         self._end_launch()
 
-    def _on_controller_launch_failed(self, error: ConsoleError) -> None:
-        if self._replay and self._replay[1] and getattr(error, "code", None) == DUPLICATE_UUID_CODE:
+    @Slot(Launch, ConsoleError)
+    def _on_api_launch_failed(self, launch: Launch, error: ConsoleError) -> None:
+        if launch.replay_of is not None and launch.same_uuid and getattr(error, "code", None) == DUPLICATE_UUID_CODE:
             # The answer a same-uuid replay exists to provoke: say so, not "failed".
-            self.window.set_status(
+            self.api.set_status(
                 f"✔ Duplicate uuid refused as expected: HTTP {getattr(error, 'http_status', 409)} "
-                f"{DUPLICATE_UUID_CODE} (uuid already used) — replay of #{self._replay[0]}", "info")
+                f"{DUPLICATE_UUID_CODE} (uuid already used) — replay of #{launch.replay_of}", "info")
         self._end_launch()
 
-    def _on_controller_launch_cancelled(self, _attempts: list) -> None:
+    @Slot(Launch, list)
+    def _on_api_launch_cancelled(self, _launch: Launch, _attempts: list) -> None:
         self._end_launch()
 
     def _end_launch(self) -> None:
         self._record = None
-        self._replay = None
+        self._launch_id = None
 
     # ------------------------------------------------------------------ panel intents
 
     def _entry(self, entry_id: int) -> Entry | None:
         entry = self.store.get(entry_id) if self.store else None
         if entry is None:
-            self.window.set_status(f"History entry #{entry_id} is gone (pruned or deleted)", "warning")
+            self.api.set_status(f"History entry #{entry_id} is gone (pruned or deleted)", "warning")
         return entry
 
     def _on_panel_replay_requested(self, entry_id: int, same_uuid: bool) -> None:
@@ -266,34 +250,29 @@ class HistoryFeature(QObject):
         if entry is None:
             return
         if entry.endpoint != "session":
-            self.window.set_status(f"#{entry.id} is a {entry.endpoint} call; only launches can be replayed", "warning")
+            self.api.set_status(f"#{entry.id} is a {entry.endpoint} call; only launches can be replayed", "warning")
             return
-        request = entry.launch_request()
         uuid = entry.uuid if same_uuid and entry.uuid else None
-        self._pending_replay = (entry.id, bool(uuid), request)
-        task = self.window.launch(request=request, uuid=uuid)
-        if task is None:
-            self._pending_replay = None
+        if self.api.launch(entry.launch_request(), uuid=uuid, replay_of=entry.id) is None:
             return
-        target = self.window.environment.current_target()
+        target = self.api.current_target()
         note = "" if target is None or target.profile_name == entry.profile else f" (entry was on {entry.profile})"
         how = f"with the same uuid {entry.uuid[:8]}…" if uuid else "with a new uuid"
-        self.window.set_status(redact(f"Replaying #{entry.id} {how} on {target.profile_name if target else '?'}{note}…"),
-                               "info")
+        self.api.set_status(f"Replaying #{entry.id} {how} on {target.profile_name if target else '?'}{note}…", "info")
 
     def _on_panel_edit_requested(self, body: dict) -> None:
         # from_body ignores the uuid: a launch from the form always makes a new one.
-        self.window.form.set_request(LaunchRequest.from_body(body))
-        self.window.set_status("Loaded into the form — change what you need, then Ctrl+Enter (a new uuid is made)",
-                               "info")
-        self.window.form.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.api.form.set_request(LaunchRequest.from_body(body))
+        self.api.set_status("Loaded into the form — change what you need, then Ctrl+Enter (a new uuid is made)",
+                            "info")
+        self.api.form.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_panel_export_requested(self, entry_id: int) -> None:
         entry = self._entry(entry_id)
         if entry is None:
             return
         # open(), not exec(): the loop keeps running (launches, pages) while it is up.
-        dialog = QFileDialog(self.window, f"Export report of #{entry.id}")
+        dialog = QFileDialog(self.api.parent_widget, f"Export report of #{entry.id}")
         dialog.setObjectName("exportReportDialog")
         dialog.setAccessibleName("Export report")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -315,37 +294,35 @@ class HistoryFeature(QObject):
             return
         from console_app.core.curl import to_curl
 
-        self.window.set_status(f"Getting the token of {entry.profile}…", "info")
+        self.api.set_status(f"Getting the token of {entry.profile}…", "info")
         try:
             token = await asyncio.wait_for(self._token_of(entry), TOKEN_DEADLINE_S)
         except TimeoutError:
-            self.window.set_status(
+            self.api.set_status(
                 f"The token of {entry.profile} did not arrive within {TOKEN_DEADLINE_S:g} s (keyring locked?); "
                 "nothing copied — unlock the keyring and try again", "error")
             return
         except ConsoleError as exc:
-            self.window.set_status(redact(f"Nothing copied: {exc}"), "error")
+            self.api.set_status(redact(f"Nothing copied: {exc}"), "error")
             return
         if not token:
-            self.window.set_status(
+            self.api.set_status(
                 f"No token for profile {entry.profile} in this window; nothing copied — "
                 "use Copy as cURL and set $LM_TOKEN", "warning")
             return
         # The one deliberate exception to redaction: confirmed by the user just now.
         QGuiApplication.clipboard().setText(to_curl(entry, reveal_token=token))
         log.info("copied a cURL command with the token of %s for #%s", entry.profile, entry.id)
-        self.window.set_status("Copied the cURL command WITH the token — paste it only somewhere private",
+        self.api.set_status("Copied the cURL command WITH the token — paste it only somewhere private",
                                "warning")
         self.token_copied.emit()
 
     async def _token_of(self, entry: Entry):
         """The token of the entry's profile: from the listed target with that name,
         through the controller's resolver (which reads the keyring off the GUI thread)."""
-        environment = self.window.environment
-        for index in range(environment.count()):
-            target = environment.itemData(index)
-            if isinstance(target, ApiTarget) and target.profile_name == entry.profile:
-                resolved, _settings = await self.window.controller.resolve(target)
+        for target in self.api.targets():
+            if target.profile_name == entry.profile:
+                resolved, _settings = await self.api.resolve(target)
                 return resolved.token
         return None
 
@@ -353,9 +330,3 @@ class HistoryFeature(QObject):
         if self.panel is not None:
             self.panel.refresh()
         self.attempt_stored.emit()
-
-    def _make_room(self) -> None:
-        splitter = self.window.vertical_splitter
-        top, bottom = splitter.sizes()
-        if bottom < HISTORY_PANEL_HEIGHT and top + bottom > HISTORY_PANEL_HEIGHT + 200:
-            splitter.setSizes([top + bottom - HISTORY_PANEL_HEIGHT, HISTORY_PANEL_HEIGHT])

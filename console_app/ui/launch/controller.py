@@ -1,51 +1,45 @@
 """The window's launch path: one ENTER call at a time, cancellable, reported as signals.
 
-Attempt listeners are the seam for anything that records attempts (history): every
-attempt of every launch goes to each listener as an :class:`AttemptEvent`, built in
-one place, :meth:`LaunchController.attempt_callback`.
+A launch goes through, in order: the launch gates (any may hold it back), then
+``launch_started``, the target resolvers (the first that knows the target gives its
+token and network settings), one call into core (:meth:`LuckyMonacoClient.enter`),
+and comes back as signals: ``attempt_recorded`` for every attempt, then exactly one
+of ``launch_finished`` / ``launch_failed`` / ``launch_cancelled``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from console_app.core.errors import ConsoleError
-from console_app.core.models import ApiTarget, Attempt, ClientSettings, LaunchRequest, new_uuid
+from console_app.core.models import ApiTarget, Attempt, ClientSettings, LaunchResult
+from console_app.ui.window.api import AttemptEvent, Launch, LaunchGate, TargetResolver
 
 if TYPE_CHECKING:
     import httpx
 
+    from console_app.core.client import LuckyMonacoClient
+
 log = logging.getLogger("console_app.ui")
-
-
-@dataclass(frozen=True)
-class AttemptEvent:
-    """One attempt, with the target and request it belonged to."""
-
-    target: ApiTarget
-    request: LaunchRequest
-    attempt: Attempt
-
-
-AttemptListener = Callable[[AttemptEvent], Any]
 
 
 class LaunchController(QObject):
     """Runs launches on the asyncio loop and reports them as signals."""
 
     busy_changed = Signal(bool)
-    launch_started = Signal(object, object, str)  # target, request, uuid of the first attempt
-    attempt_recorded = Signal(object)  # AttemptEvent
-    launch_finished = Signal(object)  # LaunchResult
-    launch_failed = Signal(object)  # ConsoleError
-    launch_cancelled = Signal(object)  # list[Attempt] made before the cancel
+    launch_started = Signal(Launch)
+    attempt_recorded = Signal(AttemptEvent)
+    launch_finished = Signal(LaunchResult)
+    launch_failed = Signal(ConsoleError)
+    #: The attempts made before the cancel.
+    launch_cancelled = Signal(list)
+    #: A gate held the launch back (nothing was sent).
+    launch_held = Signal(Launch)
 
     def __init__(self, parent: QObject | None = None, *, client_settings: ClientSettings | None = None) -> None:
         super().__init__(parent)
@@ -53,14 +47,20 @@ class LaunchController(QObject):
         self._http: "httpx.AsyncClient | None" = None
         #: One client per distinct profile network settings (CA bundle, proxy, ...).
         self._clients: dict[ClientSettings, "httpx.AsyncClient"] = {}
-        #: Optional ``async (target) -> (target, settings)`` run at the start of each
-        #: launch (profiles: the token from the keyring, the profile's network settings).
-        self.target_resolver: Callable[[ApiTarget], Awaitable[tuple[ApiTarget, ClientSettings]]] | None = None
+        self._gates: list[LaunchGate] = []
+        self._resolvers: list[TargetResolver] = []
         self._task: asyncio.Task | None = None
-        self._listeners: list[AttemptListener] = []
         self._attempts: list[Attempt] = []
+        #: The launch under way (None when idle).
+        self.current: Launch | None = None
 
     # ------------------------------------------------------------------ set-up
+
+    def add_gate(self, gate: LaunchGate) -> None:
+        self._gates.append(gate)
+
+    def add_resolver(self, resolver: TargetResolver) -> None:
+        self._resolvers.append(resolver)
 
     def set_http_client(self, http: "httpx.AsyncClient") -> None:
         """Use ``http`` (the app's one client) for every launch."""
@@ -88,31 +88,11 @@ class LaunchController(QObject):
 
     async def resolve(self, target: ApiTarget) -> tuple[ApiTarget, ClientSettings]:
         """``target`` ready to send to, and the network settings to send with."""
-        if self.target_resolver is None:
-            return target, self.client_settings
-        return await self.target_resolver(target)
-
-    def add_attempt_listener(self, listener: AttemptListener) -> None:
-        """Call ``listener(AttemptEvent)`` for every attempt of every launch."""
-        self._listeners.append(listener)
-
-    def remove_attempt_listener(self, listener: AttemptListener) -> None:
-        self._listeners.remove(listener)
-
-    def attempt_callback(self, target: ApiTarget, request: LaunchRequest) -> Callable[[Attempt], None]:
-        """The ``on_attempt`` callback for one launch: feeds listeners and the signal."""
-
-        def on_attempt(attempt: Attempt) -> None:
-            self._attempts.append(attempt)
-            event = AttemptEvent(target, request, attempt)
-            for listener in list(self._listeners):
-                try:
-                    listener(event)
-                except Exception:  # a broken listener must not break the launch
-                    log.exception("attempt listener %r failed", listener)
-            self.attempt_recorded.emit(event)
-
-        return on_attempt
+        for resolver in self._resolvers:
+            resolved = await resolver(target)
+            if resolved is not None:
+                return resolved
+        return target, self.client_settings
 
     # ------------------------------------------------------------------ launching
 
@@ -120,24 +100,38 @@ class LaunchController(QObject):
     def busy(self) -> bool:
         return self._task is not None and not self._task.done()
 
-    @asyncSlot(object, object)
-    async def launch(self, target: ApiTarget, request: LaunchRequest, uuid: str | None = None) -> None:
-        """Send ``request`` to ``target`` (ENTER); calling it returns the task.
-        ``uuid`` is sent by the first attempt instead of a new one (replaying an entry
-        with its own uuid tests the API's duplicate handling)."""
+    @asyncSlot(object)
+    async def launch(self, launch: Launch, send_anyway: bool = False) -> None:
+        """Send ``launch`` (ENTER) once every gate let it go; calling it returns the task."""
         if self.busy:
             log.info("a launch is already running; ignoring another one")
             return
         self._task = asyncio.current_task()
         self._attempts = []
-        uuid = uuid or new_uuid()
         self.busy_changed.emit(True)
-        self.launch_started.emit(target, request, uuid)
         try:
-            target, settings = await self.resolve(target)
-            result = await self._client(settings).enter(
-                target, request, uuid=uuid, on_attempt=self.attempt_callback(target, request)
-            )
+            for gate in self._gates:
+                if not await gate(launch, send_anyway):
+                    self.launch_held.emit(launch)
+                    return
+            await self._send(launch)
+        finally:
+            self._task = None
+            self.current = None
+            self.busy_changed.emit(False)
+
+    async def _send(self, launch: Launch) -> None:
+        self.current = launch
+        self.launch_started.emit(launch)
+        try:
+            target, settings = await self.resolve(launch.target)
+
+            def on_attempt(attempt: Attempt) -> None:
+                self._attempts.append(attempt)
+                self.attempt_recorded.emit(AttemptEvent(launch, target, attempt))
+
+            result = await self._client(settings).enter(target, launch.request, uuid=launch.uuid,
+                                                        on_attempt=on_attempt)
         except asyncio.CancelledError:
             log.info("launch cancelled after %d attempt(s)", len(self._attempts))
             self.launch_cancelled.emit(list(self._attempts))
@@ -148,13 +142,10 @@ class LaunchController(QObject):
         else:
             log.info("launch succeeded in %.0f ms: %s", result.duration_ms, result.redacted_url)
             self.launch_finished.emit(result)
-        finally:
-            self._task = None
-            self.busy_changed.emit(False)
 
     def cancel(self) -> bool:
-        """Cancel the running launch; False when none runs."""
-        if not self.busy:
+        """Cancel the running launch (or its wait at a gate); False when none runs."""
+        if self._task is None or self._task.done():
             return False
         self._task.cancel()
         return True
@@ -171,7 +162,7 @@ class LaunchController(QObject):
         for http in clients:
             await http.aclose()
 
-    def _client(self, settings: ClientSettings):
+    def _client(self, settings: ClientSettings) -> "LuckyMonacoClient":
         from console_app.core.client import LuckyMonacoClient
 
         return LuckyMonacoClient(self.http_client_for(settings), settings)

@@ -126,6 +126,12 @@ class LaunchForm(QWidget):
         self.send_anyway_button = named(QPushButton("Send anyway", self), "sendAnywayButton", "Send anyway")
         self.send_anyway_button.setToolTip("Send the request as it is, problems included (to test the API's answer)")
         self.send_anyway_button.hide()
+        # Why a launch did not go (or failed) stands beside the button, where the eye
+        # is, not only in the status bar (which a small screen may not even show).
+        self.launch_message = named(QLabel(self), "launchMessage", "Launch message")
+        self.launch_message.setWordWrap(True)
+        self.launch_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.launch_message.hide()
         shortcut_hint = named(QLabel("Ctrl+Enter to launch · Esc to cancel", self), "shortcutHint", "Shortcuts")
         shortcut_hint.setProperty("role", "hint")
         buttons = QHBoxLayout()
@@ -145,6 +151,7 @@ class LaunchForm(QWidget):
         layout.addWidget(self.send_anyway_button)
         layout.addSpacing(4)
         layout.addLayout(buttons)
+        layout.addWidget(self.launch_message)
         layout.addWidget(shortcut_hint, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(1)
 
@@ -301,6 +308,20 @@ class LaunchForm(QWidget):
         self.send_anyway_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
         self.launch_button.setText("Sending…" if busy else "Launch")
+
+    def show_message(self, text: str, severity: str | None) -> None:
+        """Show ``text`` under the Launch button (hidden when empty)."""
+        self.launch_message.setText(text)
+        set_severity(self.launch_message, severity)
+        self.launch_message.setVisible(bool(text))
+
+    def set_accent(self, color: str | None) -> None:
+        """Tint the Launch button (e.g. production red); None for the normal look."""
+        self.launch_button.setStyleSheet(
+            f"QPushButton {{ background: {color}; color: white; font-weight: 600; padding: 5px 14px; "
+            "border-radius: 4px; border: 1px solid transparent; }"
+            "QPushButton:disabled { background: palette(mid); color: palette(window); }" if color else ""
+        )
 
     def focus_first_problem(self) -> None:
         for problem in self._problems:

@@ -16,9 +16,9 @@ import logging
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFrame, QMenu, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from qasync import asyncSlot
 
 from console_app.core.errors import (
@@ -28,7 +28,7 @@ from console_app.core.errors import (
     NoKeyringError,
     ProfileError,
 )
-from console_app.core.models import ApiTarget, ClientSettings, LaunchRequest
+from console_app.core.models import ApiTarget, ClientSettings
 from console_app.core.paths import AppPaths
 from console_app.core.profiles import (
     EMBEDDED_API_URL,
@@ -41,7 +41,7 @@ from console_app.core.profiles import (
 from console_app.core.redaction import Secret, mask_id, redact
 
 if TYPE_CHECKING:
-    from console_app.ui.window.main_window import MainWindow
+    from console_app.ui.window.api import Launch, WindowApi
 
 log = logging.getLogger("console_app.ui.profiles")
 
@@ -78,13 +78,13 @@ class ProfilesFeature(QObject):
     profile_changed = Signal(object)
     keyring_checked = Signal()
 
-    def __init__(self, window: "MainWindow", paths: AppPaths, *, credentials: Any = None,
+    def __init__(self, api: "WindowApi", paths: AppPaths, *, credentials: Any = None,
                  keyring_deadline: float = KEYRING_DEADLINE) -> None:
-        super().__init__(window)
+        super().__init__(api)
         from console_app.core.credentials import RunCredentials
 
         self.setObjectName("profilesFeature")
-        self.window = window
+        self.api = api
         self.store = ProfileStore(paths)
         self.credentials = credentials if credentials is not None else RunCredentials()
         self.guard = ProductionGuard()
@@ -96,26 +96,19 @@ class ProfilesFeature(QObject):
         self._profiles: dict[str, Profile] = {}
         self._listed: set[str] = set()
         self._defaults_applied_for: str | None = None
-        self._masked_tabs: dict[Any, str] = {}
 
-        self.profiles_action = QAction("&Profiles…", window)
+        self.profiles_action = QAction("&Profiles…", api)
         self.profiles_action.setObjectName("profilesAction")
         self.profiles_action.setToolTip("Add and edit profiles and their tokens")
         self.profiles_action.triggered.connect(self.open_dialog)
-        window.addAction(self.profiles_action)
-        window.toolbar.insertAction(window.screen_share_action, self.profiles_action)
-        button = window.toolbar.widgetForAction(self.profiles_action)
-        button.setObjectName("profilesActionButton")
-        button.setAccessibleName("Profiles")
-        file_menu = window.findChild(QMenu, "fileMenu")
-        if file_menu is not None:
-            file_menu.insertAction(window.quit_action, self.profiles_action)
-            file_menu.insertSeparator(window.quit_action)
+        api.add_action(self.profiles_action, menu="file", toolbar="targets")
 
-        window.launch_gate = self.launch_gate
-        window.controller.target_resolver = self.resolve
-        window.environment.target_changed.connect(self._on_environment_target_changed)
-        window.screen_share_action.toggled.connect(self._on_screen_share_action_toggled)
+        api.add_launch_gate(self.launch_gate)
+        api.add_target_resolver(self.resolve)
+        api.target_changed.connect(self._on_api_target_changed)
+        api.screen_share_changed.connect(self._on_api_screen_share_changed)
+        # The keyring probe (D-Bus, maybe a locked keyring) waits until the window has painted.
+        api.first_painted.connect(self.check_keyring)
         self.reload()
 
     # ------------------------------------------------------------------ profiles
@@ -129,24 +122,23 @@ class ProfilesFeature(QObject):
         try:
             profiles = self.store.list()
         except ProfileError as exc:
-            self.window.show_banner("profiles", redact(str(exc)), "error")
+            self.api.show_banner("profiles", redact(str(exc)), "error")
             profiles = [builtin_sandbox()]
         else:
-            self.window.hide_banner("profiles")
+            self.api.hide_banner("profiles")
         self._profiles = {p.name: p for p in profiles}
-        environment = self.window.environment
         for gone in self._listed - set(self._profiles):
-            environment.remove_target(gone)
-        listed = dict(zip(environment.profile_names(), range(environment.count()), strict=True))
+            self.api.remove_target(gone)
+        listed = {target.profile_name: target for target in self.api.targets()}
         for profile in profiles:
-            existing = environment.itemData(listed[profile.name]) if profile.name in listed else None
+            existing = listed.get(profile.name)
             # The embedded sandbox's real target (its address and token) arrives after
             # first paint and is kept; every other entry is redrawn from the profile.
             keep = existing is not None and profile.is_embedded and existing.api_url != EMBEDDED_API_URL
             target = existing if keep else placeholder_target(profile)
-            environment.add_target(target, color=profile.color, label=profile_label(profile))
+            self.api.add_target(target, color=profile.color, label=profile_label(profile))
         self._listed = set(self._profiles)
-        self._on_environment_target_changed(environment.current_target())
+        self._on_api_target_changed(self.api.current_target())
 
     def open_dialog(self) -> None:
         """Open the Profiles dialog (non-modal to the event loop; window-modal)."""
@@ -157,8 +149,8 @@ class ProfilesFeature(QObject):
         if self.dialog is not None:
             self.dialog.raise_()
             return
-        target = self.window.environment.current_target()
-        dialog = ProfileDialog(self.store, self.credentials, self.window,
+        target = self.api.current_target()
+        dialog = ProfileDialog(self.store, self.credentials, self.api.parent_widget,
                                select=target.profile_name if target else None)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.profiles_changed.connect(self.reload)
@@ -183,11 +175,11 @@ class ProfilesFeature(QObject):
         try:
             await asyncio.wait_for(asyncio.to_thread(self.credentials.backend_description), self.keyring_deadline)
         except TimeoutError:
-            self.window.show_banner(
+            self.api.show_banner(
                 "keyring", f"The OS keyring did not answer within {self.keyring_deadline:g} s: it is probably "
                 "locked. Unlock it to use stored tokens.", "warning")
         except CredentialError as exc:
-            self.window.show_banner("keyring", redact(str(exc)), "warning")
+            self.api.show_banner("keyring", redact(str(exc)), "warning")
         else:
             self._show_keyring_state()
         finally:
@@ -195,17 +187,17 @@ class ProfilesFeature(QObject):
 
     def _show_keyring_state(self) -> None:
         if not getattr(self.credentials, "persistent", True):
-            self.window.show_banner("keyring", KEYRING_MISSING_TEXT, "warning")
+            self.api.show_banner("keyring", KEYRING_MISSING_TEXT, "warning")
 
     # ------------------------------------------------------------------ launching
 
-    async def resolve(self, target: ApiTarget) -> tuple[ApiTarget, ClientSettings]:
+    async def resolve(self, target: ApiTarget) -> tuple[ApiTarget, ClientSettings] | None:
         """The target with its token (keyring, off the GUI thread) and the profile's
-        network settings; the window's own target and settings for other targets."""
+        network settings; None for targets that are not saved profiles."""
         if target.api_url == EMBEDDED_API_URL:
             raise ConsoleError(SANDBOX_STARTING_TEXT)
         if target.profile_name not in self._profiles or self._profiles[target.profile_name].is_embedded:
-            return target, self.window.controller.client_settings
+            return None
 
         def read() -> tuple[ApiTarget, ClientSettings]:
             # Read afresh: the CLI or the dialog may have changed the profile meanwhile.
@@ -225,48 +217,42 @@ class ProfilesFeature(QObject):
                 "unlock it and launch again"
             ) from exc
 
-    def launch_gate(self, target: ApiTarget, request: LaunchRequest, _send_anyway: bool) -> bool:
-        """True to launch now; False while the first production launch of this run
-        waits for the user's answer (the launch then happens from the answer)."""
-        profile = self._profiles.get(target.profile_name)
+    async def launch_gate(self, launch: "Launch", _send_anyway: bool) -> bool:
+        """True to launch; the first production launch of this run waits for the
+        user's answer in a non-modal box (Esc on the window cancels the wait)."""
+        profile = self._profiles.get(launch.target.profile_name)
         if profile is None or not self.guard.needs_confirmation(profile):
             return True
-        if self.confirmation_box is not None:
-            self.confirmation_box.raise_()
-            return False
-        shown = profile.with_changes(partner_id=mask_id(profile.partner_id)) if self._screen_share else profile
+        shown = profile.with_changes(partner_id=mask_id(profile.partner_id)) if self.api.screen_share else profile
         box = QMessageBox(QMessageBox.Icon.Warning, "Launch on production?",
                           redact(self.guard.confirmation_text(shown)),
-                          QMessageBox.StandardButton.Cancel, self.window)
+                          QMessageBox.StandardButton.Cancel, self.api.parent_widget)
         box.setObjectName("productionConfirmation")
         box.setAccessibleName("Confirm launching on production")
-        launch = box.addButton("Launch on production", QMessageBox.ButtonRole.AcceptRole)
-        launch.setObjectName("confirmProductionLaunch")
+        launch_button = box.addButton("Launch on production", QMessageBox.ButtonRole.AcceptRole)
+        launch_button.setObjectName("confirmProductionLaunch")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.finished.connect(lambda _r: self._on_confirmation_finished(box, launch, profile, request))
+        answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        box.finished.connect(lambda _r: answered.done() or answered.set_result(box.clickedButton() is launch_button))
         self.confirmation_box = box
-        self.window.set_status("Confirm the launch on PRODUCTION: it creates a real game session", "warning")
+        self.api.set_status("Confirm the launch on PRODUCTION: it creates a real game session", "warning")
         box.open()
-        return False
-
-    def _on_confirmation_finished(self, box: QMessageBox, launch: Any, profile: Profile,
-                                  request: LaunchRequest) -> None:
-        self.confirmation_box = None
-        accepted = box.clickedButton() is launch
-        box.deleteLater()
+        try:
+            accepted = await answered
+        finally:
+            self.confirmation_box = None
+            box.close()
+            box.deleteLater()
         if not accepted:
-            self.window.set_status("Not launched — production launch cancelled", "warning")
-            return
+            self.api.set_status("Not launched — production launch cancelled", "warning")
+            return False
         self.guard.confirm(profile)
-        self.window.launch(request=request)
+        return True
 
     # ------------------------------------------------------------------ presenting
 
-    @property
-    def _screen_share(self) -> bool:
-        return self.window.screen_share_action.isChecked()
-
-    def _on_environment_target_changed(self, target: ApiTarget | None) -> None:
+    @Slot(object)
+    def _on_api_target_changed(self, target: ApiTarget | None) -> None:
         profile = self._profiles.get(target.profile_name) if target is not None else None
         self.current_profile = profile
         self._present(profile)
@@ -274,51 +260,21 @@ class ProfilesFeature(QObject):
             self._defaults_applied_for = profile.name
             defaults = {key: value for key, value in asdict(profile.defaults).items() if value}
             if defaults:
-                self.window.form.set_request(self.window.form.request().with_changes(**defaults))
+                self.api.form.set_request(self.api.form.request().with_changes(**defaults))
         self.profile_changed.emit(profile)
 
     def _present(self, profile: Profile | None) -> None:
-        """Banner, title suffix, Launch tint and accent for ``profile``."""
-        window = self.window
+        """Banner, title suffix and accent (Launch tint, toolbar line) for ``profile``."""
         view = self.guard.view(profile) if profile is not None else None
-        if view is not None and view.banner:
-            shown = profile.with_changes(partner_id=mask_id(profile.partner_id)) if self._screen_share else profile
-            window.show_banner("production", redact(self.guard.view(shown).banner), "error")
-            banner = window.findChild(QFrame, "banner_production")
-            # Solid, not the pale error tint: nobody may overlook it.
-            banner.setStyleSheet(
-                f"QFrame#banner_production {{ background: {view.accent}; border: none; border-radius: 0; }}"
-                "QFrame#banner_production QLabel { color: white; font-weight: 700; font-size: 14px; }"
-            )
+        if profile is not None and view is not None and view.banner:
+            shown = profile.with_changes(partner_id=mask_id(profile.partner_id)) if self.api.screen_share else profile
+            self.api.show_banner("production", self.guard.view(shown).banner, "error", solid=view.accent)
         else:
-            window.hide_banner("production")
-        window.set_title_suffix(view.title_suffix if view is not None else "")
-        tint = view.launch_tint if view is not None else None
-        window.form.launch_button.setStyleSheet(
-            f"QPushButton {{ background: {tint}; color: white; font-weight: 600; padding: 5px 14px; "
-            "border-radius: 4px; border: 1px solid transparent; }"
-            "QPushButton:disabled { background: palette(mid); color: palette(window); }" if tint else ""
-        )
-        accent = view.accent if view is not None else None
-        window.toolbar.setStyleSheet(f"QToolBar#mainToolbar {{ border-bottom: 3px solid {accent}; }}" if accent else "")
+            self.api.hide_banner("production")
+        self.api.set_title_suffix(view.title_suffix if view is not None else "")
+        self.api.set_accent(view.accent if view is not None else None,
+                            tint_launch=view is not None and view.launch_tint is not None)
 
-    def _on_screen_share_action_toggled(self, on: bool) -> None:
-        self.window.form.set_screen_share(on)
+    @Slot(bool)
+    def _on_api_screen_share_changed(self, _on: bool) -> None:
         self._present(self.current_profile)
-        tabs = self.window.game_area.tabs
-        if tabs is None:
-            return
-        if on:
-            for index in range(tabs.count()):
-                title = tabs.tabText(index)
-                name, sep, player = title.rpartition(" · ")
-                if sep and player and "•" not in player:
-                    self._masked_tabs[tabs.widget(index)] = title
-                    tabs.setTabText(index, f"{name} · {mask_id(player)}")
-        else:
-            # Tabs opened while sharing keep their masked titles: their real ones were never drawn.
-            for index in range(tabs.count()):
-                title = self._masked_tabs.get(tabs.widget(index))
-                if title is not None:
-                    tabs.setTabText(index, title)
-            self._masked_tabs.clear()

@@ -1,7 +1,8 @@
 """Support tools in the window: paste a request (JSON or cURL) to fill the form, and
 open a round's snapshot page from its transaction ID.
 
-:class:`SupportFeature` takes a :class:`MainWindow` and adds:
+:class:`SupportFeature` takes the window's :class:`~console_app.ui.window.api.WindowApi`
+(and the history feature, to record snapshots) and adds:
 
 - Edit ▸ "Paste request / cURL" (Ctrl+Shift+V): reads the clipboard (or asks for the
   text when it is empty), fills the form through :func:`parse_pasted` and says what
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QMenu,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -42,7 +42,7 @@ from console_app.ui.theme import monospace_font
 
 if TYPE_CHECKING:
     from console_app.ui.history.feature import HistoryFeature
-    from console_app.ui.window.main_window import MainWindow
+    from console_app.ui.window.api import WindowApi
 
 log = logging.getLogger("console_app.ui.support")
 
@@ -154,10 +154,10 @@ class SupportFeature(QObject):
     #: A snapshot failed: the line shown.
     snapshot_failed = Signal(str)
 
-    def __init__(self, window: "MainWindow", *, history: "HistoryFeature | None" = None) -> None:
-        super().__init__(window)
+    def __init__(self, api: "WindowApi", *, history: "HistoryFeature | None" = None) -> None:
+        super().__init__(api)
         self.setObjectName("supportFeature")
-        self.window = window
+        self.api = api
         self.history = history
         self.paste_dialog: PasteDialog | None = None
         self.snapshot_dialog: SnapshotDialog | None = None
@@ -167,30 +167,12 @@ class SupportFeature(QObject):
                                          "Ctrl+Shift+V", "Fill the form from a request JSON or cURL command")
         self.snapshot_action = self._action("Round &snapshot…", "snapshotAction", self.show_snapshot_dialog,
                                             None, "Open a round's result page from its transaction ID")
-        bar = window.menuBar()
-        edit_menu = bar.findChild(QMenu, "editMenu")
-        if edit_menu is None:
-            edit_menu = QMenu("&Edit", bar)
-            edit_menu.setObjectName("editMenu")
-            game_menu = bar.findChild(QMenu, "gameMenu")
-            if game_menu is not None:
-                bar.insertMenu(game_menu.menuAction(), edit_menu)
-            else:
-                bar.addMenu(edit_menu)
-        edit_menu.addAction(self.paste_action)
-        game_menu = bar.findChild(QMenu, "gameMenu")
-        if game_menu is not None:
-            game_menu.addSeparator()
-            game_menu.addAction(self.snapshot_action)
-        toolbar = window.toolbar
-        toolbar.addAction(self.snapshot_action)
-        button = toolbar.widgetForAction(self.snapshot_action)
-        button.setObjectName("snapshotActionButton")
-        button.setAccessibleName("Round snapshot")
-        window.controller.launch_started.connect(lambda *_: window.hide_banner(PREFILL_BANNER))
+        api.add_action(self.paste_action, menu="edit")
+        api.add_action(self.snapshot_action, menu="game", toolbar="tools")
+        api.launch_started.connect(lambda _launch: api.hide_banner(PREFILL_BANNER))
 
     def _action(self, text: str, name: str, slot, shortcut: str | None, tip: str) -> QAction:
-        action = QAction(text, self.window)
+        action = QAction(text, self.api)
         action.setObjectName(name)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -198,7 +180,6 @@ class SupportFeature(QObject):
             tip += f" ({shortcut})"
         action.setToolTip(tip)
         action.triggered.connect(slot)
-        self.window.addAction(action)
         return action
 
     # ------------------------------------------------------------------ paste
@@ -210,7 +191,7 @@ class SupportFeature(QObject):
             self.apply_pasted(text)
             return
         if self.paste_dialog is None:
-            self.paste_dialog = PasteDialog(self.window)
+            self.paste_dialog = PasteDialog(self.api.parent_widget)
             self.paste_dialog.text_submitted.connect(self.apply_pasted)
         self.paste_dialog.show()
         self.paste_dialog.raise_()
@@ -222,21 +203,21 @@ class SupportFeature(QObject):
         prefill = parse_pasted(text)
         if prefill.request is None:
             line = redact("Nothing filled: " + "; ".join(prefill.problems))
-            self.window.set_status(line, "error")
-            self.window.show_banner(PREFILL_BANNER, line, "error")
+            self.api.set_status(line, "error")
+            self.api.show_banner(PREFILL_BANNER, line, "error")
             return prefill
         pasted = asdict(prefill.request)
         default = asdict(LaunchRequest.from_body({}))
         changes = {f.name: pasted[f.name] for f in fields(LaunchRequest)
                    if pasted[f.name] and pasted[f.name] != default[f.name]}
-        self.window.form.set_request(self.window.form.request().with_changes(**changes))
+        self.api.form.set_request(self.api.form.request().with_changes(**changes))
         line = prefill_summary(prefill, list(changes))
-        target = self.window.environment.current_target()
+        target = self.api.current_target()
         if target is not None and prefill.partner_id and prefill.partner_id != target.partner_id:
             line += redact(f"; it was for partner {prefill.partner_id}: launches still go to {target.profile_name}")
         severity = "warning" if prefill.problems else "info"
-        self.window.set_status(line, severity)
-        self.window.show_banner(PREFILL_BANNER, line, severity)
+        self.api.set_status(line, severity)
+        self.api.show_banner(PREFILL_BANNER, line, severity)
         self.prefilled.emit(line)
         return prefill
 
@@ -245,7 +226,7 @@ class SupportFeature(QObject):
     def show_snapshot_dialog(self) -> SnapshotDialog:
         """Show the (non-modal) snapshot dialog."""
         if self.snapshot_dialog is None:
-            self.snapshot_dialog = SnapshotDialog(self.window)
+            self.snapshot_dialog = SnapshotDialog(self.api.parent_widget)
             self.snapshot_dialog.open_requested.connect(self.open_snapshot)
             self.snapshot_dialog.cancel_requested.connect(self.cancel_snapshot)
         self.snapshot_dialog.show()
@@ -269,7 +250,7 @@ class SupportFeature(QObject):
         if not transaction_id:
             self._snapshot_problem("Enter the transaction ID from the partner's bet/win records")
             return
-        target = self.window.environment.current_target()
+        target = self.api.current_target()
         if target is None:
             self._snapshot_problem("No API target yet (the sandbox is still starting) — try again in a moment")
             return
@@ -278,18 +259,17 @@ class SupportFeature(QObject):
         self._snapshot_task = asyncio.current_task()
         if dialog is not None:
             dialog.set_busy(True)
-        controller = self.window.controller
         on_attempt, launch_id = (self.history.recorder_for(target, None, endpoint="snapshot")
                                  if self.history is not None else (None, None))
         try:
-            resolved, settings = await controller.resolve(target)
-            client = LuckyMonacoClient(controller.http_client_for(settings), settings)
+            resolved, settings = await self.api.resolve(target)
+            client = LuckyMonacoClient(self.api.http_client_for(settings), settings)
             url = await client.snapshot(resolved, transaction_id, on_attempt=on_attempt)
         except asyncio.CancelledError:
-            self.window.set_status("Snapshot cancelled", "warning")
+            self.api.set_status("Snapshot cancelled", "warning")
             raise
         except ConsoleError as error:
-            description = describe(error, endpoint="snapshot", dictionary=for_paths(self.window.paths))
+            description = describe(error, endpoint="snapshot", dictionary=for_paths(self.api.paths))
             self._snapshot_problem(" — ".join(p for p in (description.headline, description.next_step) if p),
                                    description.severity)
             return
@@ -298,18 +278,16 @@ class SupportFeature(QObject):
             if dialog is not None:
                 dialog.set_busy(False)
         title = redact(f"Round {transaction_id}")
-        tab = self.window.game_area.open_game(url.reveal(), title)
-        if self.history is not None:
-            self.history.remember_tab(launch_id, tab)
+        tab = self.api.open_page(url.reveal(), title, launch_id)
         shown = f"Opened {title}" if tab is not None else f"{title}: {redact(url.reveal())} (game view off)"
-        self.window.set_status(shown, "success")
+        self.api.set_status(shown, "success")
         if dialog is not None:
             dialog.show_message(shown, "success")
         self.snapshot_opened.emit(tab)
 
     def _snapshot_problem(self, line: str, severity: str = "error") -> None:
         line = redact(line)
-        self.window.set_status(f"Snapshot: {line}", severity)
+        self.api.set_status(f"Snapshot: {line}", severity)
         if self.snapshot_dialog is not None:
             self.snapshot_dialog.show_message(line, severity)
         self.snapshot_failed.emit(line)

@@ -72,9 +72,13 @@ class EnvironmentSelector(QComboBox):
                 self.removeItem(index)
                 return
 
+    def targets(self) -> list[ApiTarget]:
+        """The listed targets, in order."""
+        return [self.itemData(index) for index in range(self.count())]
+
     def profile_names(self) -> list[str]:
         """The listed profile names, in order."""
-        return [self.itemData(index).profile_name for index in range(self.count())]
+        return [target.profile_name for target in self.targets()]
 
     def current_target(self) -> ApiTarget | None:
         data = self.currentData()

@@ -1,14 +1,12 @@
-"""The console window: toolbar, launch form, game area, Request/Answer/Log panel and
-status bar, wired to a :class:`LaunchController`.
+"""The console window's shell: toolbar, named menus, the launch form, the game area,
+the bottom drawer (Request/Answer/Log and the features' panels) and the status line.
 
-Seams for other areas (keep them stable):
-- ``MainWindow(game_picker_factory=...)``: a richer game picker (see
-  :mod:`console_app.ui.launch.simple_game_picker` for the interface);
-- ``window.environment.add_target(target)`` / ``target_changed``: profiles;
-  ``window.show_banner(key, text, severity)`` / ``hide_banner(key)``: e.g. production;
-- ``window.controller.add_attempt_listener(fn)``: every attempt (history);
-- ``window.add_panel(widget, title, action=window.history_action)``: a bottom tab,
-  shown by a toolbar action (History, Catalog).
+Features never touch its widgets: they get :attr:`MainWindow.api`, a
+:class:`~console_app.ui.window.api.WindowApi`, and register through it (see
+:mod:`console_app.ui.window.compose` for the one place that assembles the window).
+The window owns the one screen-share state every view reads; a
+:class:`~console_app.ui.launch.presenter.LaunchPresenter` shows each launch and
+relays its signals to the API.
 """
 
 from __future__ import annotations
@@ -18,8 +16,9 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QScrollArea,
     QSizePolicy,
@@ -38,21 +38,25 @@ from PySide6.QtWidgets import (
 )
 
 from console_app import APP_NAME
-from console_app.qtenv import WebSandbox
-from console_app.core.errors import ConsoleError
-from console_app.core.models import ApiTarget, LaunchRequest, LaunchResult
+from console_app.core.models import ApiTarget, LaunchRequest
 from console_app.core.paths import AppPaths
 from console_app.core.redaction import mask_id, redact
+from console_app.qtenv import WebSandbox
+from console_app.qtstyle import named, set_severity
 from console_app.ui.launch.answer_panel import AnswerPanel
+from console_app.ui.launch.controller import LaunchController
+from console_app.ui.launch.form import DEMO_REQUEST, LaunchForm, new_session_id
+from console_app.ui.launch.game_area import GameArea
+from console_app.ui.launch.presenter import LaunchPresenter
+from console_app.ui.launch.request_preview import RequestPreview
+from console_app.ui.window.api import Launch, WindowApi
 from console_app.ui.window.environment_selector import EnvironmentSelector
 from console_app.ui.window.error_dialog import UnexpectedErrorDialog
-from console_app.ui.launch.game_area import GameArea
-from console_app.ui.launch.controller import AttemptEvent, LaunchController
-from console_app.ui.launch.form import DEMO_REQUEST, LaunchForm, new_session_id
 from console_app.ui.window.log_panel import LogPanel
-from console_app.ui.launch.request_preview import RequestPreview
-from console_app.qtstyle import named, set_severity
 from console_app.ui.window.state import WindowState
+
+if TYPE_CHECKING:
+    from console_app.ui.window.compose import Features
 
 log = logging.getLogger("console_app.ui")
 
@@ -60,29 +64,9 @@ WEB_SANDBOX_OFF_TEXT = (
     "Web sandbox disabled ({why}): game pages run without Chromium's sandbox. "
     "Only open games from servers you trust."
 )
-
-
-def status_summary(result: LaunchResult) -> str:
-    """``✔ 200 in 84 ms · 1 attempt · uuid 5c1e…`` for a successful launch."""
-    attempts = len(result.attempts)
-    return (
-        f"✔ {result.http_status} in {result.duration_ms:.0f} ms · {attempts} attempt{'s' if attempts != 1 else ''}"
-        f" · uuid {result.uuid[:4]}…"
-    )
-
-
-def error_summary(error: ConsoleError, description) -> str:
-    """The status-bar line for a failed launch: code, headline, attempts, next step."""
-    attempts = list(getattr(error, "attempts", []) or [])
-    code = getattr(error, "code", None)
-    prefix = f"{code} " if code and code not in description.headline else ""
-    parts = [f"{'⚠' if description.severity == 'warning' else '✖'} {prefix}{description.headline}"]
-    if attempts:
-        parts.append(f"{len(attempts)} attempt{'s' if len(attempts) != 1 else ''}")
-        parts.append(f"uuid {attempts[-1].uuid[:4]}…")
-    if description.next_step:
-        parts.append(description.next_step)
-    return " · ".join(parts)
+#: The named menus, in menu-bar order; a menu appears once something is put in it.
+MENU_ORDER = ("file", "edit", "game", "view", "help")
+_MENU_TITLES = {"file": "&File", "edit": "&Edit", "game": "&Game", "view": "&View", "help": "&Help"}
 
 
 class MainWindow(QMainWindow):
@@ -105,23 +89,27 @@ class MainWindow(QMainWindow):
         named(self, "mainWindow", APP_NAME)
         self.web_sandbox = web_sandbox
         self.paths = paths
+        self.widget: QWidget = self
         self.first_paint_at: float | None = None
         #: True once the deferred after-first-paint set-up has run.
         self.ready = False
+        #: Mask IDs in every view (the window's one screen-share state).
+        self.screen_share = False
         self._closing = False
-        self._screen_share = False
-        self._launching: tuple[ApiTarget, LaunchRequest, str] | None = None
-        self._last_sent: tuple[ApiTarget, LaunchRequest] | None = None
-        #: The uuid the request preview shows as sent.
-        self._preview_uuid: str | None = None
         self._error_dialog: UnexpectedErrorDialog | None = None
-        #: Optional ``(target, request, send_anyway) -> bool``; False holds a launch back
-        #: (the production confirmation, which launches again itself once answered).
-        self.launch_gate: Callable[[ApiTarget, LaunchRequest, bool], bool] | None = None
-        #: Appended to the window title, e.g. " — PRODUCTION" (see set_title_suffix).
-        self.title_suffix = ""
+        self._title_suffix = ""
+        self._menus: dict[str, QMenu] = {}
+        self._menu_titles = dict(_MENU_TITLES)
+        self._banner_widgets: dict[str, QFrame] = {}
+        #: Open tabs by the launch id that opened them.
+        self._tabs: dict[str, QWidget] = {}
+        #: Real titles of tabs masked while sharing (restored when sharing stops).
+        self._masked_titles: dict[QWidget, str] = {}
 
         self.controller = LaunchController(self)
+        self.api = WindowApi(self)
+        #: The features built with this window (see compose.build_window); None bare.
+        self.features: Features | None = None
         #: None when the window must not read or write remembered state (capture).
         self.state = WindowState(paths.config_dir) if remember else None
 
@@ -130,6 +118,7 @@ class MainWindow(QMainWindow):
         self._build_central(game_picker_factory)
         self._build_menus()
         self._build_status_bar()
+        self.presenter = LaunchPresenter(self)
         self._connect()
 
         self.resize(1320, 840)
@@ -176,14 +165,11 @@ class MainWindow(QMainWindow):
         )
         self.quit_action = self._action("&Quit", "quitAction", self.close, ("Ctrl+Q",))
         self.screen_share_action = self._action(
-            "Screen-share", "screenShareAction", self._on_screen_share_action_toggled, (),
-            "Mask player and session IDs while sharing your screen",
+            "Screen-share", "screenShareAction", self.set_screen_share, (),
+            "Mask player, session and partner IDs while sharing your screen",
         )
         self.screen_share_action.setCheckable(True)
-        self.history_action = self._action("History", "historyAction", lambda: None, (), "Launch history (coming soon)")
-        self.catalog_action = self._action("Catalog", "catalogAction", lambda: None, (), "Game catalog (coming soon)")
-        self.history_action.setEnabled(False)
-        self.catalog_action.setEnabled(False)
+        self.about_action = self._action("&About", "aboutAction", self._on_about_action_triggered)
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar("Main", self)
@@ -200,17 +186,20 @@ class MainWindow(QMainWindow):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(self.environment)
         toolbar.addWidget(self.partner_label)
-        toolbar.addSeparator()
+        # Section ends: features' "targets" actions go before the separator, "tools" at the end.
+        self._targets_end = toolbar.addSeparator()
         toolbar.addAction(self.screen_share_action)
+        self._name_button(toolbar, self.screen_share_action)
         toolbar.addWidget(spacer)
-        toolbar.addAction(self.history_action)
-        toolbar.addAction(self.catalog_action)
-        for action in (self.screen_share_action, self.history_action, self.catalog_action):
-            button = toolbar.widgetForAction(action)
-            button.setObjectName(f"{action.objectName()}Button")
-            button.setAccessibleName(action.text())
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
+
+    @staticmethod
+    def _name_button(toolbar: QToolBar, action: QAction) -> None:
+        button = toolbar.widgetForAction(action)
+        if button is not None:
+            button.setObjectName(f"{action.objectName()}Button")
+            button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
 
     def _build_central(self, game_picker_factory) -> None:
         central = named(QWidget(self), "central", "Console")
@@ -253,7 +242,6 @@ class MainWindow(QMainWindow):
         self.banners = QVBoxLayout()
         self.banners.setContentsMargins(0, 0, 0, 0)
         self.banners.setSpacing(0)
-        self._banner_widgets: dict[str, QFrame] = {}
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -265,23 +253,16 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         bar.setObjectName("menuBar")
         bar.setAccessibleName("Menu bar")
-        file_menu = bar.addMenu("&File")
-        file_menu.setObjectName("fileMenu")
-        file_menu.addAction(self.quit_action)
-        game_menu = bar.addMenu("&Game")
-        game_menu.setObjectName("gameMenu")
+        self._quit_separator = self.menu("file").addSeparator()
+        self.menu("file").addAction(self.quit_action)
         for action in (self.launch_action, self.cancel_action, self.focus_picker_action, self.reload_action,
                        self.close_tab_action):
-            game_menu.addAction(action)
-        view_menu = bar.addMenu("&View")
-        view_menu.setObjectName("viewMenu")
-        view_menu.addAction(self.screen_share_action)
-        view_menu.addSeparator()
-        view_menu.addAction(self.screenshot_action)
-        self.help_menu = bar.addMenu("&Help")
-        self.help_menu.setObjectName("helpMenu")
-        self.about_action = self._action("&About", "aboutAction", self._on_about_action_triggered)
-        self.help_menu.addAction(self.about_action)
+            self.menu("game").addAction(action)
+        view = self.menu("view")
+        view.addAction(self.screen_share_action)
+        view.addSeparator()
+        view.addAction(self.screenshot_action)
+        self.menu("help").addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -307,34 +288,82 @@ class MainWindow(QMainWindow):
         self.form.launch_requested.connect(lambda anyway: self.launch(send_anyway=anyway))
         self.form.cancel_requested.connect(self.cancel)
         self.environment.target_changed.connect(self._on_environment_target_changed)
-        self.controller.busy_changed.connect(self._on_controller_busy_changed)
-        self.controller.launch_started.connect(self._on_controller_launch_started)
-        self.controller.attempt_recorded.connect(self._on_controller_attempt_recorded)
-        self.controller.launch_finished.connect(self._on_controller_launch_finished)
-        self.controller.launch_failed.connect(self._on_controller_launch_failed)
-        self.controller.launch_cancelled.connect(self._on_controller_launch_cancelled)
+        self.controller.launch_held.connect(self._on_controller_launch_held)
         self.answer.retry_requested.connect(self._on_answer_retry_requested)
         self.game_area.game_load_finished.connect(self._on_game_area_game_load_finished)
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {"horizontal": self.horizontal_splitter, "vertical": self.vertical_splitter}
 
-    # ------------------------------------------------------------------ public API
+    # ------------------------------------------------------------------ registry (WindowApi)
+
+    def menu(self, name: str) -> QMenu:
+        """The named menu, created (in :data:`MENU_ORDER`) on first use."""
+        existing = self._menus.get(name)
+        if existing is not None:
+            return existing
+        if name not in self._menu_titles:
+            raise KeyError(f"no menu named {name!r}; add it with add_menu first")
+        return self._insert_menu(name, self._menu_titles[name])
+
+    def add_menu(self, name: str, title: str) -> QMenu:
+        """A feature's own top-level menu, before View and Help."""
+        if name in self._menus:
+            return self._menus[name]
+        self._menu_titles[name] = title
+        return self._insert_menu(name, title, before=("view", "help"))
+
+    def _insert_menu(self, name: str, title: str, before: tuple[str, ...] | None = None) -> QMenu:
+        menu = QMenu(title, self.menuBar())
+        menu.setObjectName(f"{name}Menu")
+        order = list(MENU_ORDER)
+        following = before if before is not None else tuple(order[order.index(name) + 1:]) if name in order else ()
+        anchor = next((self._menus[n] for n in following if n in self._menus), None)
+        if anchor is not None:
+            self.menuBar().insertMenu(anchor.menuAction(), menu)
+        else:
+            self.menuBar().addMenu(menu)
+        self._menus[name] = menu
+        return menu
+
+    def add_action(self, action: QAction, *, menu: str | None = None, toolbar: str | None = None,
+                   before: QAction | None = None) -> None:
+        if action not in self.actions():
+            self.addAction(action)
+        if menu is not None:
+            target = self.menu(menu)
+            if menu == "file" and before is None:
+                # Quit stays last, behind a separator.
+                before = self._quit_separator
+            if before is not None and before in target.actions():
+                target.insertAction(before, action)
+            else:
+                target.addAction(action)
+        if toolbar is not None:
+            if toolbar == "targets":
+                self.toolbar.insertAction(before or self._targets_end, action)
+            elif toolbar == "tools":
+                self.toolbar.addAction(action)
+            else:
+                raise KeyError(f"no toolbar section named {toolbar!r} (targets or tools)")
+            self._name_button(self.toolbar, action)
+
+    def add_panel(self, widget: QWidget, title: str, *, action: QAction | None = None, min_height: int = 0) -> None:
+        self.bottom_tabs.addTab(widget, title)
+        if action is not None:
+            action.triggered.connect(lambda: self.show_panel(widget, min_height=min_height))
+
+    def show_panel(self, widget: QWidget, *, min_height: int = 0) -> None:
+        self.bottom_tabs.setCurrentWidget(widget)
+        top, bottom = self.vertical_splitter.sizes()
+        if bottom < min_height and top + bottom > min_height + 200:
+            self.vertical_splitter.setSizes([top + bottom - min_height, min_height])
 
     def add_target(self, target: ApiTarget, *, select: bool = False) -> None:
         """List an API target in the environment selector."""
         self.environment.add_target(target, select=select)
 
-    def add_panel(self, widget: QWidget, title: str, *, action: QAction | None = None) -> int:
-        """Add a bottom-panel tab (e.g. History); ``action`` becomes its shortcut."""
-        index = self.bottom_tabs.addTab(widget, title)
-        if action is not None:
-            action.setEnabled(True)
-            action.triggered.disconnect()
-            action.triggered.connect(lambda: self.bottom_tabs.setCurrentWidget(widget))
-        return index
-
-    def show_banner(self, key: str, text: str, severity: str = "warning") -> None:
+    def show_banner(self, key: str, text: str, severity: str = "warning", *, solid: str | None = None) -> None:
         """Show (or update) a full-width banner above the form, e.g. for production."""
         banner = self._banner_widgets.get(key)
         if banner is None:
@@ -346,8 +375,13 @@ class MainWindow(QMainWindow):
             inner.addWidget(label)
             self.banners.addWidget(banner)
             self._banner_widgets[key] = banner
-        banner.findChild(QLabel).setText(text)
+        banner.findChild(QLabel).setText(redact(text))
         set_severity(banner, severity)
+        # Solid, not the pale severity tint: nobody may overlook it.
+        banner.setStyleSheet(
+            f"QFrame#banner_{key} {{ background: {solid}; border: none; border-radius: 0; }}"
+            f"QFrame#banner_{key} QLabel {{ color: white; font-weight: 700; font-size: 14px; }}" if solid else ""
+        )
         banner.show()
 
     def hide_banner(self, key: str) -> None:
@@ -355,11 +389,23 @@ class MainWindow(QMainWindow):
         if banner is not None:
             banner.hide()
 
+    def set_accent(self, color: str | None, *, tint_launch: bool = False) -> None:
+        self.form.set_accent(color if tint_launch else None)
+        self.toolbar.setStyleSheet(f"QToolBar#mainToolbar {{ border-bottom: 3px solid {color}; }}" if color else "")
+
+    def set_title_suffix(self, suffix: str) -> None:
+        """Append ``suffix`` to the window title (e.g. the production marker)."""
+        self._title_suffix = suffix
+        self._update_title()
+
+    # ------------------------------------------------------------------ launching
+
     def launch(
-        self, *, send_anyway: bool = False, request: LaunchRequest | None = None, uuid: str | None = None
+        self, *, send_anyway: bool = False, request: LaunchRequest | None = None, uuid: str | None = None,
+        replay_of: int | None = None,
     ) -> asyncio.Task | None:
         """Send the form's request (or ``request``, with ``uuid`` for its first attempt
-        when given); the task, or None if not sent."""
+        when given) through the launch gates; the task, or None if not sent."""
         if self.controller.busy:
             self.set_status("A request is already running — Esc cancels it", "warning")
             return None
@@ -373,20 +419,53 @@ class MainWindow(QMainWindow):
                 self.set_status("Fix the fields marked in red, or use Send anyway to send it as it is", "error")
                 self.form.focus_first_problem()
                 return None
-        if self.launch_gate is not None and not self.launch_gate(target, request, send_anyway):
-            return None
-        self._launching = (target, request, self._game_title(request))
-        self._last_sent = (target, request)
-        return self.controller.launch(target, request, uuid)
+        launch = Launch(target, request, title=self._game_title(request), replay_of=replay_of,
+                        same_uuid=uuid is not None, **({"uuid": uuid} if uuid else {}))
+        return self.controller.launch(launch, send_anyway)
 
     def cancel(self) -> None:
         if self.controller.cancel():
             self.set_status("Cancelling…", "warning")
 
+    def open_page(self, url: str, title: str, launch_id: str | None = None) -> QWidget | None:
+        """Open ``url`` in a new game tab; None when the game view is off."""
+        tab = self.game_area.open_game(url, title)
+        if tab is not None and launch_id is not None:
+            self._tabs[launch_id] = tab
+            self.api.game_opened.emit(launch_id, tab)
+        return tab
+
+    def game_tab(self, launch_id: str) -> QWidget | None:
+        tab = self._tabs.get(launch_id)
+        tabs = self.game_area.tabs
+        if tab is None or tabs is None or tabs.indexOf(tab) < 0:
+            self._tabs.pop(launch_id, None)
+            return None
+        return tab
+
+    # ------------------------------------------------------------------ status and state
+
     def set_status(self, text: str, severity: str | None = None) -> None:
+        """The status line; warnings and errors also stand under the Launch button."""
+        text = redact(text)
         self.status_label.setText(text)
         self.status_label.setToolTip(text)
         set_severity(self.status_label, severity)
+        self.form.show_message(text if severity in ("warning", "error") else "", severity)
+
+    def set_screen_share(self, on: bool) -> None:
+        """Mask (or show again) player, session and partner IDs in every view."""
+        on = bool(on)
+        if self.screen_share_action.isChecked() != on:
+            self.screen_share_action.setChecked(on)
+        if on == self.screen_share:
+            return
+        self.screen_share = on
+        self.preview.set_screen_share(on)
+        self.form.set_screen_share(on)
+        self._show_partner(self.environment.current_target())
+        self._mask_tab_titles(on)
+        self.api.screen_share_changed.emit(on)
 
     def save_screenshot(self, path: str | Path) -> bool:
         """Save a PNG of the whole window (secrets are never drawn unredacted)."""
@@ -427,83 +506,34 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ slots
 
+    @Slot()
     def _on_first_paint(self) -> None:
         self.form.enable_validation()
         self.form.load_display_names()
         self.ready = True
         self.first_painted.emit()
+        self.api.first_painted.emit()
 
+    @Slot(LaunchRequest)
     def _on_form_request_changed(self, request: LaunchRequest) -> None:
         if not self.controller.busy:
             self.preview.show_request(self.environment.current_target(), request)
 
+    @Slot(object)
     def _on_environment_target_changed(self, target: ApiTarget | None) -> None:
-        partner = target.partner_id if target else "—"
-        self.partner_label.setText(f"Partner  {mask_id(partner) if self._screen_share else partner}")
+        self._show_partner(target)
         self.preview.show_request(target, self.form.request())
         self._update_title()
+        self.api.target_changed.emit(target)
 
-    def _on_screen_share_action_toggled(self, on: bool) -> None:
-        self._screen_share = bool(on)
-        self.preview.set_screen_share(self._screen_share)
-        self._on_environment_target_changed(self.environment.current_target())
+    @Slot(Launch)
+    def _on_controller_launch_held(self, _launch: Launch) -> None:
+        self.progress.hide()
 
-    def _on_controller_busy_changed(self, busy: bool) -> None:
-        self.form.set_busy(busy)
-        self.progress.setVisible(busy)
-        self.cancel_action.setEnabled(busy)
-
-    def _on_controller_launch_started(self, target: ApiTarget, request: LaunchRequest, uuid: str) -> None:
-        self._preview_uuid = uuid
-        self.preview.show_request(target, request, uuid)
-        self.answer.show_pending()
-        self.set_status(f"Sending to {target.profile_name}…", "info")
-        # Next loop pass: the request is on the wire by then, so the import overlaps it.
-        QTimer.singleShot(0, self.game_area.preload)
-
-    def _on_controller_attempt_recorded(self, event: AttemptEvent) -> None:
-        attempt = event.attempt
-        if attempt.outcome != "success":
-            # A success is the last attempt: launch_finished lists them all at once.
-            self.answer.add_attempt(attempt)
-        if attempt.uuid != self._preview_uuid:
-            # A retry's new uuid (the first attempt's was shown when the launch started).
-            self._preview_uuid = attempt.uuid
-            self.preview.show_request(event.target, event.request, attempt.uuid)
-        if attempt.outcome != "success":
-            self.set_status(
-                f"Attempt {attempt.number}: {attempt.error_code or attempt.outcome} after {attempt.duration_ms:.0f} ms…",
-                "warning",
-            )
-
-    def _on_controller_launch_finished(self, result: LaunchResult) -> None:
-        target, _request, title = self._launching or (None, None, "Game")
-        self.answer.show_result(result)
-        self.bottom_tabs.setCurrentWidget(self.answer_scroll)
-        summary = status_summary(result)
-        if self.game_area.can_show_games:
-            self.game_area.open_game(result.game_url.reveal(), title)
-        else:
-            summary += " · game view off (running as root)"
-        self.set_status(summary, "success")
-
-    def _on_controller_launch_failed(self, error: ConsoleError) -> None:
-        from console_app.core.error_dictionary import for_paths
-        from console_app.core.messages import describe
-
-        # The user's override file (config dir) applies to the window as to the CLI.
-        description = describe(error, endpoint="session", dictionary=for_paths(self.paths))
-        self.answer.show_error(error, description)
-        self.bottom_tabs.setCurrentWidget(self.answer_scroll)
-        self.set_status(redact(error_summary(error, description)), description.severity)
-
-    def _on_controller_launch_cancelled(self, attempts: list) -> None:
-        self.answer.show_cancelled(attempts)
-        self.set_status("Cancelled — no game was opened", "warning")
-
+    @Slot()
     def _on_answer_retry_requested(self) -> None:
-        if self._last_sent is not None:
-            self.launch(request=self._last_sent[1])
+        if self.presenter.last_sent is not None:
+            self.launch(request=self.presenter.last_sent.request)
 
     def _on_game_area_game_load_finished(self, tab, ok: bool) -> None:
         if ok:
@@ -511,6 +541,7 @@ class MainWindow(QMainWindow):
         else:
             log.warning("game page did not load: %s", redact(tab.url_field.text()))
 
+    @Slot()
     def _on_about_action_triggered(self) -> None:
         from console_app.ui.window.about_dialog import AboutDialog
 
@@ -518,6 +549,7 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    @Slot()
     def _on_screenshot_action_triggered(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
             self, "Save screenshot", str(Path.home() / "luckymonaco-console.png"), "PNG image (*.png)"
@@ -528,20 +560,38 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ helpers
 
+    def _show_partner(self, target: ApiTarget | None) -> None:
+        partner = target.partner_id if target else "—"
+        self.partner_label.setText(f"Partner  {mask_id(partner) if self.screen_share and target else partner}")
+
+    def _mask_tab_titles(self, on: bool) -> None:
+        tabs = self.game_area.tabs
+        if tabs is None:
+            return
+        if on:
+            for index in range(tabs.count()):
+                title = tabs.tabText(index)
+                name, sep, player = title.rpartition(" · ")
+                if sep and player and "•" not in player:
+                    self._masked_titles[tabs.widget(index)] = title
+                    tabs.setTabText(index, f"{name} · {mask_id(player)}")
+        else:
+            # Tabs opened while sharing keep their masked titles: their real ones were never drawn.
+            for index in range(tabs.count()):
+                title = self._masked_titles.get(tabs.widget(index))
+                if title is not None:
+                    tabs.setTabText(index, title)
+            self._masked_titles.clear()
+
     def _game_title(self, request: LaunchRequest) -> str:
         name = self.form.game_picker.game_name(request.gameid) or request.gameid or "Game"
-        player = mask_id(request.player_id) if self._screen_share else request.player_id
+        player = mask_id(request.player_id) if self.screen_share else request.player_id
         return redact(f"{name} · {player}" if player else name)
-
-    def set_title_suffix(self, suffix: str) -> None:
-        """Append ``suffix`` to the window title (e.g. the production marker)."""
-        self.title_suffix = suffix
-        self._update_title()
 
     def _update_title(self) -> None:
         target = self.environment.current_target()
         name = target.profile_name if target else "Sandbox"
-        self.setWindowTitle(redact(f"{APP_NAME} — {name}{self.title_suffix}"))
+        self.setWindowTitle(redact(f"{APP_NAME} — {name}{self._title_suffix}"))
 
     def _show_web_sandbox_state(self) -> None:
         if self.web_sandbox.disabled:

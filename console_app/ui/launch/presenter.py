@@ -1,0 +1,144 @@
+"""Shows a launch as it goes: the request preview, the answer panel, the status line
+and, on success, the game tab — and relays the controller's signals to the
+:class:`~console_app.ui.window.api.WindowApi` with the :class:`Launch` they belong to,
+in one fixed order (the tab is handed over with ``game_opened`` before
+``launch_finished``)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Slot
+
+from console_app.core.errors import ConsoleError
+from console_app.core.models import LaunchResult
+from console_app.core.redaction import redact
+from console_app.ui.window.api import AttemptEvent, Launch
+
+if TYPE_CHECKING:
+    from console_app.ui.window.main_window import MainWindow
+
+log = logging.getLogger("console_app.ui")
+
+
+def status_summary(result: LaunchResult) -> str:
+    """``✔ 200 in 84 ms · 1 attempt · uuid 5c1e…`` for a successful launch."""
+    attempts = len(result.attempts)
+    return (
+        f"✔ {result.http_status} in {result.duration_ms:.0f} ms · {attempts} attempt{'s' if attempts != 1 else ''}"
+        f" · uuid {result.uuid[:4]}…"
+    )
+
+
+def error_summary(error: ConsoleError, description) -> str:
+    """The status line for a failed launch: code, headline, attempts, next step."""
+    attempts = list(getattr(error, "attempts", []) or [])
+    code = getattr(error, "code", None)
+    prefix = f"{code} " if code and code not in description.headline else ""
+    parts = [f"{'⚠' if description.severity == 'warning' else '✖'} {prefix}{description.headline}"]
+    if attempts:
+        parts.append(f"{len(attempts)} attempt{'s' if len(attempts) != 1 else ''}")
+        parts.append(f"uuid {attempts[-1].uuid[:4]}…")
+    if description.next_step:
+        parts.append(description.next_step)
+    return " · ".join(parts)
+
+
+class LaunchPresenter(QObject):
+    """Presents the window's launches (one at a time)."""
+
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        self._window = window
+        self._launch: Launch | None = None
+        #: The uuid the request preview shows as sent.
+        self._preview_uuid: str | None = None
+        #: The last launch sent, for the answer panel's Retry.
+        self.last_sent: Launch | None = None
+        controller = window.controller
+        controller.busy_changed.connect(self._on_controller_busy_changed)
+        controller.launch_started.connect(self._on_controller_launch_started)
+        controller.attempt_recorded.connect(self._on_controller_attempt_recorded)
+        controller.launch_finished.connect(self._on_controller_launch_finished)
+        controller.launch_failed.connect(self._on_controller_launch_failed)
+        controller.launch_cancelled.connect(self._on_controller_launch_cancelled)
+
+    @Slot(bool)
+    def _on_controller_busy_changed(self, busy: bool) -> None:
+        window = self._window
+        window.form.set_busy(busy)
+        window.progress.setVisible(busy)
+        window.cancel_action.setEnabled(busy)
+        window.api.busy_changed.emit(busy)
+
+    @Slot(Launch)
+    def _on_controller_launch_started(self, launch: Launch) -> None:
+        window = self._window
+        self._launch = self.last_sent = launch
+        self._preview_uuid = launch.uuid
+        window.preview.show_request(launch.target, launch.request, launch.uuid)
+        window.answer.show_pending()
+        window.set_status(f"Sending to {launch.target.profile_name}…", "info")
+        # Next loop pass: the request is on the wire by then, so the import overlaps it.
+        QTimer.singleShot(0, window.game_area.preload)
+        window.api.launch_started.emit(launch)
+
+    @Slot(AttemptEvent)
+    def _on_controller_attempt_recorded(self, event: AttemptEvent) -> None:
+        window = self._window
+        attempt = event.attempt
+        if attempt.outcome != "success":
+            # A success is the last attempt: launch_finished lists them all at once.
+            window.answer.add_attempt(attempt)
+        if attempt.uuid != self._preview_uuid:
+            # A retry's new uuid (the first attempt's was shown when the launch started).
+            self._preview_uuid = attempt.uuid
+            window.preview.show_request(event.target, event.request, attempt.uuid)
+        if attempt.outcome != "success":
+            window.set_status(
+                f"Attempt {attempt.number}: {attempt.error_code or attempt.outcome} after {attempt.duration_ms:.0f} ms…",
+                "warning",
+            )
+        window.api.attempt_recorded.emit(event)
+
+    @Slot(LaunchResult)
+    def _on_controller_launch_finished(self, result: LaunchResult) -> None:
+        window = self._window
+        launch = self._take_launch()
+        window.answer.show_result(result)
+        window.bottom_tabs.setCurrentWidget(window.answer_scroll)
+        summary = status_summary(result)
+        if window.game_area.can_show_games:
+            window.open_page(result.game_url.reveal(), launch.title, launch.launch_id)
+        else:
+            summary += " · game view off (running as root)"
+        window.set_status(summary, "success")
+        window.api.launch_finished.emit(launch, result)
+
+    @Slot(ConsoleError)
+    def _on_controller_launch_failed(self, error: ConsoleError) -> None:
+        from console_app.core.error_dictionary import for_paths
+        from console_app.core.messages import describe
+
+        window = self._window
+        launch = self._take_launch()
+        # The user's override file (config dir) applies to the window as to the CLI.
+        description = describe(error, endpoint="session", dictionary=for_paths(window.paths))
+        window.answer.show_error(error, description)
+        window.bottom_tabs.setCurrentWidget(window.answer_scroll)
+        window.set_status(redact(error_summary(error, description)), description.severity)
+        window.api.launch_failed.emit(launch, error)
+
+    @Slot(list)
+    def _on_controller_launch_cancelled(self, attempts: list) -> None:
+        window = self._window
+        launch = self._take_launch()
+        window.answer.show_cancelled(attempts)
+        window.set_status("Cancelled — no game was opened", "warning")
+        window.api.launch_cancelled.emit(launch, attempts)
+
+    def _take_launch(self) -> Launch:
+        launch, self._launch = self._launch, None
+        assert launch is not None, "a launch ended that never started"
+        return launch
