@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # told openly to run without the web sandbox. Never done silently for normal users.
 ROOT_OPTS := $(if $(filter 0,$(shell id -u)),--no-web-sandbox,)
 
-.PHONY: setup run test bench package screenshots clean
+.PHONY: setup run test lint bench package screenshots clean
 
 $(STAMP): pyproject.toml uv.lock scripts/bootstrap.sh
 	@scripts/bootstrap.sh
@@ -20,7 +20,11 @@ run: $(STAMP)
 	@$(if $(ROOT_OPTS),echo "$(ROOT_NOTICE)")
 	$(VENV)/bin/lm-console gui $(ROOT_OPTS)
 
-test: $(STAMP)
+# The layers and no-cycles contracts in pyproject.toml.
+lint: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
+
+test: lint
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: $(STAMP)

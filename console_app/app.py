@@ -143,7 +143,7 @@ def _start_embedded_sandbox(services: Services) -> "ApiTarget":
 
 
 def _build_window(services: Services, *, demo: bool, remember: bool) -> "MainWindow":
-    from console_app.ui.window.compose import build_window
+    from console_app.ui.compose import build_window
 
     return build_window(services.paths, web_sandbox=services.web_sandbox, demo=demo, remember=remember)
 

@@ -190,7 +190,7 @@ async def concurrent_app_launches(window: Any, sandbox: TimedSandbox, n: int, de
     window's launch path) and its answer is shown in the window's answer panel."""
     from console_app.sandbox.faults import Fault
     from console_app.ui.launch.controller import LaunchController
-    from console_app.ui.window.api import Launch
+    from console_app.ui.api import Launch
 
     from benchmarks.drivers.qt_tools import TickRecorder
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from console_app.core.errors import InvalidInputError
-from console_app.core.models import ApiTarget, ClientSettings, LaunchRequest
+from console_app.core.models import DEMO_PLAYER, ApiTarget, ClientSettings, LaunchRequest
 from console_app.core.redaction import Secret
 
 #: The request fields: (option, LaunchRequest attribute, metavar, help).
@@ -30,16 +30,6 @@ REQUEST_FIELDS = (
     ("--ip", "ip", "IP", "the player's IPv4 or IPv6 address"),
 )
 
-#: A demo player, used only with the built-in sandbox when fields are left out.
-DEMO_PLAYER = {
-    "gameid": "lm_8_treasureofzeus",
-    "player_id": "demo-player",
-    "nickname": "Demo",
-    "language": "en",
-    "currency": "USD",
-    "session_id": "demo-session",
-    "ip": "203.0.113.7",
-}
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:

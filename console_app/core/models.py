@@ -153,3 +153,16 @@ class LaunchResult:
     @property
     def redacted_url(self) -> str:
         return redact(self.game_url.reveal())
+
+
+#: A demo player, used only with the built-in sandbox when fields are left out
+#: (the CLI's defaults there, and the window's first request).
+DEMO_PLAYER = {
+    "gameid": "lm_8_treasureofzeus",
+    "player_id": "demo-player",
+    "nickname": "Demo",
+    "language": "en",
+    "currency": "USD",
+    "session_id": "demo-session",
+    "ip": "203.0.113.7",
+}

@@ -5,11 +5,12 @@ do this, so they never touch real user folders); otherwise platformdirs decides.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from console_app import APP_ID
+# Core's callers find it here; the sandbox imports the leaf directly.
+from console_app.resources import resources_dir as resources_dir
 
 BASEDIR_ENV = "LM_CONSOLE_BASEDIR"
 
@@ -52,21 +53,6 @@ class AppPaths:
         for folder in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         return self
-
-
-def resources_dir() -> Path:
-    """The bundled ``resources/`` folder: next to the package in a source tree, inside
-    the package in a wheel, beside the executable in a PyInstaller bundle."""
-    candidates = []
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        candidates.append(Path(frozen_root) / "resources")
-    here = Path(__file__).resolve().parent.parent  # console_app/
-    candidates += [here / "_resources", here.parent / "resources"]
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("the console's resources folder is missing: reinstall the app")
 
 
 def write_atomically(path: Path, data: bytes | str, *, mode: int = 0o600) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from console_app.core.paths import resources_dir
+from console_app.resources import resources_dir
 
 #: Symbols, weight on a reel, and pay (x line bet) for 3, 4 and 5 in a row.
 SYMBOLS: dict[str, tuple[int, tuple[int, int, int]]] = {

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from console_app.core.paths import resources_dir
+from console_app.resources import resources_dir
 from console_app.sandbox.game import SYMBOLS, GameSession, Round, bet_steps
 
 #: Assets under ``/game/static/``: file name -> content type.

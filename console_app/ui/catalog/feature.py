@@ -4,7 +4,7 @@ one-click fixes, and the Catalog menu imports a SLOT_SPEC or fetches the live ga
 list of the current profile (both off the GUI thread; the result, or one clear line
 on failure, in a non-modal box).
 
-:class:`CatalogFeature` takes the window's :class:`~console_app.ui.window.api.WindowApi`;
+:class:`CatalogFeature` takes the window's :class:`~console_app.ui.api.WindowApi`;
 :func:`picker_factory` is the window's ``game_picker_factory``.
 """
 
@@ -27,10 +27,10 @@ from console_app.core.models import ApiTarget
 from console_app.core.paths import AppPaths
 from console_app.core.redaction import redact
 from console_app.core.models import LaunchResult
-from console_app.ui.window.api import Launch
+from console_app.ui.api import Launch
 
 if TYPE_CHECKING:
-    from console_app.ui.window.api import WindowApi
+    from console_app.ui.api import WindowApi
 
 log = logging.getLogger("console_app.ui.catalog")
 

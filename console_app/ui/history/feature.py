@@ -1,6 +1,6 @@
 """History in the window: the store, the History panel and what its actions do.
 
-:class:`HistoryFeature` takes the window's :class:`~console_app.ui.window.api.WindowApi`
+:class:`HistoryFeature` takes the window's :class:`~console_app.ui.api.WindowApi`
 and wires, without the window knowing about history:
 
 - the store (``<data_dir>/history.sqlite3``), opened after first paint;
@@ -32,11 +32,11 @@ from console_app.core.errors import ConsoleError, HistoryError
 from console_app.core.history import Entry, HistoryStore, recorder
 from console_app.core.models import ApiTarget, Attempt, LaunchRequest, LaunchResult
 from console_app.core.redaction import redact
-from console_app.ui.window.api import AttemptEvent, Launch
+from console_app.ui.api import AttemptEvent, Launch
 
 if TYPE_CHECKING:
     from console_app.ui.history.panel import HistoryPanel
-    from console_app.ui.window.api import WindowApi
+    from console_app.ui.api import WindowApi
 
 log = logging.getLogger("console_app.ui.history")
 

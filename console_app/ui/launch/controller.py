@@ -18,7 +18,7 @@ from qasync import asyncSlot
 
 from console_app.core.errors import ConsoleError
 from console_app.core.models import ApiTarget, Attempt, ClientSettings, LaunchResult
-from console_app.ui.window.api import AttemptEvent, Launch, LaunchGate, TargetResolver
+from console_app.ui.api import AttemptEvent, Launch, LaunchGate, TargetResolver
 
 if TYPE_CHECKING:
     import httpx

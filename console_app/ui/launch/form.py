@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console_app.cli.common import DEMO_PLAYER
-from console_app.core.models import LaunchRequest
+from console_app.core.models import DEMO_PLAYER, LaunchRequest
 from console_app.ui.launch.code_combo import DEFAULT_CURRENCIES, DEFAULT_LANGUAGES, CodeCombo
 from console_app.ui.launch.simple_game_picker import GamePicker, SimpleGamePicker
 from console_app.qtstyle import named, set_problem, set_severity

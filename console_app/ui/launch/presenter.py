@@ -1,6 +1,6 @@
 """Shows a launch as it goes: the request preview, the answer panel, the status line
 and, on success, the game tab — and relays the controller's signals to the
-:class:`~console_app.ui.window.api.WindowApi` with the :class:`Launch` they belong to,
+:class:`~console_app.ui.api.WindowApi` with the :class:`Launch` they belong to,
 in one fixed order (the tab is handed over with ``game_opened`` before
 ``launch_finished``)."""
 
@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from console_app.core.errors import ConsoleError
 from console_app.core.models import LaunchResult
 from console_app.core.redaction import redact
-from console_app.ui.window.api import AttemptEvent, Launch
+from console_app.ui.api import AttemptEvent, Launch
 
 if TYPE_CHECKING:
     from console_app.ui.window.main_window import MainWindow

@@ -41,7 +41,7 @@ from console_app.core.profiles import (
 from console_app.core.redaction import Secret, mask_id, redact
 
 if TYPE_CHECKING:
-    from console_app.ui.window.api import Launch, WindowApi
+    from console_app.ui.api import Launch, WindowApi
 
 log = logging.getLogger("console_app.ui.profiles")
 

@@ -1,7 +1,7 @@
 """Support tools in the window: paste a request (JSON or cURL) to fill the form, and
 open a round's snapshot page from its transaction ID.
 
-:class:`SupportFeature` takes the window's :class:`~console_app.ui.window.api.WindowApi`
+:class:`SupportFeature` takes the window's :class:`~console_app.ui.api.WindowApi`
 (and the history feature, to record snapshots) and adds:
 
 - Edit ▸ "Paste request / cURL" (Ctrl+Shift+V): reads the clipboard (or asks for the
@@ -42,7 +42,7 @@ from console_app.ui.theme import monospace_font
 
 if TYPE_CHECKING:
     from console_app.ui.history.feature import HistoryFeature
-    from console_app.ui.window.api import WindowApi
+    from console_app.ui.api import WindowApi
 
 log = logging.getLogger("console_app.ui.support")
 

@@ -2,8 +2,8 @@
 the bottom drawer (Request/Answer/Log and the features' panels) and the status line.
 
 Features never touch its widgets: they get :attr:`MainWindow.api`, a
-:class:`~console_app.ui.window.api.WindowApi`, and register through it (see
-:mod:`console_app.ui.window.compose` for the one place that assembles the window).
+:class:`~console_app.ui.api.WindowApi`, and register through it (see
+:mod:`console_app.ui.compose` for the one place that assembles the window).
 The window owns the one screen-share state every view reads; a
 :class:`~console_app.ui.launch.presenter.LaunchPresenter` shows each launch and
 relays its signals to the API.
@@ -49,14 +49,14 @@ from console_app.ui.launch.form import DEMO_REQUEST, LaunchForm, new_session_id
 from console_app.ui.launch.game_area import GameArea
 from console_app.ui.launch.presenter import LaunchPresenter
 from console_app.ui.launch.request_preview import RequestPreview
-from console_app.ui.window.api import Launch, WindowApi
+from console_app.ui.api import Launch, WindowApi
 from console_app.ui.window.environment_selector import EnvironmentSelector
 from console_app.ui.window.error_dialog import UnexpectedErrorDialog
 from console_app.ui.window.log_panel import LogPanel
 from console_app.ui.window.state import WindowState
 
 if TYPE_CHECKING:
-    from console_app.ui.window.compose import Features
+    from console_app.ui.compose import Features
 
 log = logging.getLogger("console_app.ui")
 
