@@ -6,7 +6,10 @@ Safety rules applied to every page shown here:
   per launch (reusing one page grows memory ~15 MB per launch);
 - only ``http``/``https`` are loaded; ``file:``, ``data:``, ``javascript:`` and any
   other scheme are refused with a visible reason;
-- popups open as tabs in the same profile (same player session);
+- popups open as tabs in the same profile (same player session), only after a user
+  gesture (click, key) and at most :data:`MAX_TABS_PER_LAUNCH` per launch;
+- Chromium's own error pages (which print the whole URL, token included) are off:
+  a failed load shows the console's banner with the host and the reason only;
 - certificate errors fail closed with a banner; a crashed renderer shows a banner
   with Reload and the console keeps running;
 - the page's JavaScript console goes to the log, redacted.
@@ -19,7 +22,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWebEngineCore import QWebEngineCertificateError, QWebEnginePage, QWebEngineProfile
+from PySide6.QtWebEngineCore import (
+    QWebEngineCertificateError,
+    QWebEngineLoadingInfo,
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineSettings,
+)
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
     QFrame,
@@ -47,6 +56,9 @@ _JS_LEVELS = {
     QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel: logging.ERROR,
 }
 
+#: Tabs one launch may have open at once (its game plus popups); more are refused.
+MAX_TABS_PER_LAUNCH = 5
+
 # Profiles whose pages are being deleted; kept alive until the last page is gone.
 _retiring: set["_LaunchProfile"] = set()
 
@@ -61,7 +73,16 @@ class _LaunchProfile:
 
     def __init__(self) -> None:
         self.profile = QWebEngineProfile()  # no storage name: off-the-record
+        settings = self.profile.settings()
+        # Chromium's error page prints the full URL (the player token with it).
+        settings.setAttribute(QWebEngineSettings.WebAttribute.ErrorPageEnabled, False)
+        # Popups only from a user gesture: a page cannot open tabs by itself.
+        settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, False)
         self._pages: set[int] = set()
+
+    @property
+    def page_count(self) -> int:
+        return len(self._pages)
 
     def new_page(self, popup_factory: Callable[[], QWebEnginePage | None]) -> "GamePage":
         page = GamePage(self.profile, popup_factory)
@@ -210,6 +231,7 @@ class GameTab(QWidget):
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.close_button.clicked.connect(self.close_requested)
         self.page.loadFinished.connect(self._on_page_load_finished)
+        self.page.loadingChanged.connect(self._on_page_loading_changed)
         self.page.urlChanged.connect(self._on_page_url_changed)
         self.page.navigation_refused.connect(self._on_page_navigation_refused)
         self.page.renderProcessTerminated.connect(self._on_page_render_process_terminated)
@@ -283,6 +305,17 @@ class GameTab(QWidget):
         if ok:
             self.view.setAccessibleDescription(self.page.title())
         self.load_finished.emit(ok)
+
+    def _on_page_loading_changed(self, info: QWebEngineLoadingInfo) -> None:
+        failed = info.status() == QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus
+        if not failed or info.errorDomain() == QWebEngineLoadingInfo.ErrorDomain.NoErrorDomain:
+            return
+        host = info.url().host() or "the game server"
+        reason = redact(info.errorString() or "the page did not load")
+        # Only the host: the query holds the player's token, and the path may too.
+        log.warning("game page failed to load from %s: %s (%s)", host, reason, info.errorCode())
+        self.show_banner(f"The game did not load from {host}: {reason}. Check the server, then Reload.",
+                         severity="error", reload=True)
 
     def _on_page_url_changed(self, url: QUrl) -> None:
         text = url.toString()
@@ -402,7 +435,13 @@ class GameTabs(QTabWidget):
         self.count_changed.emit(self.count())
         return tab
 
-    def _open_popup(self, opener: GameTab) -> QWebEnginePage:
+    def _open_popup(self, opener: GameTab) -> QWebEnginePage | None:
+        if opener._launch_profile.page_count >= MAX_TABS_PER_LAUNCH:
+            log.warning("refused a popup from %s: %d tabs of this launch are open already",
+                        opener.title, MAX_TABS_PER_LAUNCH)
+            opener.show_banner(f"Blocked a popup: this game has {MAX_TABS_PER_LAUNCH} tabs open already.",
+                               severity="warning")
+            return None
         popup = self._add_tab(GameTab(opener._launch_profile, f"{opener.title} · popup", self._open_popup, self))
         return popup.page
 

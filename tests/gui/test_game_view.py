@@ -77,15 +77,75 @@ def test_file_data_and_javascript_urls_are_refused(qtbot, main_window):
     assert tab.url_field.text().startswith("http://")
 
 
-def test_popups_open_as_tabs_in_the_same_profile(qtbot, main_window):
+def click_popup_button(qtbot, tab, opened: bool = True):
+    """Click (a real mouse event: a user gesture) a button that calls window.open."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    run_js(qtbot, tab.page, """(() => {
+        let b = document.getElementById('lm-popup-probe');
+        if (!b) {
+          b = document.createElement('button'); b.id = 'lm-popup-probe'; b.textContent = 'popup';
+          b.style = 'position:fixed;left:10px;top:10px;width:80px;height:30px;z-index:99999';
+          b.onclick = () => { window.lmOpened = window.open(location.href, '_blank') !== null; };
+          document.body.appendChild(b);
+        }
+        return 1; })()""")
+    tabs = tab.parentWidget().parentWidget()
+    before = tabs.count()
+    QTest.mouseClick(tab.view.focusProxy(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(50, 25))
+    qtbot.waitUntil(lambda: run_js(qtbot, tab.page, "typeof window.lmOpened") == "boolean", timeout=10_000)
+    result = run_js(qtbot, tab.page, "(() => { const r = window.lmOpened; delete window.lmOpened; return r; })()")
+    if opened:
+        qtbot.waitUntil(lambda: tabs.count() == before + 1, timeout=10_000)
+    return result
+
+
+def test_popups_need_a_user_gesture_and_open_as_tabs_in_the_same_profile(qtbot, main_window):
     tab = launch_game(qtbot, main_window)
     tabs = main_window.game_area.tabs
-    with qtbot.waitSignal(tabs.count_changed, timeout=10_000):
-        run_js(qtbot, tab.page, "window.open(location.href, '_blank'); 1")
+    # A script alone cannot open a window: window.open answers null, no tab appears.
+    assert run_js(qtbot, tab.page, "window.open(location.href, '_blank') === null") is True
+    assert tabs.count() == 1
+    assert click_popup_button(qtbot, tab) is True
     assert tabs.count() == 2
     popup = tabs.games()[1]
     assert popup.page.profile() is tab.page.profile()
     assert tabs.tabText(1).endswith("· popup")
+
+
+def test_a_launch_opens_at_most_five_tabs(qtbot, main_window):
+    from console_app.webengine.game_view import MAX_TABS_PER_LAUNCH
+
+    tab = launch_game(qtbot, main_window)
+    tabs = main_window.game_area.tabs
+    for _ in range(MAX_TABS_PER_LAUNCH - 1):
+        assert click_popup_button(qtbot, tab) is True
+    assert tabs.count() == MAX_TABS_PER_LAUNCH
+    click_popup_button(qtbot, tab, opened=False)
+    qtbot.waitUntil(lambda: tab.banner.isVisibleTo(tab), timeout=10_000)
+    assert tabs.count() == MAX_TABS_PER_LAUNCH
+    assert "Blocked a popup" in tab.banner_label.text() and tab.banner.isVisibleTo(tab)
+
+
+def test_a_page_that_cannot_load_shows_the_host_and_reason_never_the_token(qtbot, main_window):
+    from tests.fixtures.common import CANARY_TOKEN
+
+    tab = launch_game(qtbot, main_window)
+    # Port 9 (discard) has no listener here: the connection is refused at once.
+    url = f"http://127.0.0.1:9/game/index.html?token={CANARY_TOKEN}&lang=en"
+    with qtbot.waitSignal(tab.load_finished, timeout=LOAD_TIMEOUT_MS) as finished:
+        tab.load(url)
+    assert finished.args == [False]
+    text = tab.banner_label.text()
+    assert tab.banner.isVisibleTo(tab) and "127.0.0.1" in text and "did not load" in text
+    assert CANARY_TOKEN not in text and "/game/" not in text
+    # No Chromium error page (it prints the whole URL): the page holds nothing of it.
+    html = []
+    tab.page.toHtml(html.append)
+    qtbot.waitUntil(lambda: bool(html), timeout=10_000)
+    assert CANARY_TOKEN not in html[0] and "token=" not in html[0]
+    assert CANARY_TOKEN not in run_js(qtbot, tab.page, "document.body ? document.body.innerText : ''")
 
 
 def test_crashed_renderer_shows_reload_and_the_console_survives(qtbot, main_window):
