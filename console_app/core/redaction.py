@@ -82,12 +82,9 @@ def redact_url(url: str | None) -> str:
 
 
 def mask_id(value: str | None) -> str:
-    """Mask an identifier for screen-share mode, keeping a hint of its start."""
-    if not value:
-        return value or ""
-    if len(value) <= 2:
-        return MASK
-    return value[:1] + MASK
+    """Mask an identifier for screen-share mode: a mask of fixed length, so neither
+    its first letter nor its length shows."""
+    return MASK if value else ""
 
 
 class Secret:

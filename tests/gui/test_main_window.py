@@ -132,11 +132,11 @@ def test_every_control_has_an_object_name_and_accessible_name(main_window):
 def test_screen_share_masks_ids_in_preview_and_new_tabs(qtbot, main_window):
     main_window.screen_share_action.trigger()
     text = main_window.preview.text.toPlainText()
-    assert '"id": "d•••"' in text and "demo-player" not in text
+    assert '"id": "•••"' in text and "demo-player" not in text
     assert "sandbox-partner" not in main_window.partner_label.text()
     with qtbot.waitSignal(main_window.game_area.game_load_finished, timeout=LOAD_TIMEOUT_MS):
         main_window.launch()
-    assert main_window.game_area.tabs.tabText(0) == "Treasure of Zeus · d•••"
+    assert main_window.game_area.tabs.tabText(0) == "Treasure of Zeus · •••"
 
 
 def test_save_screenshot_writes_the_window(qtbot, main_window, tmp_path):

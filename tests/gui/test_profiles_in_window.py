@@ -166,10 +166,10 @@ def test_screen_share_masks_ids_everywhere_and_restores(qtbot, window_factory, a
     assert window.form.player_id.echoMode() == QLineEdit.EchoMode.PasswordEchoOnEdit
     assert window.form.session_id.echoMode() == QLineEdit.EchoMode.PasswordEchoOnEdit
     banner = window.findChild(QWidget, "banner_production_text").text()
-    assert "brand-7" not in banner and "b•••" in banner
+    assert "brand-7" not in banner and "•••" in banner
     assert "brand-7" not in window.partner_label.text()
     assert "player-123" not in window.preview.text.toPlainText()
-    assert window.game_area.tabs.tabText(0).endswith("· p•••")
+    assert window.game_area.tabs.tabText(0).endswith("· •••")
 
     window.screen_share_action.trigger()
     assert window.form.player_id.echoMode() == QLineEdit.EchoMode.Normal

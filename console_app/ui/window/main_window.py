@@ -572,7 +572,7 @@ class MainWindow(QMainWindow):
             for index in range(tabs.count()):
                 title = tabs.tabText(index)
                 name, sep, player = title.rpartition(" · ")
-                if sep and player and "•" not in player:
+                if sep and player and player != mask_id(player):
                     self._masked_titles[tabs.widget(index)] = title
                     tabs.setTabText(index, f"{name} · {mask_id(player)}")
         else:
