@@ -15,7 +15,8 @@ and never touches the window's widgets. Through it a feature can:
   ``launch_finished(Launch, LaunchResult)``, ``launch_failed(Launch, ConsoleError)``,
   ``launch_cancelled(Launch, attempts)``;
 - read the one **screen-share** state the window owns (:attr:`screen_share`,
-  ``screen_share_changed(bool)``), and mask with :meth:`mask` as every view does;
+  ``screen_share_changed(bool)``), and mask through :attr:`screen_share_mask` as
+  every view does;
 - use the window's services: status line, banners, title suffix, accent colour,
   the form's public methods, the API targets, HTTP clients, opening a page in a tab.
 
@@ -36,7 +37,6 @@ from PySide6.QtWidgets import QWidget
 
 from console_app.core.errors import ConsoleError
 from console_app.core.models import ApiTarget, Attempt, ClientSettings, LaunchRequest, LaunchResult, new_uuid
-from console_app.core.redaction import mask_id
 
 if TYPE_CHECKING:
     import httpx
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu
 
     from console_app.core.paths import AppPaths
+    from console_app.core.screen_share import ScreenShareMask
     from console_app.ui.launch.form import LaunchForm
     from console_app.ui.window.main_window import MainWindow
 
@@ -128,9 +129,11 @@ class WindowApi(QObject):
         """Whether IDs must be masked in every view (the window's one state)."""
         return self._shell.screen_share
 
-    def mask(self, value: str) -> str:
-        """``value`` as views show it now: masked (fixed length) under screen-share."""
-        return mask_id(value) if self.screen_share and value else value
+    @property
+    def screen_share_mask(self) -> "ScreenShareMask":
+        """What screen-share hides: views pass each ID (``value``) and each text that
+        may hold IDs (``text``) through it, and ``remember`` the IDs they show."""
+        return self._shell.mask
 
     @property
     def form(self) -> "LaunchForm":

@@ -80,8 +80,7 @@ def test_profile_without_a_token_says_where_to_set_it_and_sends_nothing(
 
 def test_missing_keyring_is_a_plain_warning_banner(qtbot, window_factory, app_paths, sandbox):
     window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
-    with qtbot.waitSignal(profiles.keyring_checked, timeout=TIMEOUT_MS):
-        profiles.check_keyring()
+    qtbot.waitUntil(lambda: profiles.keyring_known, timeout=TIMEOUT_MS)
     banner = window.findChild(QWidget, "banner_keyring_text")
     assert banner is not None and banner.isVisibleTo(window)
     assert banner.text() == KEYRING_MISSING_TEXT
@@ -89,8 +88,8 @@ def test_missing_keyring_is_a_plain_warning_banner(qtbot, window_factory, app_pa
 
 def test_keyring_present_shows_no_banner(qtbot, window_factory, app_paths, sandbox, keyring_in_process):
     window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
-    with qtbot.waitSignal(profiles.keyring_checked, timeout=TIMEOUT_MS):
-        profiles.check_keyring()
+    # The window probes the keyring itself after first paint.
+    qtbot.waitUntil(lambda: profiles.keyring_known, timeout=TIMEOUT_MS)
     assert window.findChild(QWidget, "banner_keyring") is None
 
 

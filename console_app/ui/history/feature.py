@@ -92,6 +92,7 @@ class HistoryFeature(QObject):
         self.search_action.triggered.connect(self.focus_search)
         api.add_action(self.search_action, menu="view")
 
+        api.screen_share_changed.connect(self._on_api_screen_share_changed)
         api.launch_started.connect(self._on_api_launch_started)
         api.attempt_recorded.connect(self._on_api_attempt_recorded)
         api.launch_finished.connect(self._on_api_launch_finished)
@@ -119,7 +120,7 @@ class HistoryFeature(QObject):
         from console_app.ui.history.panel import HistoryPanel
 
         self.store = store
-        self.panel = panel = HistoryPanel(store)
+        self.panel = panel = HistoryPanel(store, mask=self.api.screen_share_mask)
         panel.replay_requested.connect(self._on_panel_replay_requested)
         panel.edit_requested.connect(self._on_panel_edit_requested)
         panel.export_requested.connect(self._on_panel_export_requested)
@@ -201,6 +202,11 @@ class HistoryFeature(QObject):
         return path
 
     # ------------------------------------------------------------------ launches
+
+    @Slot(bool)
+    def _on_api_screen_share_changed(self, _on: bool) -> None:
+        if self.panel is not None:
+            self.panel.refresh_mask()
 
     @Slot(Launch)
     def _on_api_launch_started(self, launch: Launch) -> None:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from console_app.core.curl import to_curl
 from console_app.core.history import Entry, HistoryStore
 from console_app.core.redaction import redact
+from console_app.core.screen_share import ScreenShareMask
 from console_app.qtstyle import named
 from console_app.ui.theme import is_dark, monospace_font
 
@@ -75,14 +76,22 @@ class HistoryTableModel(QAbstractTableModel):
 
     COLUMNS = ("Time", "Outcome", "Game", "Player", "Profile", "HTTP", "Code", "ms")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, mask: ScreenShareMask | None = None) -> None:
         super().__init__(parent)
         self._entries: list[Entry] = []
+        self.mask = mask or ScreenShareMask()
 
     def set_entries(self, entries: list[Entry]) -> None:
         self.beginResetModel()
         self._entries = list(entries)
+        for entry in self._entries:
+            self.mask.remember(entry.player_id, entry.session_id)
         self.endResetModel()
+
+    def refresh_mask(self) -> None:
+        """Draw every row again (screen-share was switched)."""
+        if self._entries:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._entries) - 1, len(self.COLUMNS) - 1))
 
     def entry_at(self, row: int) -> Entry | None:
         return self._entries[row] if 0 <= row < len(self._entries) else None
@@ -107,15 +116,16 @@ class HistoryTableModel(QAbstractTableModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(entry, column)
+            text = self._display(entry, column)
+            return self.mask.value(text) if column == 3 and entry.player_id else text
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             _label, light, dark = OUTCOMES.get(entry.outcome, (entry.outcome, "#5f6b76", "#a9b4bf"))
             return QColor(dark if is_dark() else light)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (5, 7):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return redact(f"#{entry.id} · {entry.time} · uuid {entry.uuid or '—'}"
-                          + (f"\n{entry.error_message}" if entry.error_message else ""))
+            return self.mask.text(f"#{entry.id} · {entry.time} · uuid {entry.uuid or '—'}"
+                                  + (f"\n{entry.error_message}" if entry.error_message else ""))
         if role == Qt.ItemDataRole.UserRole:
             return entry.id
         return None
@@ -159,10 +169,13 @@ class HistoryPanel(QWidget):
     export_requested = Signal(int)
     copy_with_token_requested = Signal(int)
 
-    def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
+    def __init__(self, store: HistoryStore, parent: QWidget | None = None, *,
+                 mask: ScreenShareMask | None = None) -> None:
         super().__init__(parent)
         named(self, "historyPanel", "History")
         self._store = store
+        #: What screen-share hides in the table and the entry's detail.
+        self.mask = mask or ScreenShareMask()
         #: Asks the user to confirm; replaceable (tests answer without a dialog).
         self.confirm: Callable[[str, str], bool] = self._confirm_with_dialog
 
@@ -177,7 +190,7 @@ class HistoryPanel(QWidget):
         self.count_label = named(QLabel(self), "historyCount", "Number of entries shown")
         self.count_label.setProperty("role", "hint")
 
-        self.model = HistoryTableModel(self)
+        self.model = HistoryTableModel(self, mask=self.mask)
         self.table = named(QTableView(self), "historyTable", "History entries")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -324,6 +337,11 @@ class HistoryPanel(QWidget):
         else:
             self._show(None)
 
+    def refresh_mask(self) -> None:
+        """Draw the table and the detail again (screen-share was switched)."""
+        self.model.refresh_mask()
+        self._show(self.current_entry())
+
     def focus_search(self) -> None:
         """Put the cursor in the search box (Ctrl+F)."""
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -380,10 +398,11 @@ class HistoryPanel(QWidget):
         lines = [f"{entry.profile} ({entry.profile_kind}) · POST {entry.api_url} · uuid {entry.uuid or '—'}"]
         if entry.error_message or entry.error_code:
             lines.append(entry.error_message or entry.error_code or "")
-        self.summary.setText(f"<b>{escape(redact(headline))}</b><br>"
-                             + "<br>".join(escape(redact(line)) for line in lines))
-        self.request_view.setPlainText(redact(_pretty(entry.request_json)))
-        self.response_view.setPlainText(redact(_pretty(entry.response_body)))
+        self.mask.remember(entry.player_id, entry.session_id)
+        self.summary.setText(f"<b>{escape(self.mask.text(headline))}</b><br>"
+                             + "<br>".join(escape(self.mask.text(line)) for line in lines))
+        self.request_view.setPlainText(self.mask.text(_pretty(entry.request_json)))
+        self.response_view.setPlainText(self.mask.text(_pretty(entry.response_body)))
 
     def _emit_replay(self, same_uuid: bool) -> None:
         entry = self.current_entry()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from console_app.core.models import Attempt, LaunchResult
-from console_app.core.redaction import redact
+from console_app.core.screen_share import ScreenShareMask
 from console_app.qtstyle import named, set_severity
 from console_app.ui.theme import monospace_font
 
@@ -63,9 +63,13 @@ class AnswerPanel(QWidget):
 
     retry_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, mask: ScreenShareMask | None = None) -> None:
         super().__init__(parent)
         named(self, "answerPanel", "Answer")
+        #: Decides what screen-share hides in the URL, body and messages.
+        self.mask = mask or ScreenShareMask()
+        # The last outcome shown, drawn again when screen-share is switched.
+        self._shown: tuple | None = None
         self.headline = named(QLabel("No request sent yet — press Ctrl+Enter to launch", self), "answerHeadline", "Answer headline")
         self.headline.setWordWrap(True)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -162,21 +166,30 @@ class AnswerPanel(QWidget):
         for column in range(self.attempts.columnCount()):
             self.attempts.resizeColumnToContents(column)
 
+    def refresh_mask(self) -> None:
+        """Draw the shown outcome again (screen-share was switched)."""
+        if self._shown is not None:
+            show, *args = self._shown
+            show(*args)
+
     def show_result(self, result: LaunchResult) -> None:
+        self._shown = (self.show_result, result)
         self._headline("✔ Game session created", "success")
         # Rows shown before their text is set: showing a label that already holds a
         # long URL cost ~0.25 ms more (its size is worked out twice).
         self._set_rows_visible({"status", "url", "timing"})
         self._rows["status"].setText(f"HTTP {result.http_status}")
-        self._rows["url"].setText(result.redacted_url)
+        self._rows["url"].setText(self.mask.text(result.redacted_url))
         last = result.attempts[-1] if result.attempts else None
         ttfb = f" · first byte {_ms(last.ttfb_ms)}" if last and last.ttfb_ms is not None else ""
         self._rows["timing"].setText(f"{_ms(result.duration_ms)} total{ttfb} · {_attempts(len(result.attempts))}")
         self._fill_attempts(result.attempts)
-        self.raw_body.setPlainText(shown_body(last.exchange.response_body) if last else "")
+        # The stored body is redacted already (a 5 MB answer is not scanned again here).
+        self.raw_body.setPlainText(shown_body(self.mask.ids(last.exchange.response_body)) if last else "")
 
     def show_error(self, error: Exception, description) -> None:
         """Show ``error`` as worded by ``description`` (from ``messages.describe``)."""
+        self._shown = (self.show_error, error, description)
         attempts = list(getattr(error, "attempts", []) or [])
         self._headline(f"{'⚠' if description.severity == 'warning' else '✖'} {description.headline}", description.severity)
         status = getattr(error, "http_status", None)
@@ -196,8 +209,8 @@ class AnswerPanel(QWidget):
                 {"G": "G — generic failure", "V": "V — input validation failed"}.get(category, category)
             )
             shown.add("category")
-        self._rows["meaning"].setText(description.meaning)
-        self._rows["next"].setText(description.next_step)
+        self._rows["meaning"].setText(self.mask.text(description.meaning))
+        self._rows["next"].setText(self.mask.text(description.next_step))
         self._rows["retry"].setText("may help — use Retry" if description.retryable else "will not help as is")
         if attempts:
             total = sum(a.duration_ms for a in attempts)
@@ -206,7 +219,7 @@ class AnswerPanel(QWidget):
         self._set_rows_visible(shown)
         self._fill_attempts(attempts)
         raw = getattr(error, "raw_body", "") or (attempts[-1].exchange.response_body if attempts else "")
-        self.raw_body.setPlainText(shown_body(redact(raw)))
+        self.raw_body.setPlainText(shown_body(self.mask.text(raw)))
         self.retry_button.setVisible(bool(description.retryable))
         if description.maybe_delivered:
             self.delivered_warning.setText(
@@ -216,6 +229,7 @@ class AnswerPanel(QWidget):
             self.delivered_warning.show()
 
     def show_cancelled(self, attempts: list[Attempt]) -> None:
+        self._shown = (self.show_cancelled, attempts)
         self.clear()
         self._headline("Cancelled", "warning")
         self._fill_attempts(attempts)

@@ -96,6 +96,8 @@ class ProfilesFeature(QObject):
         self._profiles: dict[str, Profile] = {}
         self._listed: set[str] = set()
         self._defaults_applied_for: str | None = None
+        #: True once the start-up keyring probe has finished (whatever it found).
+        self.keyring_known = False
 
         self.profiles_action = QAction("&Profiles…", api)
         self.profiles_action.setObjectName("profilesAction")
@@ -183,6 +185,7 @@ class ProfilesFeature(QObject):
         else:
             self._show_keyring_state()
         finally:
+            self.keyring_known = True
             self.keyring_checked.emit()
 
     def _show_keyring_state(self) -> None:

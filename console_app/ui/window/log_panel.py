@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
 from console_app.core.redaction import RedactingFilter
+from console_app.core.screen_share import ScreenShareMask
 from console_app.qtstyle import named
 from console_app.ui.theme import monospace_font
 
@@ -35,24 +38,40 @@ class _PanelHandler(logging.Handler):
 class LogPanel(QWidget):
     """Shows records of the ``console_app`` loggers while it is attached."""
 
-    def __init__(self, parent: QWidget | None = None, *, logger_name: str = "console_app") -> None:
+    #: Lines kept (and shown).
+    MAX_LINES = 5000
+
+    def __init__(self, parent: QWidget | None = None, *, logger_name: str = "console_app",
+                 mask: ScreenShareMask | None = None) -> None:
         super().__init__(parent)
         named(self, "logPanel", "Log")
+        self.mask = mask or ScreenShareMask()
+        # The redacted lines as logged: drawn again, masked or not, when screen-share switches.
+        self._lines: deque[str] = deque(maxlen=self.MAX_LINES)
         self.text = named(QPlainTextEdit(self), "logText", "Log text")
         self.text.setReadOnly(True)
         self.text.setFont(monospace_font())
-        self.text.setMaximumBlockCount(5000)
+        self.text.setMaximumBlockCount(self.MAX_LINES)
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self.text)
         self._relay = _Relay(self)
-        self._relay.record_formatted.connect(self.text.appendPlainText)
+        self._relay.record_formatted.connect(self._on_relay_record_formatted)
         self._handler = _PanelHandler(self._relay)
         self._logger = logging.getLogger(logger_name)
         self._logger.addHandler(self._handler)
         if self._logger.getEffectiveLevel() > logging.INFO:
             self._logger.setLevel(logging.INFO)
+
+    def refresh_mask(self) -> None:
+        """Draw every kept line again (screen-share was switched)."""
+        self.text.setPlainText("\n".join(self.mask.ids(line) for line in self._lines))
+        self.text.moveCursor(QTextCursor.MoveOperation.End)
+
+    def _on_relay_record_formatted(self, line: str) -> None:
+        self._lines.append(line)
+        self.text.appendPlainText(self.mask.ids(line))
 
     def detach(self) -> None:
         """Stop receiving records (call before the panel is deleted)."""

@@ -41,6 +41,7 @@ from console_app import APP_NAME
 from console_app.core.models import ApiTarget, LaunchRequest
 from console_app.core.paths import AppPaths
 from console_app.core.redaction import mask_id, redact
+from console_app.core.screen_share import ScreenShareMask
 from console_app.qtenv import WebSandbox
 from console_app.qtstyle import named, set_severity
 from console_app.ui.launch.answer_panel import AnswerPanel
@@ -93,8 +94,8 @@ class MainWindow(QMainWindow):
         self.first_paint_at: float | None = None
         #: True once the deferred after-first-paint set-up has run.
         self.ready = False
-        #: Mask IDs in every view (the window's one screen-share state).
-        self.screen_share = False
+        #: What screen-share hides, for every view (the window's one screen-share state).
+        self.mask = ScreenShareMask()
         self._closing = False
         self._error_dialog: UnexpectedErrorDialog | None = None
         self._title_suffix = ""
@@ -103,8 +104,8 @@ class MainWindow(QMainWindow):
         self._banner_widgets: dict[str, QFrame] = {}
         #: Open tabs by the launch id that opened them.
         self._tabs: dict[str, QWidget] = {}
-        #: Real titles of tabs masked while sharing (restored when sharing stops).
-        self._masked_titles: dict[QWidget, str] = {}
+        #: Real titles and tooltips of tabs masked while sharing (restored when sharing stops).
+        self._masked_titles: dict[QWidget, tuple[str, str]] = {}
 
         self.controller = LaunchController(self)
         self.api = WindowApi(self)
@@ -213,8 +214,8 @@ class MainWindow(QMainWindow):
         self.game_area = GameArea(can_show_games=self.web_sandbox.can_show_games)
 
         self.preview = RequestPreview()
-        self.answer = AnswerPanel()
-        self.log_panel = LogPanel()
+        self.answer = AnswerPanel(mask=self.mask)
+        self.log_panel = LogPanel(mask=self.mask)
         self.bottom_tabs = named(QTabWidget(), "bottomTabs", "Request, answer and log")
         self.bottom_tabs.setDocumentMode(True)
         self.bottom_tabs.addTab(self.preview, "Request")
@@ -447,7 +448,7 @@ class MainWindow(QMainWindow):
 
     def set_status(self, text: str, severity: str | None = None) -> None:
         """The status line; warnings and errors also stand under the Launch button."""
-        text = redact(text)
+        text = self.mask.text(text)
         self.status_label.setText(text)
         self.status_label.setToolTip(text)
         set_severity(self.status_label, severity)
@@ -460,12 +461,20 @@ class MainWindow(QMainWindow):
             self.screen_share_action.setChecked(on)
         if on == self.screen_share:
             return
-        self.screen_share = on
+        self.mask.on = on
         self.preview.set_screen_share(on)
         self.form.set_screen_share(on)
+        self.answer.refresh_mask()
+        self.log_panel.refresh_mask()
+        self.status_label.setText(self.mask.ids(self.status_label.text()))
         self._show_partner(self.environment.current_target())
         self._mask_tab_titles(on)
         self.api.screen_share_changed.emit(on)
+
+    @property
+    def screen_share(self) -> bool:
+        """Whether IDs are masked in every view."""
+        return self.mask.on
 
     def save_screenshot(self, path: str | Path) -> bool:
         """Save a PNG of the whole window (secrets are never drawn unredacted)."""
@@ -562,6 +571,8 @@ class MainWindow(QMainWindow):
 
     def _show_partner(self, target: ApiTarget | None) -> None:
         partner = target.partner_id if target else "—"
+        if target is not None:
+            self.mask.remember(target.partner_id)
         self.partner_label.setText(f"Partner  {mask_id(partner) if self.screen_share and target else partner}")
 
     def _mask_tab_titles(self, on: bool) -> None:
@@ -573,14 +584,21 @@ class MainWindow(QMainWindow):
                 title = tabs.tabText(index)
                 name, sep, player = title.rpartition(" · ")
                 if sep and player and player != mask_id(player):
-                    self._masked_titles[tabs.widget(index)] = title
-                    tabs.setTabText(index, f"{name} · {mask_id(player)}")
+                    tab = tabs.widget(index)
+                    masked = f"{name} · {mask_id(player)}"
+                    self._masked_titles[tab] = (title, tabs.tabToolTip(index))
+                    tabs.setTabText(index, masked)
+                    tabs.setTabToolTip(index, tabs.tabToolTip(index).replace(title, masked))
+                    tab.set_title(masked)
         else:
             # Tabs opened while sharing keep their masked titles: their real ones were never drawn.
             for index in range(tabs.count()):
-                title = self._masked_titles.get(tabs.widget(index))
-                if title is not None:
+                tab = tabs.widget(index)
+                if tab in self._masked_titles:
+                    title, tip = self._masked_titles[tab]
                     tabs.setTabText(index, title)
+                    tabs.setTabToolTip(index, tip)
+                    tab.set_title(title)
             self._masked_titles.clear()
 
     def _game_title(self, request: LaunchRequest) -> str:
