@@ -107,6 +107,8 @@ class WindowApi(QObject):
     screen_share_changed = Signal(bool)
     #: The window has painted once; deferred set-up may start.
     first_painted = Signal()
+    #: The window is shutting down: features cancel what they still run.
+    shutting_down = Signal()
 
     def __init__(self, shell: "MainWindow") -> None:
         super().__init__(shell)

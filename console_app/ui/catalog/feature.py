@@ -77,6 +77,7 @@ class CatalogFeature(QObject):
         #: The last result/failure box (non-modal), for tests and screenshots.
         self.result_box: QMessageBox | None = None
         self._busy = False
+        self._task: asyncio.Task | None = None
 
         self.import_action = QAction("&Import SLOT_SPEC…", api)
         self.import_action.setObjectName("importSlotSpecAction")
@@ -101,6 +102,7 @@ class CatalogFeature(QObject):
 
         api.target_changed.connect(self._on_api_target_changed)
         api.launch_finished.connect(self._on_api_launch_finished)
+        api.shutting_down.connect(self._on_api_shutting_down)
         self._on_api_target_changed(api.current_target())
 
     # ------------------------------------------------------------------ showing
@@ -198,11 +200,16 @@ class CatalogFeature(QObject):
 
     # ------------------------------------------------------------------ helpers
 
+    def _on_api_shutting_down(self) -> None:
+        if self._busy and self._task is not None:
+            self._task.cancel()
+
     def _start(self, status: str) -> bool:
         if self._busy:
             self.api.set_status("The catalog is already being updated", "warning")
             return False
         self._busy = True
+        self._task = asyncio.current_task()
         self.api.set_status(status, "info")
         return True
 

@@ -111,6 +111,8 @@ class ProfilesFeature(QObject):
         api.screen_share_changed.connect(self._on_api_screen_share_changed)
         # The keyring probe (D-Bus, maybe a locked keyring) waits until the window has painted.
         api.first_painted.connect(self.check_keyring)
+        api.shutting_down.connect(self._on_api_shutting_down)
+        self._keyring_task: asyncio.Task | None = None
         self.reload()
 
     # ------------------------------------------------------------------ profiles
@@ -174,6 +176,7 @@ class ProfilesFeature(QObject):
     @asyncSlot()
     async def check_keyring(self) -> None:
         """Probe the OS keyring off the GUI thread; banner when tokens cannot persist."""
+        self._keyring_task = asyncio.current_task()
         try:
             await asyncio.wait_for(asyncio.to_thread(self.credentials.backend_description), self.keyring_deadline)
         except TimeoutError:
@@ -185,8 +188,13 @@ class ProfilesFeature(QObject):
         else:
             self._show_keyring_state()
         finally:
+            self._keyring_task = None
             self.keyring_known = True
             self.keyring_checked.emit()
+
+    def _on_api_shutting_down(self) -> None:
+        if self._keyring_task is not None:
+            self._keyring_task.cancel()
 
     def _show_keyring_state(self) -> None:
         if not getattr(self.credentials, "persistent", True):

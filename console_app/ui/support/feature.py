@@ -170,6 +170,7 @@ class SupportFeature(QObject):
         api.add_action(self.paste_action, menu="edit")
         api.add_action(self.snapshot_action, menu="game", toolbar="tools")
         api.launch_started.connect(lambda _launch: api.hide_banner(PREFILL_BANNER))
+        api.shutting_down.connect(self.cancel_snapshot)
 
     def _action(self, text: str, name: str, slot, shortcut: str | None, tip: str) -> QAction:
         action = QAction(text, self.api)

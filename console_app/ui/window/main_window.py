@@ -489,7 +489,9 @@ class MainWindow(QMainWindow):
         self._error_dialog.show_error(exc_type, exc, tb)
 
     async def shutdown(self) -> None:
-        """Cancel any launch and release the network client and web pages."""
+        """Stop the features' work, cancel any launch and release the network client
+        and web pages."""
+        self.api.shutting_down.emit()
         await self.controller.aclose()
         self.game_area.shutdown()
 
