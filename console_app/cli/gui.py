@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 #: Exit code when the game page does not finish loading in time.
 EXIT_PAGE_NOT_LOADED = 5
+#: The bottom panels ``capture --panel`` can show.
+PANELS = ("request", "answer", "log", "history")
 
 
 def _add_qt_options(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +72,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--timeout", metavar="S", type=float, default=30.0,
         help="seconds to wait for the answer and the game page together (default 30)",
     )
+    capture.add_argument(
+        "--screen-share", action="store_true",
+        help="turn screen-share on first: player, session and partner IDs are masked in every view",
+    )
+    capture.add_argument(
+        "--panel", choices=PANELS, default="answer",
+        help="the bottom panel to show in the screenshot (default answer)",
+    )
     _add_qt_options(capture)
     capture.set_defaults(handler=run_capture)
 
@@ -111,7 +121,8 @@ def run_capture(args: argparse.Namespace) -> int:
 
         async def session(window: "MainWindow") -> int:
             window.controller.client_settings = settings
-            return await capture(window, target, request, out, timeout=args.timeout)
+            return await capture(window, target, request, out, timeout=args.timeout,
+                                 screen_share=args.screen_share, panel=args.panel)
 
         return run_window(
             args, options=options, demo=False, target_factory=lambda: target, session=session,
@@ -120,9 +131,11 @@ def run_capture(args: argparse.Namespace) -> int:
 
 
 async def capture(
-    window: "MainWindow", target: "ApiTarget", request: "LaunchRequest", out: Path, *, timeout: float
+    window: "MainWindow", target: "ApiTarget", request: "LaunchRequest", out: Path, *, timeout: float,
+    screen_share: bool = False, panel: str = "answer",
 ) -> int:
-    """Launch ``request`` in ``window``, wait for the game page, save ``out``.
+    """Launch ``request`` in ``window``, wait for the game page, show ``panel``
+    (under screen-share when asked), save ``out``.
 
     Prints the page title and the redacted URL; returns the exit code (errors are
     one line on stderr).
@@ -134,6 +147,7 @@ async def capture(
     deadline = loop.time() + timeout
     window.add_target(target, select=True)
     window.form.set_request(request)
+    window.set_screen_share(screen_share)
     outcome: asyncio.Future = loop.create_future()
     loaded: asyncio.Future = loop.create_future()
 
@@ -173,6 +187,7 @@ async def capture(
         )
         return EXIT_PAGE_NOT_LOADED
     await wait_for_game_frame(window, tab, until=min(deadline, loop.time() + 5))
+    await show_panel(window, panel, until=deadline)
     if not window.save_screenshot(out):
         print(f"lm-console: error: could not write {out}; check the folder is writable", file=sys.stderr)
         return 1
@@ -180,6 +195,27 @@ async def capture(
     print(f"game URL: {answer.redacted_url}")
     print(f"screenshot: {out}")
     return 0
+
+
+async def show_panel(window: "MainWindow", panel: str, *, until: float) -> None:
+    """Bring ``panel`` to the front of the drawer (History: with the newest entry open)."""
+    widgets = {"request": window.preview, "answer": window.answer_scroll, "log": window.log_panel}
+    if panel != "history":
+        window.show_panel(widgets[panel], min_height=260)
+        return
+    history = window.features.history if window.features is not None else None
+    loop = asyncio.get_running_loop()
+    while history is not None and history.panel is None and loop.time() < until:
+        await asyncio.sleep(0.05)
+    if history is None or history.panel is None:
+        print("lm-console: warning: history is not available; showing the answer instead", file=sys.stderr)
+        window.show_panel(window.answer_scroll, min_height=260)
+        return
+    history.panel.refresh()
+    newest = history.panel.model.entry_at(0)
+    if newest is not None:
+        history.panel.select_entry(newest.id)
+    history.show_history()
 
 
 async def wait_for_game_frame(window: "MainWindow", tab, *, until: float) -> None:

@@ -77,7 +77,7 @@ class LaunchPresenter(QObject):
         window = self._window
         self._launch = self.last_sent = launch
         self._preview_uuid = launch.uuid
-        window.mask.remember(launch.request.player_id, launch.request.session_id)
+        window.mask.remember(launch.request.player_id, launch.request.session_id, launch.target.partner_id)
         window.preview.show_request(launch.target, launch.request, launch.uuid)
         window.answer.show_pending()
         window.set_status(f"Sending to {launch.target.profile_name}…", "info")

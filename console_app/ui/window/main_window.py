@@ -573,8 +573,6 @@ class MainWindow(QMainWindow):
 
     def _show_partner(self, target: ApiTarget | None) -> None:
         partner = target.partner_id if target else "—"
-        if target is not None:
-            self.mask.remember(target.partner_id)
         self.partner_label.setText(f"Partner  {mask_id(partner) if self.screen_share and target else partner}")
 
     def _mask_tab_titles(self, on: bool) -> None:
