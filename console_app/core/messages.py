@@ -39,6 +39,8 @@ Severity = Literal["warning", "error"]
 
 #: Said whenever the API may have created a session we never heard about.
 MAYBE_CREATED = "A game session may have been created: check before launching again."
+#: What history says of a request still in flight when the window was closed.
+ABANDONED_AT_QUIT = "abandoned at quit — a game session may exist"
 
 _CATEGORY_MEANING = {
     "G": "a generic failure reported by LuckyMonaco (G.* code)",

@@ -1,5 +1,6 @@
-"""Closing the window with a request in flight (and a game open) exits cleanly: run
-through the real composition root in a child process, checked for any warning."""
+"""Closing the window with a request in flight (and a game open) exits cleanly and
+keeps that attempt in history as abandoned at quit: run through the real composition
+root in a child process, checked for any warning."""
 
 from __future__ import annotations
 
@@ -42,6 +43,11 @@ SCRIPT = textwrap.dedent(
     code = run_window(args, options=QtOptions(headless=True), demo=True,
                       target_factory=lambda: target, session=session)
     server.stop()
+    from console_app.core.history import HistoryStore
+    store = HistoryStore.open(args.paths.data_dir)
+    last = store.search(limit=1)[0]
+    print("last:", last.outcome, "|", last.error_message, flush=True)
+    store.close()
     print("exit", code, flush=True)
     sys.exit(code)
     """
@@ -60,6 +66,8 @@ def test_closing_with_a_request_in_flight_exits_cleanly(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "cancelled: True" in result.stdout and "exit 0" in result.stdout
+    # The attempt in flight is kept, saying what it may have left behind.
+    assert "last: cancelled | abandoned at quit — a game session may exist" in result.stdout
     unexpected = [line for line in result.stderr.splitlines()
                   if line.strip() and not any(noise in line for noise in NOISE)]
     assert unexpected == []

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ from qasync import asyncSlot
 
 from console_app.core.errors import ConsoleError, HistoryError
 from console_app.core.history import Entry, HistoryStore, recorder
+from console_app.core.messages import ABANDONED_AT_QUIT
 from console_app.core.models import ApiTarget, Attempt, LaunchRequest, LaunchResult
 from console_app.core.redaction import redact
 from console_app.ui.api import AttemptEvent, Launch
@@ -70,6 +72,8 @@ class HistoryFeature(QObject):
         self.panel: "HistoryPanel | None" = None
         self._record: Callable[[Attempt], None] | None = None
         self._launch_id: str | None = None
+        #: The window is closing: an attempt cancelled now was abandoned at quit.
+        self._quitting = False
         # The panel is refreshed on the next loop turn, once for every attempt written
         # in this one: the game tab opens first (a refresh lists up to 200 entries,
         # ~2 ms), and a burst of attempts costs one refresh.
@@ -93,6 +97,7 @@ class HistoryFeature(QObject):
         api.add_action(self.search_action, menu="view")
 
         api.screen_share_changed.connect(self._on_api_screen_share_changed)
+        api.shutting_down.connect(self._on_api_shutting_down)
         api.launch_started.connect(self._on_api_launch_started)
         api.attempt_recorded.connect(self._on_api_attempt_recorded)
         api.launch_finished.connect(self._on_api_launch_finished)
@@ -216,7 +221,13 @@ class HistoryFeature(QObject):
     @Slot(AttemptEvent)
     def _on_api_attempt_recorded(self, event: AttemptEvent) -> None:
         if self._record is not None and event.launch.launch_id == self._launch_id:
-            self._record(event.attempt)
+            attempt = event.attempt
+            if self._quitting and attempt.outcome == "cancelled":
+                attempt = replace(attempt, error_message=ABANDONED_AT_QUIT)
+            self._record(attempt)
+
+    def _on_api_shutting_down(self) -> None:
+        self._quitting = True
 
     @Slot(Launch, LaunchResult)
     def _on_api_launch_finished(self, launch: Launch, result: LaunchResult) -> None:

@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         #: What screen-share hides, for every view (the window's one screen-share state).
         self.mask = ScreenShareMask()
         self._closing = False
+        self._shutdown_announced = False
         self._error_dialog: UnexpectedErrorDialog | None = None
         self._title_suffix = ""
         self._menus: dict[str, QMenu] = {}
@@ -491,7 +492,7 @@ class MainWindow(QMainWindow):
     async def shutdown(self) -> None:
         """Stop the features' work, cancel any launch and release the network client
         and web pages."""
-        self.api.shutting_down.emit()
+        self._announce_shutdown()
         await self.controller.aclose()
         self.game_area.shutdown()
 
@@ -510,10 +511,18 @@ class MainWindow(QMainWindow):
                 self.state.save_window(self, self._splitters())
                 self.state.save_form_values(self.form.request())
                 self.state.sync()
+            # Features hear of it before the launch in flight is cancelled (history
+            # records that attempt as abandoned at quit).
+            self._announce_shutdown()
             self.controller.cancel()
             self.log_panel.detach()
             self.closed.emit()
         super().closeEvent(event)
+
+    def _announce_shutdown(self) -> None:
+        if not self._shutdown_announced:
+            self._shutdown_announced = True
+            self.api.shutting_down.emit()
 
     # ------------------------------------------------------------------ slots
 
