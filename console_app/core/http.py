@@ -60,24 +60,6 @@ _TLS_REASONS_BY_TEXT = (
     ("unable to verify the first certificate", "untrusted-root"),
     ("untrusted", "untrusted-root"),
 )
-_TLS_NEXT_STEPS = {
-    "expired": "the server's certificate has expired; ask the API owner to renew it",
-    "self-signed": (
-        "the server uses a self-signed certificate; add its CA file to the profile "
-        "(CA bundle) if you trust it"
-    ),
-    "wrong-host": (
-        "the certificate is for a different host name; check the API URL for a typo "
-        "or use the host name the certificate names"
-    ),
-    "untrusted-root": (
-        "the certificate's issuer is not trusted on this machine; add the issuing CA "
-        "file to the profile (CA bundle) or install it in the system trust store"
-    ),
-    "other": "check the API URL (https vs http) and the profile's TLS settings",
-}
-
-
 def make_http_client(settings: ClientSettings | None = None) -> "httpx.AsyncClient":
     """One long-lived :class:`httpx.AsyncClient` for the app, configured from ``settings``.
 
@@ -181,10 +163,8 @@ def map_transport_error(exc: BaseException, *, host: str = "", sent: bool = Fals
     if tls is not None and not sent:
         reason = tls_reason(tls)
         detail = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or str(tls)
-        return TlsError(
-            f"TLS check failed{where} ({reason}: {detail}); {_TLS_NEXT_STEPS[reason]}",
-            reason=reason,
-        )
+        # A fact only: core/messages.py words the next step for each reason.
+        return TlsError(f"TLS check failed{where} ({reason}: {detail})", reason=reason)
     if isinstance(exc, httpx.ProxyError):
         return ProxyError(f"the proxy refused the connection ({exc}); check the proxy setting")
     if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):

@@ -39,6 +39,8 @@ Severity = Literal["warning", "error"]
 
 #: Said whenever the API may have created a session we never heard about.
 MAYBE_CREATED = "A game session may have been created: check before launching again."
+#: Said when a launch is asked for before the embedded sandbox has started.
+SANDBOX_STARTING = "The sandbox is still starting — try again in a moment"
 #: What history says of a request still in flight when the window was closed.
 ABANDONED_AT_QUIT = "abandoned at quit — a game session may exist"
 

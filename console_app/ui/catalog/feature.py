@@ -25,6 +25,7 @@ from console_app.core.catalog import Catalog, CatalogDiff, CatalogStore, catalog
 from console_app.core.errors import CatalogError, ConsoleError
 from console_app.core.models import ApiTarget
 from console_app.core.paths import AppPaths
+from console_app.core.messages import SANDBOX_STARTING
 from console_app.core.redaction import redact
 from console_app.core.models import LaunchResult
 from console_app.ui.api import Launch
@@ -177,7 +178,7 @@ class CatalogFeature(QObject):
 
         target = self.api.current_target()
         if target is None:
-            self.api.set_status("The sandbox is still starting — try again in a moment", "warning")
+            self.api.set_status(SANDBOX_STARTING, "warning")
             return
         profile = target.profile_name
         if not self._start(f"Fetching the game list of {profile}…"):

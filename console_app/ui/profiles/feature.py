@@ -38,6 +38,7 @@ from console_app.core.profiles import (
     builtin_sandbox,
     target_from_store,
 )
+from console_app.core.messages import SANDBOX_STARTING
 from console_app.core.redaction import Secret, mask_id, redact
 
 if TYPE_CHECKING:
@@ -47,7 +48,6 @@ log = logging.getLogger("console_app.ui.profiles")
 
 KEYRING_MISSING_TEXT = "No OS keyring: tokens are kept in memory for this run only (nothing is written to disk)."
 NO_TOKEN_TEXT = "profile '{name}' has no token yet — set the token in Profiles… (File ▸ Profiles…)"
-SANDBOX_STARTING_TEXT = "the sandbox is still starting — try again in a moment"
 #: How long the window waits for the OS keyring (a locked one can hang).
 KEYRING_DEADLINE = 8.0
 
@@ -206,7 +206,7 @@ class ProfilesFeature(QObject):
         """The target with its token (keyring, off the GUI thread) and the profile's
         network settings; None for targets that are not saved profiles."""
         if target.api_url == EMBEDDED_API_URL:
-            raise ConsoleError(SANDBOX_STARTING_TEXT)
+            raise ConsoleError(SANDBOX_STARTING)
         if target.profile_name not in self._profiles or self._profiles[target.profile_name].is_embedded:
             return None
 

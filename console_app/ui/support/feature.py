@@ -36,6 +36,7 @@ from qasync import asyncSlot
 from console_app.core.errors import ConsoleError
 from console_app.core.models import LaunchRequest
 from console_app.core.prefill import Prefill, parse_pasted
+from console_app.core.messages import SANDBOX_STARTING
 from console_app.core.redaction import redact
 from console_app.qtstyle import named, set_severity
 from console_app.ui.theme import monospace_font
@@ -253,7 +254,7 @@ class SupportFeature(QObject):
             return
         target = self.api.current_target()
         if target is None:
-            self._snapshot_problem("No API target yet (the sandbox is still starting) — try again in a moment")
+            self._snapshot_problem(SANDBOX_STARTING)
             return
         if self._snapshot_task is not None and not self._snapshot_task.done():
             return

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from console_app import APP_NAME
 from console_app.core.models import ApiTarget, LaunchRequest
 from console_app.core.paths import AppPaths
+from console_app.core.messages import SANDBOX_STARTING
 from console_app.core.redaction import mask_id, redact
 from console_app.core.screen_share import ScreenShareMask
 from console_app.qtenv import WebSandbox
@@ -413,7 +414,7 @@ class MainWindow(QMainWindow):
             return None
         target = self.environment.current_target()
         if target is None:
-            self.set_status("The sandbox is still starting — try again in a moment", "warning")
+            self.set_status(SANDBOX_STARTING, "warning")
             return None
         if request is None:
             request = self.form.request()

@@ -12,6 +12,7 @@ import pytest
 import trustme
 
 from console_app.core.client import LuckyMonacoClient
+from console_app.core.messages import one_line
 from console_app.core.errors import (
     BadAnswerError,
     ConnectionDroppedError,
@@ -160,14 +161,14 @@ def test_tls_with_the_ca_bundle_succeeds(ca):
 def test_tls_untrusted_root_against_the_system_store(ca):
     error = _tls_launch(ca, True)
     assert isinstance(error, TlsError) and error.reason == "untrusted-root"
-    assert "CA" in str(error) and not error.maybe_delivered and len(error.attempts) == 1
+    assert "CA file" in one_line(error) and not error.maybe_delivered and len(error.attempts) == 1
 
 
 def test_tls_expired_certificate(ca):
     now = datetime.now(timezone.utc)
     with ca.cert_pem.tempfile() as path:
         error = _tls_launch(ca, path, not_before=now - timedelta(days=10), not_after=now - timedelta(days=1))
-    assert isinstance(error, TlsError) and error.reason == "expired" and "renew" in str(error)
+    assert isinstance(error, TlsError) and error.reason == "expired" and "renew" in one_line(error)
 
 
 def test_tls_wrong_host(ca):
