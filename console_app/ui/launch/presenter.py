@@ -127,7 +127,8 @@ class LaunchPresenter(QObject):
         # The user's override file (config dir) applies to the window as to the CLI.
         description = describe(error, endpoint="session", dictionary=for_paths(window.paths))
         window.answer.show_error(error, description)
-        window.bottom_tabs.setCurrentWidget(window.answer_scroll)
+        # A failure needs reading: the drawer opens on it (a success leaves it as it is).
+        window.show_panel(window.answer_scroll)
         window.set_status(redact(error_summary(error, description)), description.severity)
         window.api.launch_failed.emit(launch, error)
 

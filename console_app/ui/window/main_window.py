@@ -18,8 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QRect, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -52,6 +52,7 @@ from console_app.ui.launch.game_area import GameArea
 from console_app.ui.launch.presenter import LaunchPresenter
 from console_app.ui.launch.request_preview import RequestPreview
 from console_app.ui.api import Launch, WindowApi
+from console_app.ui.window import fit
 from console_app.ui.window.environment_selector import EnvironmentSelector
 from console_app.ui.window.error_dialog import UnexpectedErrorDialog
 from console_app.ui.window.log_panel import LogPanel
@@ -66,6 +67,8 @@ WEB_SANDBOX_OFF_TEXT = (
     "Web sandbox disabled ({why}): game pages run without Chromium's sandbox. "
     "Only open games from servers you trust."
 )
+#: Qt's "no maximum" for a widget's size.
+QWIDGETSIZE_MAX = 16_777_215
 #: The named menus, in menu-bar order; a menu appears once something is put in it.
 MENU_ORDER = ("file", "edit", "game", "view", "help")
 _MENU_TITLES = {"file": "&File", "edit": "&Edit", "game": "&Game", "view": "&View", "help": "&Help"}
@@ -99,6 +102,8 @@ class MainWindow(QMainWindow):
         self.mask = ScreenShareMask()
         self._closing = False
         self._shutdown_announced = False
+        self._drawer_collapsed = False
+        self._drawer_height = fit.DRAWER_MAX_DEFAULT
         self._error_dialog: UnexpectedErrorDialog | None = None
         self._title_suffix = ""
         self._menus: dict[str, QMenu] = {}
@@ -124,13 +129,8 @@ class MainWindow(QMainWindow):
         self.presenter = LaunchPresenter(self)
         self._connect()
 
-        self.resize(1320, 840)
-        self.horizontal_splitter.setSizes([380, 940])
-        self.vertical_splitter.setSizes([640, 200])
-        saved = None
-        if self.state is not None:
-            self.state.restore_window(self, self._splitters())
-            saved = self.state.form_values()
+        self._fit_to_screen()
+        saved = self.state.form_values() if self.state is not None else None
         initial = saved or (DEMO_REQUEST if demo else DEMO_REQUEST.with_changes(player_id="", nickname=""))
         self.form.validation_enabled = False  # checked after first paint
         self.form.set_request(initial.with_changes(session_id=initial.session_id or new_session_id()))
@@ -173,6 +173,12 @@ class MainWindow(QMainWindow):
         )
         self.screen_share_action.setCheckable(True)
         self.about_action = self._action("&About", "aboutAction", self._on_about_action_triggered)
+        self.drawer_action = self._action(
+            "&Panels", "drawerAction", lambda on: self.set_drawer_collapsed(not on), ("Ctrl+J",),
+            "Show or fold the Request, Answer, Log and History panels (Ctrl+J)",
+        )
+        self.drawer_action.setCheckable(True)
+        self.drawer_action.setChecked(True)
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar("Main", self)
@@ -211,7 +217,7 @@ class MainWindow(QMainWindow):
         form_scroll.setWidget(self.form)
         form_scroll.setWidgetResizable(True)
         form_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        form_scroll.setMinimumWidth(330)
+        form_scroll.setMinimumWidth(fit.FORM_MIN_WIDTH)
         form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.game_area = GameArea(can_show_games=self.web_sandbox.can_show_games)
 
@@ -220,6 +226,7 @@ class MainWindow(QMainWindow):
         self.log_panel = LogPanel(mask=self.mask)
         self.bottom_tabs = named(QTabWidget(), "bottomTabs", "Request, answer and log")
         self.bottom_tabs.setDocumentMode(True)
+        self.bottom_tabs.setToolTip("Double-click a tab (or Ctrl+J) to fold or unfold these panels")
         self.bottom_tabs.addTab(self.preview, "Request")
         # Scrolls rather than growing: a long error must not squeeze the game view.
         self.answer_scroll = named(QScrollArea(), "answerScroll", "Answer")
@@ -240,7 +247,9 @@ class MainWindow(QMainWindow):
         self.vertical_splitter.addWidget(self.horizontal_splitter)
         self.vertical_splitter.addWidget(self.bottom_tabs)
         self.vertical_splitter.setStretchFactor(0, 1)
+        self.vertical_splitter.setStretchFactor(1, 0)
         self.vertical_splitter.setCollapsible(0, False)
+        self.vertical_splitter.setCollapsible(1, False)
 
         self.banners = QVBoxLayout()
         self.banners.setContentsMargins(0, 0, 0, 0)
@@ -263,6 +272,7 @@ class MainWindow(QMainWindow):
             self.menu("game").addAction(action)
         view = self.menu("view")
         view.addAction(self.screen_share_action)
+        view.addAction(self.drawer_action)
         view.addSeparator()
         view.addAction(self.screenshot_action)
         self.menu("help").addAction(self.about_action)
@@ -294,9 +304,64 @@ class MainWindow(QMainWindow):
         self.controller.launch_held.connect(self._on_controller_launch_held)
         self.answer.retry_requested.connect(self._on_answer_retry_requested)
         self.game_area.game_load_finished.connect(self._on_game_area_game_load_finished)
+        self.bottom_tabs.tabBarDoubleClicked.connect(self._on_bottom_tabs_tab_bar_double_clicked)
+        self.bottom_tabs.tabBarClicked.connect(self._on_bottom_tabs_tab_bar_clicked)
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {"horizontal": self.horizontal_splitter, "vertical": self.vertical_splitter}
+
+    # ------------------------------------------------------------------ fitting the screen
+
+    def _fit_to_screen(self) -> None:
+        """Size the window for the screen it opens on (restored state clamped to it),
+        give the game most of the room, and restore the drawer."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
+        restored = self.state is not None and self.state.restore_geometry(self)
+        if restored:
+            if not (self.isMaximized() or self.isFullScreen()):
+                self.setGeometry(fit.clamp_to_screen(self.geometry(), available))
+        else:
+            self.setGeometry(fit.centered(fit.initial_size(available), available))
+        width = self.width()
+        saved_h = self.state.splitter_sizes("horizontal", 2) if self.state is not None else None
+        if saved_h is not None and saved_h[0] <= sum(saved_h) * fit.FORM_MAX_SHARE:
+            self.horizontal_splitter.setSizes(saved_h)
+        else:
+            self.horizontal_splitter.setSizes([fit.form_width(width), width - fit.form_width(width)])
+        collapsed, saved_drawer = self.state.drawer() if self.state is not None else (False, None)
+        # Menu bar, toolbar and status bar take ~100 px; banners come and go.
+        splitter_height = max(200, self.height() - 100)
+        self._drawer_height = fit.drawer_height(splitter_height, saved_drawer)
+        self.vertical_splitter.setSizes([splitter_height - self._drawer_height, self._drawer_height])
+        if collapsed:
+            self.set_drawer_collapsed(True)
+
+    @property
+    def drawer_collapsed(self) -> bool:
+        return self._drawer_collapsed
+
+    def set_drawer_collapsed(self, collapsed: bool) -> None:
+        """Fold the bottom drawer to its tab bar (the game gets the room) or unfold it."""
+        if collapsed == self._drawer_collapsed:
+            return
+        top, bottom = self.vertical_splitter.sizes()
+        total = top + bottom
+        bar = self.bottom_tabs.tabBar().sizeHint().height() + 2
+        if collapsed:
+            if bottom > bar + 40:
+                self._drawer_height = bottom
+            self.bottom_tabs.setMaximumHeight(bar)
+            self.vertical_splitter.setSizes([total - bar, bar])
+        else:
+            self.bottom_tabs.setMaximumHeight(QWIDGETSIZE_MAX)
+            height = fit.drawer_height(total, self._drawer_height) if total > 0 else self._drawer_height
+            self.vertical_splitter.setSizes([max(1, total - height), height])
+        self._drawer_collapsed = collapsed
+        self.drawer_action.setChecked(not collapsed)
+
+    def _drawer_open_height(self) -> int:
+        return self._drawer_height if self._drawer_collapsed else self.vertical_splitter.sizes()[1]
 
     # ------------------------------------------------------------------ registry (WindowApi)
 
@@ -358,6 +423,7 @@ class MainWindow(QMainWindow):
 
     def show_panel(self, widget: QWidget, *, min_height: int = 0) -> None:
         self.bottom_tabs.setCurrentWidget(widget)
+        self.set_drawer_collapsed(False)
         top, bottom = self.vertical_splitter.sizes()
         if bottom < min_height and top + bottom > min_height + 200:
             self.vertical_splitter.setSizes([top + bottom - min_height, min_height])
@@ -509,7 +575,8 @@ class MainWindow(QMainWindow):
         if not self._closing:
             self._closing = True
             if self.state is not None:
-                self.state.save_window(self, self._splitters())
+                self.state.save_window(self, self._splitters(), drawer_collapsed=self.drawer_collapsed,
+                                       drawer_height=self._drawer_open_height())
                 self.state.save_form_values(self.form.request())
                 self.state.sync()
             # Features hear of it before the launch in flight is cancelled (history
@@ -555,6 +622,16 @@ class MainWindow(QMainWindow):
     def _on_answer_retry_requested(self) -> None:
         if self.presenter.last_sent is not None:
             self.launch(request=self.presenter.last_sent.request)
+
+    @Slot(int)
+    def _on_bottom_tabs_tab_bar_double_clicked(self, _index: int) -> None:
+        self.set_drawer_collapsed(not self._drawer_collapsed)
+
+    @Slot(int)
+    def _on_bottom_tabs_tab_bar_clicked(self, _index: int) -> None:
+        # A click on a folded drawer's tab opens it (a double-click folds it again).
+        if self._drawer_collapsed:
+            self.set_drawer_collapsed(False)
 
     def _on_game_area_game_load_finished(self, tab, ok: bool) -> None:
         if ok:

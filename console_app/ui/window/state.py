@@ -24,24 +24,42 @@ class WindowState:
         self.path = config_dir / "window.ini"
         self._settings = QSettings(str(self.path), QSettings.Format.IniFormat)
 
-    def restore_window(self, window: QMainWindow, splitters: dict[str, QSplitter]) -> bool:
-        """Restore geometry and splitter sizes; False when nothing was saved."""
+    def restore_geometry(self, window: QMainWindow) -> bool:
+        """Restore the window's geometry; False when none was saved (the caller then
+        clamps it to the current screen either way)."""
         geometry = self._settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            window.restoreGeometry(geometry)
-        for name, splitter in splitters.items():
-            sizes = self._settings.value(f"splitters/{name}")
-            if isinstance(sizes, list) and len(sizes) == splitter.count():
-                values = [int(v) for v in sizes]
-                # Never restore a collapsed game view (it would look blank).
-                if min(values) > 0:
-                    splitter.setSizes(values)
-        return isinstance(geometry, QByteArray)
+            return bool(window.restoreGeometry(geometry))
+        return False
 
-    def save_window(self, window: QMainWindow, splitters: dict[str, QSplitter]) -> None:
+    def splitter_sizes(self, name: str, count: int) -> list[int] | None:
+        """The saved sizes of splitter ``name`` (None unless all ``count`` are > 0:
+        a collapsed game view would look blank)."""
+        sizes = self._settings.value(f"splitters/{name}")
+        if not isinstance(sizes, list) or len(sizes) != count:
+            return None
+        try:
+            values = [int(v) for v in sizes]
+        except (TypeError, ValueError):
+            return None
+        return values if min(values) > 0 else None
+
+    def drawer(self) -> tuple[bool, int | None]:
+        """Whether the bottom drawer was collapsed, and its open height."""
+        collapsed = str(self._settings.value("drawer/collapsed", "false")).lower() == "true"
+        try:
+            height = int(self._settings.value("drawer/height", 0)) or None
+        except (TypeError, ValueError):
+            height = None
+        return collapsed, height
+
+    def save_window(self, window: QMainWindow, splitters: dict[str, QSplitter], *,
+                    drawer_collapsed: bool, drawer_height: int) -> None:
         self._settings.setValue("window/geometry", window.saveGeometry())
         for name, splitter in splitters.items():
             self._settings.setValue(f"splitters/{name}", [int(v) for v in splitter.sizes()])
+        self._settings.setValue("drawer/collapsed", "true" if drawer_collapsed else "false")
+        self._settings.setValue("drawer/height", int(drawer_height))
 
     def form_values(self) -> LaunchRequest | None:
         """The last form values, or None if never saved."""
