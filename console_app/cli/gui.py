@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -21,11 +22,14 @@ from console_app.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from console_app.core.devices import Device
     from console_app.core.models import ApiTarget, LaunchRequest
     from console_app.ui.window.main_window import MainWindow
 
 #: Exit code when the game page does not finish loading in time.
 EXIT_PAGE_NOT_LOADED = 5
+#: The screen ``capture`` pretends to be on without a display (a common laptop).
+DEFAULT_SCREEN = "1366x768"
 #: The bottom panels ``capture --panel`` can show.
 PANELS = ("request", "answer", "log", "history")
 
@@ -77,6 +81,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="turn screen-share on first: player, session and partner IDs are masked in every view",
     )
     capture.add_argument(
+        "--screen", metavar="WxH", default=None,
+        help="size the window as on a screen this big (default: the display's screen; without a display "
+             f"a {DEFAULT_SCREEN} laptop)",
+    )
+    capture.add_argument(
+        "--presenter", action="store_true",
+        help="presenter mode: only the game, full screen, IDs masked (as in a demo)",
+    )
+    capture.add_argument(
+        "--device", metavar="NAME", default="desktop",
+        help="show the game as on a device: desktop, phone-portrait, phone-landscape, tablet or WIDTHxHEIGHT",
+    )
+    capture.add_argument(
         "--panel", choices=PANELS, default="answer",
         help="the bottom panel to show in the screenshot (default answer)",
     )
@@ -100,8 +117,15 @@ def run_capture(args: argparse.Namespace) -> int:
     from console_app.core.errors import InvalidInputError
     from console_app.core.validation import validate
 
+    from console_app.core.devices import device_named
+
     if args.timeout <= 0:
         raise InvalidInputError("--timeout must be a number of seconds above 0")
+    try:
+        device = device_named(args.device)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"--device: {exc}") from exc
+    screen = _screen_size(args.screen)
     out = Path(args.out).expanduser()
     if out.parent and not out.parent.is_dir():
         raise InvalidInputError(f"--out: the folder {out.parent} does not exist; create it first")
@@ -122,7 +146,8 @@ def run_capture(args: argparse.Namespace) -> int:
         async def session(window: "MainWindow") -> int:
             window.controller.client_settings = settings
             return await capture(window, target, request, out, timeout=args.timeout,
-                                 screen_share=args.screen_share, panel=args.panel)
+                                 screen_share=args.screen_share, panel=args.panel, presenter=args.presenter,
+                                 device=device, screen=screen)
 
         return run_window(
             args, options=options, demo=False, target_factory=lambda: target, session=session,
@@ -132,7 +157,8 @@ def run_capture(args: argparse.Namespace) -> int:
 
 async def capture(
     window: "MainWindow", target: "ApiTarget", request: "LaunchRequest", out: Path, *, timeout: float,
-    screen_share: bool = False, panel: str = "answer",
+    screen_share: bool = False, panel: str = "answer", presenter: bool = False, device: "Device | None" = None,
+    screen: tuple[int, int] | None = None,
 ) -> int:
     """Launch ``request`` in ``window``, wait for the game page, show ``panel``
     (under screen-share when asked), save ``out``.
@@ -145,9 +171,18 @@ async def capture(
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    if screen is not None or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        from PySide6.QtCore import QRect
+
+        width, height = screen or _screen_size(DEFAULT_SCREEN)
+        window.fit_to(QRect(0, 0, width, height))
     window.add_target(target, select=True)
     window.form.set_request(request)
     window.set_screen_share(screen_share)
+    if device is not None:
+        window.device_selector.set_device(device)
+    if presenter:
+        window.presenter_mode.enter()
     outcome: asyncio.Future = loop.create_future()
     loaded: asyncio.Future = loop.create_future()
 
@@ -187,7 +222,8 @@ async def capture(
         )
         return EXIT_PAGE_NOT_LOADED
     await wait_for_game_frame(window, tab, until=min(deadline, loop.time() + 5))
-    await show_panel(window, panel, until=deadline)
+    if not presenter:
+        await show_panel(window, panel, until=deadline)
     if not window.save_screenshot(out):
         print(f"lm-console: error: could not write {out}; check the folder is writable", file=sys.stderr)
         return 1
@@ -197,11 +233,23 @@ async def capture(
     return 0
 
 
+def _screen_size(text: str | None) -> tuple[int, int] | None:
+    """``"1366x768"`` as ``(1366, 768)``; None for None; one line for anything else."""
+    from console_app.core.errors import InvalidInputError
+
+    if text is None:
+        return None
+    width, sep, height = text.lower().replace("×", "x").partition("x")
+    if not (sep and width.isdigit() and height.isdigit() and 320 <= int(width) <= 10000 and 240 <= int(height) <= 10000):
+        raise InvalidInputError(f"--screen {text!r}: give WIDTHxHEIGHT in pixels, e.g. 1366x768")
+    return int(width), int(height)
+
+
 async def show_panel(window: "MainWindow", panel: str, *, until: float) -> None:
     """Bring ``panel`` to the front of the drawer (History: with the newest entry open)."""
     widgets = {"request": window.preview, "answer": window.answer_scroll, "log": window.log_panel}
     if panel != "history":
-        window.show_panel(widgets[panel], min_height=260)
+        window.show_panel(widgets[panel])
         return
     history = window.features.history if window.features is not None else None
     loop = asyncio.get_running_loop()
@@ -209,7 +257,7 @@ async def show_panel(window: "MainWindow", panel: str, *, until: float) -> None:
         await asyncio.sleep(0.05)
     if history is None or history.panel is None:
         print("lm-console: warning: history is not available; showing the answer instead", file=sys.stderr)
-        window.show_panel(window.answer_scroll, min_height=260)
+        window.show_panel(window.answer_scroll)
         return
     history.panel.refresh()
     newest = history.panel.model.entry_at(0)

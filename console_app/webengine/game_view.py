@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console_app.core.devices import DESKTOP, Device
 from console_app.core.redaction import redact
 from console_app.qtstyle import set_severity
 from console_app.webengine import refusal_reason
@@ -79,6 +80,8 @@ class _LaunchProfile:
         # Popups only from a user gesture: a page cannot open tabs by itself.
         settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, False)
         self._pages: set[int] = set()
+        #: The browser's own user agent (a device preset replaces it, desktop restores it).
+        self.default_user_agent = self.profile.httpUserAgent()
 
     @property
     def page_count(self) -> int:
@@ -128,6 +131,47 @@ class GamePage(QWebEnginePage):
 
     def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
         log.log(_JS_LEVELS.get(level, logging.INFO), "js %s:%s %s", redact(source), line, redact(message))
+
+
+class DeviceStage(QWidget):
+    """Holds the web view: filling it (desktop) or at a device's CSS viewport, scaled
+    down (zoom) to fit and centred on a dark stage."""
+
+    #: Qt's zoom factor range.
+    MIN_ZOOM, MAX_ZOOM = 0.25, 5.0
+
+    def __init__(self, view: QWebEngineView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("deviceStage")
+        self.view = view
+        view.setParent(self)
+        self.device: Device = DESKTOP
+        self.setAutoFillBackground(True)
+
+    def set_device(self, device: Device) -> None:
+        self.device = device
+        self.setStyleSheet("" if device.fills else "QWidget#deviceStage { background: #1b1e24; }")
+        self._place()
+
+    def zoom(self) -> float:
+        """The factor the page is drawn at (1.0 when it fills the view)."""
+        return self.view.zoomFactor()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place()
+
+    def _place(self) -> None:
+        width, height = self.width(), self.height()
+        device = self.device
+        if device.fills or width <= 0 or height <= 0:
+            self.view.setZoomFactor(1.0)
+            self.view.setGeometry(0, 0, width, height)
+            return
+        zoom = max(self.MIN_ZOOM, min(self.MAX_ZOOM, 1.0, width / device.width, height / device.height))
+        shown_w, shown_h = round(device.width * zoom), round(device.height * zoom)
+        self.view.setZoomFactor(zoom)
+        self.view.setGeometry((width - shown_w) // 2, (height - shown_h) // 2, shown_w, shown_h)
 
 
 class GameTab(QWidget):
@@ -191,6 +235,9 @@ class GameTab(QWidget):
         for widget in (self.back_button, self.forward_button, self.reload_button, self.url_field,
                        self.copy_button, self.open_button, self.close_button):
             bar.addWidget(widget)
+        self._chrome = QWidget(self)
+        self._chrome.setObjectName("gameNavigation")
+        self._chrome.setLayout(bar)
 
         self.banner = QFrame(self)
         self.banner.setObjectName("gameBanner")
@@ -211,6 +258,7 @@ class GameTab(QWidget):
 
         self.view = QWebEngineView(self)
         self.view.setObjectName("gameWebView")
+        self.stage = DeviceStage(self.view, self)
         self.page = launch_profile.new_page(lambda: popup_factory(self))
         self.view.setPage(self.page)
         self.set_title(title)
@@ -218,9 +266,9 @@ class GameTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addLayout(bar)
+        layout.addWidget(self._chrome)
         layout.addWidget(self.banner)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.stage, 1)
 
         self.back_button.clicked.connect(self.view.back)
         self.forward_button.clicked.connect(self.view.forward)
@@ -248,6 +296,21 @@ class GameTab(QWidget):
         return button
 
     # ------------------------------------------------------------------ actions
+
+    def set_device(self, device: Device) -> None:
+        """Lay the page out at ``device``'s viewport, with its user agent (a loaded
+        page is reloaded when the user agent changes, so the game sees the device)."""
+        profile = self._launch_profile.profile
+        wanted = device.user_agent or self._launch_profile.default_user_agent
+        changed = profile.httpUserAgent() != wanted
+        profile.setHttpUserAgent(wanted)
+        self.stage.set_device(device)
+        if changed and self.loaded:
+            self.reload()
+
+    def set_chrome_visible(self, visible: bool) -> None:
+        """Show or hide the navigation bar (presenter mode shows only the game)."""
+        self._chrome.setVisible(visible)
 
     def set_title(self, title: str) -> None:
         """Name the tab's game (accessible names follow)."""
@@ -375,6 +438,21 @@ class GameTabs(QTabWidget):
         self.tabCloseRequested.connect(self.close_tab)
         self._spare: GameTab | None = None
         self._spares_wanted = True
+        self._presenting = False
+        self._device: Device = DESKTOP
+
+    def set_device(self, device: Device) -> None:
+        """Show every game (and those opened later) at ``device``'s viewport."""
+        self._device = device
+        for tab in self.games():
+            tab.set_device(device)
+
+    def set_presenting(self, on: bool) -> None:
+        """Only the game: no tab bar, no navigation bars (new tabs follow)."""
+        self._presenting = on
+        self.tabBar().setVisible(not on)
+        for tab in self.games():
+            tab.set_chrome_visible(not on)
 
     def open_game(self, url: str, title: str) -> GameTab:
         """Open ``url`` in a new tab with a fresh off-the-record profile and page."""
@@ -426,6 +504,8 @@ class GameTabs(QTabWidget):
             self.close_tab(self.count() - 1)
 
     def _add_tab(self, tab: GameTab) -> GameTab:
+        tab.set_chrome_visible(not self._presenting)
+        tab.set_device(self._device)
         title = tab.title
         index = self.addTab(tab, title)
         self.setTabToolTip(index, title)

@@ -39,7 +39,7 @@ def test_the_app_builds_its_window_with_every_feature(qtbot, qasync_loop, app_pa
         qtbot.waitUntil(lambda: features.history.panel is not None, timeout=5_000)
         assert features.history.history_action.isEnabled()
         features.history.history_action.trigger()
-        assert window.bottom_tabs.currentWidget() is features.history.panel
+        assert window.current_panel() is features.history.panel
     finally:
         task = asyncio.ensure_future(window.shutdown())
         qtbot.waitUntil(task.done, timeout=10_000)

@@ -104,11 +104,11 @@ def test_history_action_and_ctrl_f_show_the_panel_and_focus_search(qtbot, consol
     window = console.window
     assert window.features.history.history_action.isEnabled()
     window.features.history.history_action.trigger()
-    assert window.bottom_tabs.currentWidget() is console.panel
+    assert window.current_panel() is console.panel
     assert window.vertical_splitter.sizes()[1] >= 300
     window.bottom_tabs.setCurrentIndex(0)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert window.bottom_tabs.currentWidget() is console.panel
+    assert window.current_panel() is console.panel
     qtbot.waitUntil(console.panel.search.hasFocus, timeout=5_000)
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from console_app.core.devices import DESKTOP, Device
 from console_app.qtstyle import named
 
 if TYPE_CHECKING:
@@ -51,6 +52,20 @@ class GameArea(QStackedWidget):
         layout.addWidget(self.empty)
         self.addWidget(holder)
         self.tabs: "GameTabs | None" = None
+        self._presenting = False
+        self.device: Device = DESKTOP
+
+    def set_device(self, device: Device) -> None:
+        """Show games at ``device``'s viewport (desktop: fill the view)."""
+        self.device = device
+        if self.tabs is not None:
+            self.tabs.set_device(device)
+
+    def set_presenting(self, on: bool) -> None:
+        """Presenter mode: only the game page, no tab or navigation bars."""
+        self._presenting = on
+        if self.tabs is not None:
+            self.tabs.set_presenting(on)
 
     def preload(self) -> None:
         """Import QtWebEngine now (~25 ms); called when a launch starts, so the import
@@ -93,6 +108,8 @@ class GameArea(QStackedWidget):
             from console_app.webengine.game_view import GameTabs
 
             self.tabs = GameTabs(self)
+            self.tabs.set_presenting(self._presenting)
+            self.tabs.set_device(self.device)
             self.tabs.count_changed.connect(self._on_tabs_count_changed)
             self.tabs.tab_load_finished.connect(self.game_load_finished)
             self.addWidget(self.tabs)

@@ -166,7 +166,7 @@ class SupportFeature(QObject):
 
         self.paste_action = self._action("&Paste request / cURL", "pasteRequestAction", self.paste_from_clipboard,
                                          "Ctrl+Shift+V", "Fill the form from a request JSON or cURL command")
-        self.snapshot_action = self._action("Round &snapshot…", "snapshotAction", self.show_snapshot_dialog,
+        self.snapshot_action = self._action("&Snapshot…", "snapshotAction", self.show_snapshot_dialog,
                                             None, "Open a round's result page from its transaction ID")
         api.add_action(self.paste_action, menu="edit")
         api.add_action(self.snapshot_action, menu="game", toolbar="tools")

@@ -53,9 +53,11 @@ from console_app.ui.launch.presenter import LaunchPresenter
 from console_app.ui.launch.request_preview import RequestPreview
 from console_app.ui.api import Launch, WindowApi
 from console_app.ui.window import fit
+from console_app.ui.window.device_selector import DeviceSelector
 from console_app.ui.window.environment_selector import EnvironmentSelector
 from console_app.ui.window.error_dialog import UnexpectedErrorDialog
 from console_app.ui.window.log_panel import LogPanel
+from console_app.ui.window.presenter_mode import PresenterMode
 from console_app.ui.window.state import WindowState
 
 if TYPE_CHECKING:
@@ -109,6 +111,7 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self._menu_titles = dict(_MENU_TITLES)
         self._banner_widgets: dict[str, QFrame] = {}
+        self._panel_holders: dict[QWidget, QScrollArea] = {}
         #: Open tabs by the launch id that opened them.
         self._tabs: dict[str, QWidget] = {}
         #: Real titles and tooltips of tabs masked while sharing (restored when sharing stops).
@@ -179,6 +182,13 @@ class MainWindow(QMainWindow):
         )
         self.drawer_action.setCheckable(True)
         self.drawer_action.setChecked(True)
+        self.presenter_action = self._action(
+            "Present", "presenterAction", lambda: self.presenter_mode.toggle(), ("F11",),
+            "Presenter mode: only the game, full screen, IDs masked (F11; Esc leaves)",
+        )
+        self.presenter_exit_action = self._action(
+            "Leave presenter mode", "presenterExitAction", lambda: self.presenter_mode.leave(), ("Esc",))
+        self.presenter_exit_action.setEnabled(False)
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar("Main", self)
@@ -199,6 +209,10 @@ class MainWindow(QMainWindow):
         self._targets_end = toolbar.addSeparator()
         toolbar.addAction(self.screen_share_action)
         self._name_button(toolbar, self.screen_share_action)
+        toolbar.addAction(self.presenter_action)
+        self._name_button(toolbar, self.presenter_action)
+        self.device_selector = DeviceSelector(toolbar)
+        toolbar.addWidget(self.device_selector)
         toolbar.addWidget(spacer)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
@@ -213,7 +227,7 @@ class MainWindow(QMainWindow):
     def _build_central(self, game_picker_factory) -> None:
         central = named(QWidget(self), "central", "Console")
         self.form = LaunchForm(game_picker_factory=game_picker_factory)
-        form_scroll = named(QScrollArea(), "formScroll", "Launch request form")
+        self.form_scroll = form_scroll = named(QScrollArea(), "formScroll", "Launch request form")
         form_scroll.setWidget(self.form)
         form_scroll.setWidgetResizable(True)
         form_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -251,13 +265,16 @@ class MainWindow(QMainWindow):
         self.vertical_splitter.setCollapsible(0, False)
         self.vertical_splitter.setCollapsible(1, False)
 
-        self.banners = QVBoxLayout()
+        self.banner_box = named(QWidget(central), "bannerBox", "Banners")
+        self.banners = QVBoxLayout(self.banner_box)
         self.banners.setContentsMargins(0, 0, 0, 0)
         self.banners.setSpacing(0)
+        self.presenter_mode = PresenterMode(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addLayout(self.banners)
+        layout.addWidget(self.presenter_mode.bar)
+        layout.addWidget(self.banner_box)
         layout.addWidget(self.vertical_splitter, 1)
         self.setCentralWidget(central)
 
@@ -273,6 +290,7 @@ class MainWindow(QMainWindow):
         view = self.menu("view")
         view.addAction(self.screen_share_action)
         view.addAction(self.drawer_action)
+        view.addAction(self.presenter_action)
         view.addSeparator()
         view.addAction(self.screenshot_action)
         self.menu("help").addAction(self.about_action)
@@ -306,17 +324,24 @@ class MainWindow(QMainWindow):
         self.game_area.game_load_finished.connect(self._on_game_area_game_load_finished)
         self.bottom_tabs.tabBarDoubleClicked.connect(self._on_bottom_tabs_tab_bar_double_clicked)
         self.bottom_tabs.tabBarClicked.connect(self._on_bottom_tabs_tab_bar_clicked)
+        self.device_selector.device_changed.connect(self.game_area.set_device)
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {"horizontal": self.horizontal_splitter, "vertical": self.vertical_splitter}
 
     # ------------------------------------------------------------------ fitting the screen
 
-    def _fit_to_screen(self) -> None:
+    def fit_to(self, available: QRect) -> None:
+        """Size the window as on a screen whose available area is ``available``
+        (``capture`` without a display pretends to be on a laptop)."""
+        self._fit_to_screen(available)
+
+    def _fit_to_screen(self, available: QRect | None = None) -> None:
         """Size the window for the screen it opens on (restored state clamped to it),
         give the game most of the room, and restore the drawer."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
+        if available is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
         restored = self.state is not None and self.state.restore_geometry(self)
         if restored:
             if not (self.isMaximized() or self.isFullScreen()):
@@ -336,6 +361,8 @@ class MainWindow(QMainWindow):
         self.vertical_splitter.setSizes([splitter_height - self._drawer_height, self._drawer_height])
         if collapsed:
             self.set_drawer_collapsed(True)
+        if self.state is not None and self.state.device_name():
+            self.device_selector.set_device_name(self.state.device_name())
 
     @property
     def drawer_collapsed(self) -> bool:
@@ -417,16 +444,28 @@ class MainWindow(QMainWindow):
             self._name_button(self.toolbar, action)
 
     def add_panel(self, widget: QWidget, title: str, *, action: QAction | None = None, min_height: int = 0) -> None:
-        self.bottom_tabs.addTab(widget, title)
+        # Scrolls rather than imposing its size: the drawer may be small (a laptop at
+        # 150 %) and a panel's buttons must not widen the window past the screen.
+        holder = named(QScrollArea(), f"{widget.objectName() or 'panel'}Scroll", title)
+        holder.setWidget(widget)
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        self._panel_holders[widget] = holder
+        self.bottom_tabs.addTab(holder, title)
         if action is not None:
             action.triggered.connect(lambda: self.show_panel(widget, min_height=min_height))
 
     def show_panel(self, widget: QWidget, *, min_height: int = 0) -> None:
-        self.bottom_tabs.setCurrentWidget(widget)
+        self.bottom_tabs.setCurrentWidget(self._panel_holders.get(widget, widget))
         self.set_drawer_collapsed(False)
         top, bottom = self.vertical_splitter.sizes()
         if bottom < min_height and top + bottom > min_height + 200:
             self.vertical_splitter.setSizes([top + bottom - min_height, min_height])
+
+    def current_panel(self) -> QWidget:
+        """The drawer's tab in front (a feature's panel itself, not its scroll area)."""
+        shown = self.bottom_tabs.currentWidget()
+        return next((panel for panel, holder in self._panel_holders.items() if holder is shown), shown)
 
     def add_target(self, target: ApiTarget, *, select: bool = False) -> None:
         """List an API target in the environment selector."""
@@ -521,6 +560,7 @@ class MainWindow(QMainWindow):
         self.status_label.setToolTip(text)
         set_severity(self.status_label, severity)
         self.form.show_message(text if severity in ("warning", "error") else "", severity)
+        self.presenter_mode.show_status(text, severity)
 
     def set_screen_share(self, on: bool) -> None:
         """Mask (or show again) player, session and partner IDs in every view."""
@@ -576,7 +616,8 @@ class MainWindow(QMainWindow):
             self._closing = True
             if self.state is not None:
                 self.state.save_window(self, self._splitters(), drawer_collapsed=self.drawer_collapsed,
-                                       drawer_height=self._drawer_open_height())
+                                       drawer_height=self._drawer_open_height(),
+                                       device=self.device_selector.device().name)
                 self.state.save_form_values(self.form.request())
                 self.state.sync()
             # Features hear of it before the launch in flight is cancelled (history

@@ -53,13 +53,18 @@ class WindowState:
             height = None
         return collapsed, height
 
+    def device_name(self) -> str:
+        """The device the game view showed (a preset name or ``custom:WxH``)."""
+        return str(self._settings.value("view/device", "") or "")
+
     def save_window(self, window: QMainWindow, splitters: dict[str, QSplitter], *,
-                    drawer_collapsed: bool, drawer_height: int) -> None:
+                    drawer_collapsed: bool, drawer_height: int, device: str = "desktop") -> None:
         self._settings.setValue("window/geometry", window.saveGeometry())
         for name, splitter in splitters.items():
             self._settings.setValue(f"splitters/{name}", [int(v) for v in splitter.sizes()])
         self._settings.setValue("drawer/collapsed", "true" if drawer_collapsed else "false")
         self._settings.setValue("drawer/height", int(drawer_height))
+        self._settings.setValue("view/device", device)
 
     def form_values(self) -> LaunchRequest | None:
         """The last form values, or None if never saved."""

@@ -1,0 +1,74 @@
+"""Presenter mode: only the game, full screen, screen-share forced on, a thin bar to
+switch game, language and currency, and back to the window as it was."""
+
+from __future__ import annotations
+
+from tests.fixtures.qt import sandbox_target
+from tests.gui.test_screen_share import leaks
+
+TIMEOUT_MS = 30_000
+PLAYER = "ZQX7PLAYER93"
+
+
+def test_presenter_mode_shows_only_the_game_and_no_id(qtbot, window_factory, sandbox):
+    window = window_factory(target=sandbox_target(sandbox), demo=True)
+    window.form.set_request(window.form.request().with_changes(player_id=PLAYER))
+    with qtbot.waitSignal(window.game_area.game_load_finished, timeout=TIMEOUT_MS):
+        window.launch()
+    assert not window.screen_share
+
+    window.presenter_action.trigger()  # F11
+    mode = window.presenter_mode
+    assert mode.active and window.screen_share and not window.screen_share_action.isEnabled()
+    for hidden in (window.menuBar(), window.toolbar, window.statusBar(), window.form_scroll, window.bottom_tabs,
+                   window.banner_box, window.game_area.tabs.tabBar(), window.game_area.current_game()._chrome):
+        assert not hidden.isVisibleTo(window), hidden.objectName()
+    assert mode.bar.isVisibleTo(window) and window.game_area.current_game().view.isVisibleTo(window)
+    assert mode.bar.game.currentData() == "lm_8_treasureofzeus"
+    assert mode.bar.language.currentData() == "en" and mode.bar.currency.currentData() == "USD"
+    assert leaks(PLAYER, sandbox.partner_id) == []
+
+    # Switching the language launches again, in that language, in one tab.
+    index = mode.bar.language.findData("ko")
+    assert index >= 0
+    mode.bar.language.setCurrentIndex(index)
+    with qtbot.waitSignal(window.game_area.game_load_finished, timeout=TIMEOUT_MS):
+        mode.bar.language.activated.emit(index)
+    enters = [r for r in sandbox.requests if r.path == "/api/session"]
+    assert enters[-1].json["player"]["language"] == "ko"
+    assert window.game_area.tabs.count() == 1
+    assert not window.game_area.tabs.tabBar().isVisibleTo(window)
+    assert window.game_area.current_game()._chrome.isVisibleTo(window) is False
+
+    window.presenter_exit_action.trigger()  # Esc
+    assert not mode.active and not window.screen_share and window.screen_share_action.isEnabled()
+    for shown in (window.menuBar(), window.toolbar, window.form_scroll, window.bottom_tabs):
+        assert shown.isVisibleTo(window)
+    assert window.cancel_action.shortcuts()[0].toString() == "Esc"
+    assert not mode.bar.isVisibleTo(window)
+
+
+def test_device_presets_lay_the_game_out_at_their_viewport_with_their_user_agent(qtbot, window_factory, sandbox):
+    from console_app.core.devices import device_named
+    from tests.gui.test_game_view import run_js
+
+    window = window_factory(target=sandbox_target(sandbox), demo=True)
+    with qtbot.waitSignal(window.game_area.game_load_finished, timeout=TIMEOUT_MS):
+        window.launch()
+    tab = window.game_area.current_game()
+    with qtbot.waitSignal(tab.load_finished, timeout=TIMEOUT_MS):  # the user agent changed: reloaded
+        window.device_selector.set_device(device_named("phone-portrait"))
+    # Zoom rounds to whole device pixels: the viewport is the preset's within a pixel or two.
+    qtbot.waitUntil(lambda: abs(run_js(qtbot, tab.page, "innerWidth") - 390) <= 2, timeout=10_000)
+    assert abs(run_js(qtbot, tab.page, "innerHeight") - 844) <= 2, run_js(qtbot, tab.page, "[innerWidth, innerHeight, devicePixelRatio]")
+    assert "iPhone" in run_js(qtbot, tab.page, "navigator.userAgent")
+    # Scaled to fit the space it has, centred, never upscaled.
+    assert tab.stage.zoom() <= 1.0 and tab.view.height() <= tab.stage.height()
+    assert abs(tab.view.width() / tab.view.height() - 390 / 844) < 0.02
+
+    window.device_selector.set_device(device_named("1000x600"))
+    qtbot.waitUntil(lambda: abs(run_js(qtbot, tab.page, "innerWidth") - 1000) <= 3, timeout=10_000)
+    with qtbot.waitSignal(tab.load_finished, timeout=TIMEOUT_MS):
+        window.device_selector.set_device(device_named("desktop"))
+    assert tab.view.size() == tab.stage.size() and tab.stage.zoom() == 1.0
+    assert "iPhone" not in run_js(qtbot, tab.page, "navigator.userAgent")
