@@ -23,8 +23,12 @@ FORM_MIN_WIDTH = 300
 #: A remembered form wider than this share of the window is not restored.
 FORM_MAX_SHARE = 0.6
 #: The drawer's default share of the main splitter's height, and its limit after a restart.
-DRAWER_SHARE = 0.22
+DRAWER_SHARE = 0.2
 DRAWER_MAX_SHARE = 0.4
+#: The least an open drawer shows under its tab bar (its pages scroll).
+DRAWER_MIN_CONTENT = 60
+#: A first window shorter than this starts with the drawer folded to its tab bar.
+SHORT_WINDOW = 600
 #: The drawer's default height is capped, so a tall screen gives the game the room.
 DRAWER_MAX_DEFAULT = 260
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -343,6 +344,8 @@ class MainWindow(QMainWindow):
             screen = self.screen() or QGuiApplication.primaryScreen()
             available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
         restored = self.state is not None and self.state.restore_geometry(self)
+        if not self._drawer_collapsed:
+            self._set_drawer_minimum()
         if restored:
             if not (self.isMaximized() or self.isFullScreen()):
                 self.setGeometry(fit.clamp_to_screen(self.geometry(), available))
@@ -359,7 +362,8 @@ class MainWindow(QMainWindow):
         splitter_height = max(200, self.height() - 100)
         self._drawer_height = fit.drawer_height(splitter_height, saved_drawer)
         self.vertical_splitter.setSizes([splitter_height - self._drawer_height, self._drawer_height])
-        if collapsed:
+        # A short window starts with the drawer folded: the game gets the room.
+        if collapsed or (saved_drawer is None and self.height() < fit.SHORT_WINDOW):
             self.set_drawer_collapsed(True)
         if self.state is not None and self.state.device_name():
             self.device_selector.set_device_name(self.state.device_name())
@@ -378,14 +382,21 @@ class MainWindow(QMainWindow):
         if collapsed:
             if bottom > bar + 40:
                 self._drawer_height = bottom
+            self.bottom_tabs.setMinimumHeight(bar)
             self.bottom_tabs.setMaximumHeight(bar)
             self.vertical_splitter.setSizes([total - bar, bar])
         else:
             self.bottom_tabs.setMaximumHeight(QWIDGETSIZE_MAX)
+            self._set_drawer_minimum()
             height = fit.drawer_height(total, self._drawer_height) if total > 0 else self._drawer_height
             self.vertical_splitter.setSizes([max(1, total - height), height])
         self._drawer_collapsed = collapsed
         self.drawer_action.setChecked(not collapsed)
+
+    def _set_drawer_minimum(self) -> None:
+        # Explicit, so the pages' own size hints (a text box, a row of buttons) do
+        # not hold the drawer open wider than a small screen can give.
+        self.bottom_tabs.setMinimumHeight(self.bottom_tabs.tabBar().sizeHint().height() + fit.DRAWER_MIN_CONTENT)
 
     def _drawer_open_height(self) -> int:
         return self._drawer_height if self._drawer_collapsed else self.vertical_splitter.sizes()[1]
@@ -478,12 +489,20 @@ class MainWindow(QMainWindow):
             banner = named(QFrame(), f"banner_{key}", f"{key} banner")
             label = named(QLabel(banner), f"banner_{key}_text", f"{key} banner text")
             label.setWordWrap(True)
+            close = named(QToolButton(banner), f"banner_{key}_close", f"Dismiss the {key} banner")
+            close.setText("✕")
+            close.setAutoRaise(True)
+            close.setToolTip("Dismiss (the status bar keeps the state)")
+            close.clicked.connect(banner.hide)
             inner = QHBoxLayout(banner)
-            inner.setContentsMargins(12, 6, 12, 6)
-            inner.addWidget(label)
+            inner.setContentsMargins(12, 4, 6, 4)
+            inner.addWidget(label, 1)
+            inner.addWidget(close)
             self.banners.addWidget(banner)
             self._banner_widgets[key] = banner
         banner.findChild(QLabel).setText(redact(text))
+        # What must not be overlooked (production) cannot be dismissed.
+        banner.findChild(QToolButton).setVisible(solid is None)
         set_severity(banner, severity)
         # Solid, not the pale severity tint: nobody may overlook it.
         banner.setStyleSheet(
