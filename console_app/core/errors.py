@@ -15,7 +15,7 @@ core: low-level errors are mapped here at the boundary (``raise ... from exc``).
     ├── BadAnswerError             the server answered, but not with something usable
     │   ├── NotJsonError               the body is not JSON (HtmlPageError: an HTML page)
     │   ├── MissingUrlError            JSON without a string ``url``
-    │   ├── UnsafeUrlError             ``url`` is not http/https
+    │   ├── UnsafeUrlError             ``url`` is not http/https (UndecodableUrlError: not UTF-8)
     │   └── BodyTooLargeError          the body is over the size cap
     ├── CredentialError            the OS keyring could not store or read a token
     │   ├── NoKeyringError             no keyring backend on this machine
@@ -174,6 +174,10 @@ class UnsafeUrlError(BadAnswerError):
     """Raised when the returned ``url`` does not use http or https."""
 
 
+class UndecodableUrlError(UnsafeUrlError):
+    """Raised when the returned ``url`` is not valid UTF-8 once percent-decoded."""
+
+
 class BodyTooLargeError(BadAnswerError):
     """Raised when the response body exceeds the size cap (reading stops there)."""
 
@@ -198,6 +202,8 @@ class ProfileError(ConsoleError):
 
 class CatalogError(ConsoleError):
     """Raised when a catalog source (SLOT_SPEC file, live list) cannot be read."""
+
+    exit_code = 2  # the file given is unusable input
 
 
 class HistoryError(ConsoleError):

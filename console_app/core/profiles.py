@@ -25,7 +25,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from console_app.core.errors import CredentialError, ProfileError
-from console_app.core.models import ApiTarget, ClientSettings
+from console_app.core.models import MAX_RETRIES, MAX_SECONDS, ApiTarget, ClientSettings
 from console_app.core.paths import AppPaths, write_atomically
 from console_app.core.redaction import Secret
 
@@ -177,7 +177,10 @@ def api_host(url: str) -> str:
     """``host`` (lower case) plus ``:port`` when the URL names a non-default port."""
     if url == EMBEDDED_API_URL:
         return EMBEDDED_API_URL
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. "http://[::1": not a URL, so no host to bind to
+        return url.strip().lower()
     host = (parts.hostname or "").lower()
     try:
         port = parts.port
@@ -218,7 +221,7 @@ def validate_profile(profile: Profile, *, check_files: bool = True) -> list[str]
             raise ProfileError("API URL: 'embedded' is only valid for a sandbox profile")
     else:
         _validate_api_url(profile)
-        parts = urlsplit(profile.api_url)
+        parts = urlsplit(profile.api_url.strip())
         if parts.scheme == "http":
             if profile.is_production:
                 raise ProfileError(
@@ -251,10 +254,11 @@ def validate_profile(profile: Profile, *, check_files: bool = True) -> list[str]
     if not _COLOR_RE.match(profile.color):
         raise ProfileError(f"colour: '{profile.color}' is not a #rrggbb colour")
     for label, value in (("connect timeout", profile.connect_timeout), ("deadline", profile.deadline)):
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 600:
-            raise ProfileError(f"{label}: {value!r} must be a number of seconds between 0 and 600")
-    if not isinstance(profile.retries, int) or isinstance(profile.retries, bool) or not 0 <= profile.retries <= 10:
-        raise ProfileError(f"retries: {profile.retries!r} must be a whole number from 0 to 10")
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= MAX_SECONDS:
+            raise ProfileError(f"{label}: {value!r} must be a number of seconds between 0 and {MAX_SECONDS:g}")
+    if not isinstance(profile.retries, int) or isinstance(profile.retries, bool) \
+            or not 0 <= profile.retries <= MAX_RETRIES:
+        raise ProfileError(f"retries: {profile.retries!r} must be a whole number from 0 to {MAX_RETRIES}")
     return warnings
 
 
@@ -269,21 +273,27 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _validate_api_url(profile: Profile) -> None:
-    url = profile.api_url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ProfileError(f"API URL: '{url}' must start with https:// (or http://) and name a host")
+def api_url_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as an API base URL, or None. One rule for profiles
+    and ``--api-url``: http(s), a host, a valid port, no credentials, no query."""
     try:
-        parts.port
-    except ValueError as exc:
-        raise ProfileError(f"API URL: '{url}' has an invalid port") from exc
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return f"'{url}' is not a valid URL (check the host, the [IPv6] brackets and the port, 1 to 65535)"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"'{url}' must start with https:// (or http://) and name a host"
     if parts.username or parts.password:
-        raise ProfileError("API URL: remove the user name/password from the URL")
+        return "remove the user name/password from the URL"
     if parts.query or parts.fragment:
-        raise ProfileError(
-            "API URL: remove the '?…'/'#…' part; MEMB_ID and HASH are added by the console"
-        )
+        return "remove the '?…'/'#…' part; MEMB_ID and HASH are added by the console"
+    return None
+
+
+def _validate_api_url(profile: Profile) -> None:
+    problem = api_url_problem(profile.api_url)
+    if problem:
+        raise ProfileError(f"API URL: {problem}")
 
 
 def find_secret_keys(data: Any, path: str = "") -> list[str]:
