@@ -116,6 +116,7 @@ def _print_banner(server, *, token_from_env: str | None) -> None:
         f"--partner-id {shlex.quote(server.partner_id)} --token-env {token_var} "
         "--game-id lm_8_treasureofzeus --player-id u1 --nickname Ann --language en "
         "--currency USD --session-id s1 --ip 203.0.113.7",
-        f"  Faults:      curl -X POST {server.url}/_sandbox/faults -d '{{\"kind\": \"g01\"}}'",
+        f"  Faults:      curl -X POST {server.url}/_sandbox/faults -H 'Content-Type: application/json' "
+        f"-d '{{\"kind\": \"g01\"}}'",
     ]
     print("\n".join(lines), flush=True)
