@@ -185,6 +185,8 @@ class BodyTooLargeError(BadAnswerError):
 class CredentialError(ConsoleError):
     """Raised when the OS keyring cannot store, read or delete a token."""
 
+    exit_code = 2  # no usable token: nothing was sent
+
 
 class NoKeyringError(CredentialError):
     """Raised when this machine has no usable keyring backend."""
@@ -208,3 +210,5 @@ class CatalogError(ConsoleError):
 
 class HistoryError(ConsoleError):
     """Raised when the history database cannot be read or written."""
+
+    exit_code = 2  # a missing entry or an unusable database: nothing was sent
