@@ -72,24 +72,23 @@ def rows_bomb(path: Path, *, rows: int, cells_per_row: int = 1) -> Path:
     return path
 
 
+# Zip headers: (signature, offset of the name length, offset of the name, offset of
+# the uncompressed size) for the local file header and the central directory entry.
+_ZIP_HEADERS = ((b"PK\x03\x04", 26, 30, 22), (b"PK\x01\x02", 28, 46, 24))
+
+
 def lying_sizes(path: Path, *, rows: int, declared: int = 4096) -> Path:
     """A rows bomb whose zip headers (local and central) declare the sheet is only
     ``declared`` bytes long: a reader that trusts them would look no further."""
     data = bytearray(rows_bomb(path, rows=rows).read_bytes())
     member = SHEET.encode()
-    # Local file header: signature, ..., sizes at offsets 18 (compressed) and 22 (uncompressed).
-    local = data.find(b"PK\x03\x04")
-    while local >= 0:
-        name_len = struct.unpack_from("<H", data, local + 26)[0]
-        if data[local + 30:local + 30 + name_len] == member:
-            struct.pack_into("<I", data, local + 22, declared)
-        local = data.find(b"PK\x03\x04", local + 4)
-    central = data.find(b"PK\x01\x02")
-    while central >= 0:
-        name_len = struct.unpack_from("<H", data, central + 28)[0]
-        if data[central + 46:central + 46 + name_len] == member:
-            struct.pack_into("<I", data, central + 24, declared)
-        central = data.find(b"PK\x01\x02", central + 4)
+    for signature, name_length_at, name_at, size_at in _ZIP_HEADERS:
+        start = data.find(signature)
+        while start >= 0:
+            name_length = struct.unpack_from("<H", data, start + name_length_at)[0]
+            if data[start + name_at:start + name_at + name_length] == member:
+                struct.pack_into("<I", data, start + size_at, declared)
+            start = data.find(signature, start + 4)
     path.write_bytes(bytes(data))
     return path
 
