@@ -58,8 +58,8 @@ HEADER_SCAN_ROWS = 20
 @dataclass(frozen=True)
 class ImportLimits:
     """What one import may read. A real SLOT_SPEC is a few hundred games in a few
-    sheets (well under 1 MB); these leave ample room and keep the worst file within
-    seconds and a few hundred MB."""
+    sheets (about 10,000 cells); these leave ample room and keep the worst file
+    within seconds and about 150 MB."""
 
     file_bytes: int = 10 * 1024 * 1024
     #: What a workbook's parts unpack to, all together.
@@ -69,9 +69,9 @@ class ImportLimits:
     rows: int = 20_000
     columns: int = 500
     #: All sheets together, counted as openpyxl lays them out: rows x columns per sheet.
-    cells: int = 500_000
+    cells: int = 200_000
     #: XML elements in all parts (styles and shared strings cost memory too).
-    xml_elements: int = 3_000_000
+    xml_elements: int = 1_000_000
 
 
 LIMITS = ImportLimits()
