@@ -114,7 +114,7 @@ def run_fetch(args: argparse.Namespace) -> int:
     catalog, notes = catalog_from_game_list(items, api_url=api_url, previous=store.load(profile),
                                             gametype=args.gametype)
     if not catalog.games:
-        return fail(f"the game list from {api_url} is empty; nothing stored (profile {profile!r} unchanged)", 1)
+        return fail(f"the game list from {api_url} is empty; nothing stored (profile {profile!r} unchanged)", 4)
     diff = store.replace(profile, catalog)
     print(f"fetched {len(catalog.games)} games from {api_url}")
     for note in notes:

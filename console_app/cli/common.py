@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from console_app.core.errors import InvalidInputError
-from console_app.core.models import DEMO_PLAYER, ApiTarget, ClientSettings, LaunchRequest
+from console_app.core.models import DEMO_PLAYER, MAX_RETRIES, MAX_SECONDS, ApiTarget, ClientSettings, LaunchRequest
 from console_app.core.redaction import Secret
 
 #: The request fields: (option, LaunchRequest attribute, metavar, help).
@@ -30,6 +30,42 @@ REQUEST_FIELDS = (
     ("--ip", "ip", "IP", "the player's IPv4 or IPv6 address"),
 )
 
+
+
+class Bounded:
+    """The argparse ``type`` of every number option: one rule for all of them. The
+    text must be a finite number (whole for ``int``) from ``low`` to ``high``;
+    ``above_low`` excludes ``low`` itself (a timeout of 0 is no timeout)."""
+
+    def __init__(self, kind: type[int] | type[float], low: float, high: float, *,
+                 above_low: bool = False, what: str = "") -> None:
+        self.kind, self.low, self.high, self.above_low = kind, low, high, above_low
+        noun = what or ("a whole number" if kind is int else "a number")
+        bound = f"above {low:g}" if above_low else f"from {low:g}"
+        self.rule = f"must be {noun} {bound} to {high:g}"
+        self.__name__ = noun  # argparse names the type in some of its messages
+
+    def __call__(self, text: str) -> int | float:
+        try:
+            value = self.kind(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} {self.rule}") from None
+        if not (self.low < value if self.above_low else self.low <= value) or not value <= self.high:
+            # NaN fails both comparisons; inf fails the upper bound.
+            raise argparse.ArgumentTypeError(f"{text!r} {self.rule}")
+        return value
+
+
+#: ``--retries``: as a profile's retries.
+RETRIES = Bounded(int, 0, MAX_RETRIES)
+#: ``--timeout``, ``--deadline``, ``--connect-timeout``: as a profile's timeouts.
+SECONDS = Bounded(float, 0, MAX_SECONDS, above_low=True, what="a number of seconds")
+#: ``--limit``: how many entries to list.
+COUNT = Bounded(int, 1, 1_000_000)
+#: A history entry ID (SQLite integers are 64-bit).
+ENTRY_ID = Bounded(int, 1, 2**63 - 1, what="an entry ID")
+#: ``--port``; 0 picks a free one.
+PORT = Bounded(int, 0, 65535, what="a port number")
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
@@ -135,9 +171,12 @@ def open_target(args: argparse.Namespace) -> Iterator[ApiTarget]:
 
 
 def _target_from_flags(args: argparse.Namespace) -> ApiTarget:
+    from console_app.core.profiles import api_url_problem
+
     url = args.api_url.strip()
-    if not url.lower().startswith(("https://", "http://")):
-        raise InvalidInputError(f"--api-url {url!r} must start with https:// (or http:// for a local server)")
+    problem = api_url_problem(url)
+    if problem:
+        raise InvalidInputError(f"--api-url: {problem} (nothing sent)")
     if not getattr(args, "partner_id", None):
         raise InvalidInputError("--api-url needs --partner-id ID (the MEMB_ID LuckyMonaco gave you)")
     return ApiTarget(

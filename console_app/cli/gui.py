@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from console_app.cli.common import (
     DEMO_PLAYER,
+    RETRIES,
+    SECONDS,
     add_request_options,
     add_target_options,
     open_target,
@@ -70,10 +72,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     capture.add_argument("--out", metavar="FILE.png", required=True, help="where to save the screenshot")
     add_target_options(capture)
     add_request_options(capture, required=False)
-    capture.add_argument("--retries", metavar="N", type=int, help="retries for retryable failures (default 2)")
+    capture.add_argument("--retries", metavar="N", type=RETRIES, help="retries for retryable failures (default 2)")
     capture.add_argument("--allow-invalid", action="store_true", help="send even when validation finds errors")
     capture.add_argument(
-        "--timeout", metavar="S", type=float, default=30.0,
+        "--timeout", metavar="S", type=SECONDS, default=30.0,
         help="seconds to wait for the answer and the game page together (default 30)",
     )
     capture.add_argument(
@@ -119,8 +121,6 @@ def run_capture(args: argparse.Namespace) -> int:
 
     from console_app.core.devices import device_named
 
-    if args.timeout <= 0:
-        raise InvalidInputError("--timeout must be a number of seconds above 0")
     try:
         device = device_named(args.device)
     except InvalidInputError as exc:

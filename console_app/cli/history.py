@@ -17,7 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from console_app.cli.common import add_target_options, open_target, read_token, settings_from_args
+from console_app.cli.common import (
+    COUNT,
+    ENTRY_ID,
+    SECONDS,
+    add_target_options,
+    open_target,
+    read_token,
+    settings_from_args,
+)
 from console_app.core.errors import ConsoleError, HistoryError, InvalidInputError
 from console_app.core.history import Entry, HistoryStore, recorder
 from console_app.core.models import ApiTarget, Attempt, ClientSettings, LaunchRequest
@@ -37,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Every attempt (retries, errors and cancellations included), newest first.",
     )
     history.add_argument("--json", action="store_true", help="print a JSON array, one object per attempt")
-    history.add_argument("--limit", type=_positive_int, default=50, metavar="N", help="at most N entries (default 50)")
+    history.add_argument("--limit", type=COUNT, default=50, metavar="N", help="at most N entries (default 50)")
     history.add_argument("--search", metavar="TEXT",
                          help="player ID, session ID, game ID, uuid, error code or any text")
     history.add_argument("--outcome", choices=("success", "api_error", "transport_error", "bad_answer",
@@ -47,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = history.add_subparsers(dest="history_command", metavar="ACTION")
 
     show = actions.add_parser("show", help="one entry in full")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=ENTRY_ID)
     show.add_argument("--json", action="store_true", help="print the entry as one JSON object")
     show.set_defaults(handler=run_show)
 
@@ -57,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "of its profile from the keyring unless --token-env/--token-stdin give one. "
                     "Sandbox entries replay against a fresh built-in sandbox.",
     )
-    replay.add_argument("id", type=int)
+    replay.add_argument("id", type=ENTRY_ID)
     replay.add_argument("--same-uuid", action="store_true",
                         help="reuse the entry's uuid (to test the API's duplicate-uuid handling)")
     token = replay.add_mutually_exclusive_group()
@@ -67,11 +75,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     replay.set_defaults(handler=run_replay)
 
     curl = actions.add_parser("curl", help='the request as a cURL command (token as "$LM_TOKEN")')
-    curl.add_argument("id", type=int)
+    curl.add_argument("id", type=ENTRY_ID)
     curl.set_defaults(handler=run_curl)
 
     export = actions.add_parser("export", help="a redacted report of one entry for a ticket")
-    export.add_argument("id", type=int)
+    export.add_argument("id", type=ENTRY_ID)
     export.add_argument("--format", choices=("md", "json"), default="md")
     export.add_argument("--out", metavar="FILE", type=Path, help="write to FILE instead of stdout")
     export.add_argument("--screenshot", metavar="FILE", help="a screenshot to reference in the report")
@@ -84,18 +92,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     snapshot.add_argument("--transaction-id", required=True, metavar="T",
                           help="the transaction ID from the partner's bet/win records")
     add_target_options(snapshot)
-    snapshot.add_argument("--timeout", metavar="S", type=float, help="overall deadline in seconds (default 15)")
+    snapshot.add_argument("--timeout", metavar="S", type=SECONDS, help="overall deadline in seconds (default 15)")
     snapshot.set_defaults(handler=run_snapshot)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 # ---------------------------------------------------------------------- shared pieces

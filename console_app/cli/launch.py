@@ -19,6 +19,8 @@ from typing import Any
 
 from console_app.cli.common import (
     DEMO_PLAYER,
+    RETRIES,
+    SECONDS,
     add_request_options,
     add_target_options,
     open_target,
@@ -48,32 +50,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_target_options(parser)
     add_request_options(parser, required=False)
     parser.add_argument("--uuid", metavar="U", help="the request uuid for the first attempt (default: a fresh uuid4)")
-    parser.add_argument("--retries", metavar="N", type=_non_negative_int, help="retries for retryable failures (default 2)")
-    parser.add_argument("--timeout", metavar="S", type=_positive_float, help="overall deadline per attempt in seconds (default 15)")
+    parser.add_argument("--retries", metavar="N", type=RETRIES, help="retries for retryable failures (default 2)")
+    parser.add_argument("--timeout", metavar="S", type=SECONDS, help="overall deadline per attempt in seconds (default 15)")
     parser.add_argument("--allow-invalid", action="store_true", help="send even when validation finds errors")
     parser.add_argument("--json", action="store_true", help="print one JSON object (result or error) on stdout")
     parser.add_argument("--open", action="store_true", help="open the game URL in the system browser")
     parser.set_defaults(handler=run_launch)
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError("must be a number of seconds above 0")
-    return value
 
 
 def run_launch(args: argparse.Namespace) -> int:

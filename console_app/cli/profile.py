@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from console_app.cli.common import RETRIES, SECONDS
 from console_app.core.errors import CredentialError, InvalidInputError, NoKeyringError, ProfileError
 
 if TYPE_CHECKING:
@@ -46,9 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--no-verify-tls", action="store_true", help="do not check the server's certificate (never for production)")
     add.add_argument("--proxy", metavar="URL|system|none", default="system",
                      help="proxy: system (HTTPS_PROXY/NO_PROXY, the default), none, or http://HOST:PORT")
-    add.add_argument("--connect-timeout", type=float, metavar="S", help="connect timeout in seconds (default 5)")
-    add.add_argument("--deadline", type=float, metavar="S", help="overall deadline per attempt in seconds (default 15)")
-    add.add_argument("--retries", type=int, metavar="N", help="retries for retryable failures (default 2)")
+    add.add_argument("--connect-timeout", type=SECONDS, metavar="S", help="connect timeout in seconds (default 5)")
+    add.add_argument("--deadline", type=SECONDS, metavar="S", help="overall deadline per attempt in seconds (default 15)")
+    add.add_argument("--retries", type=RETRIES, metavar="N", help="retries for retryable failures (default 2)")
     add.set_defaults(handler=run_add)
 
     listing = commands.add_parser("list", help="list the profiles")

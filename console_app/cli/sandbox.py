@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 
+from console_app.cli.common import PORT
 from console_app.core.errors import InvalidInputError
 
 
@@ -30,23 +31,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=_port, default=0, metavar="N", help="port (default: a free one)")
+    parser.add_argument("--port", type=PORT, default=0, metavar="N", help="port (default: a free one)")
     parser.add_argument("--partner-id", metavar="ID", help="the Partner ID (MEMB_ID) to accept (default sandbox-partner)")
     parser.add_argument("--token-env", metavar="VAR",
                         help="accept the token in environment variable VAR instead of the demo token")
     parser.add_argument("--allow-remote", action="store_true",
                         help="allow listening on a non-loopback address (anyone who can reach it can play)")
     parser.set_defaults(handler=run_sandbox)
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError("must be between 0 and 65535")
-    return value
 
 
 def is_loopback(host: str) -> bool:
@@ -125,6 +116,7 @@ def _print_banner(server, *, token_from_env: str | None) -> None:
         f"--partner-id {shlex.quote(server.partner_id)} --token-env {token_var} "
         "--game-id lm_8_treasureofzeus --player-id u1 --nickname Ann --language en "
         "--currency USD --session-id s1 --ip 203.0.113.7",
-        f"  Faults:      curl -X POST {server.url}/_sandbox/faults -d '{{\"kind\": \"g01\"}}'",
+        f"  Faults:      curl -X POST {server.url}/_sandbox/faults -H 'Content-Type: application/json' "
+        f"-d '{{\"kind\": \"g01\"}}'",
     ]
     print("\n".join(lines), flush=True)

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote_to_bytes, urlsplit
 
 from console_app import __version__
 from console_app.core.error_dictionary import ErrorDictionary, bundled, category_of
@@ -41,6 +41,7 @@ from console_app.core.errors import (
     NotJsonError,
     ProxyError,
     TransportError,
+    UndecodableUrlError,
     UnsafeUrlError,
 )
 from console_app.core.http import MAYBE_DELIVERED_HINT, map_transport_error
@@ -378,13 +379,15 @@ class LuckyMonacoClient:
             return value, answer.status, attempts
 
     def _wait_before_retry(self, number: int, retry_after: float | None) -> float:
-        """Seconds before attempt ``number + 1``: the server's Retry-After if it gave one
-        (never longer than one deadline), else exponential backoff with jitter."""
-        if retry_after is not None:
-            return min(retry_after, self._settings.deadline)
+        """Seconds before attempt ``number + 1``: exponential backoff with jitter, or
+        the server's Retry-After when it asks for longer (never more than one
+        deadline). ``Retry-After: 0`` gets the backoff: "now" must not mean a burst."""
         ceiling = min(self._settings.backoff_max, self._settings.backoff_base * 2 ** (number - 1))
         # "Equal jitter": at least half the backoff, so retries never bunch up at 0.
-        return ceiling / 2 + ceiling / 2 * self._rng()
+        backoff = ceiling / 2 + ceiling / 2 * self._rng()
+        if retry_after is not None:
+            return max(backoff, min(retry_after, self._settings.deadline))
+        return backoff
 
     # ------------------------------------------------------------------ one exchange
 
@@ -593,6 +596,17 @@ def _decode_url(answer: _Answer) -> Secret:
             raw_body=answer.text[:DISPLAY_BODY_BYTES],
         )
     url = url.strip()
+    try:
+        # The URL is passed on exactly as sent, so it must mean the same to every
+        # reader: a browser or a decoder would otherwise replace what is not UTF-8.
+        unquote_to_bytes(url.encode("utf-8")).decode("utf-8")
+    except UnicodeError:
+        raise UndecodableUrlError(
+            f"HTTP {answer.status}: the returned url is not valid UTF-8 (once its %XX escapes are "
+            "decoded), so it was not opened; report it to the API owner",
+            http_status=answer.status,
+            raw_body=answer.text[:DISPLAY_BODY_BYTES],
+        ) from None
     scheme = urlsplit(url).scheme.lower() if ":" in url else ""
     if scheme not in _SAFE_SCHEMES:
         raise UnsafeUrlError(

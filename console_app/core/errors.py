@@ -15,7 +15,7 @@ core: low-level errors are mapped here at the boundary (``raise ... from exc``).
     ├── BadAnswerError             the server answered, but not with something usable
     │   ├── NotJsonError               the body is not JSON (HtmlPageError: an HTML page)
     │   ├── MissingUrlError            JSON without a string ``url``
-    │   ├── UnsafeUrlError             ``url`` is not http/https
+    │   ├── UnsafeUrlError             ``url`` is not http/https (UndecodableUrlError: not UTF-8)
     │   └── BodyTooLargeError          the body is over the size cap
     ├── CredentialError            the OS keyring could not store or read a token
     │   ├── NoKeyringError             no keyring backend on this machine
@@ -174,12 +174,18 @@ class UnsafeUrlError(BadAnswerError):
     """Raised when the returned ``url`` does not use http or https."""
 
 
+class UndecodableUrlError(UnsafeUrlError):
+    """Raised when the returned ``url`` is not valid UTF-8 once percent-decoded."""
+
+
 class BodyTooLargeError(BadAnswerError):
     """Raised when the response body exceeds the size cap (reading stops there)."""
 
 
 class CredentialError(ConsoleError):
     """Raised when the OS keyring cannot store, read or delete a token."""
+
+    exit_code = 2  # no usable token: nothing was sent
 
 
 class NoKeyringError(CredentialError):
@@ -199,6 +205,10 @@ class ProfileError(ConsoleError):
 class CatalogError(ConsoleError):
     """Raised when a catalog source (SLOT_SPEC file, live list) cannot be read."""
 
+    exit_code = 2  # the file given is unusable input
+
 
 class HistoryError(ConsoleError):
     """Raised when the history database cannot be read or written."""
+
+    exit_code = 2  # a missing entry or an unusable database: nothing was sent

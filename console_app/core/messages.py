@@ -31,6 +31,7 @@ from console_app.core.errors import (
     ProxyError,
     TlsError,
     TransportError,
+    UndecodableUrlError,
     UnsafeUrlError,
 )
 from console_app.core.redaction import redact
@@ -290,6 +291,12 @@ def _transport_or_answer(error: ConsoleError) -> tuple[str, str, str]:
             f"{http}the answer has no game URL",
             f"The answer is JSON but has no string \"url\". {error}",
             "Look at the raw answer and report it to LuckyMonaco.",
+        )
+    if isinstance(error, UndecodableUrlError):
+        return (
+            f"{http}the game URL is not valid UTF-8, so it was not opened",
+            str(error),
+            "Report it to LuckyMonaco: a game URL must be valid UTF-8 once its %XX escapes are decoded.",
         )
     if isinstance(error, UnsafeUrlError):
         return (

@@ -86,6 +86,13 @@ class ApiTarget:
         object.__setattr__(self, "api_url", self.api_url.rstrip("/"))
 
 
+#: Most retries a launch may make (profiles, every command's ``--retries``): each
+#: retry is a request to the API, and a partner's API is not ours to flood.
+MAX_RETRIES = 10
+#: Longest timeout or deadline, in seconds, anywhere they can be set.
+MAX_SECONDS = 600.0
+
+
 @dataclass(frozen=True)
 class ClientSettings:
     """Network behaviour of the API client."""

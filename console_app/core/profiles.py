@@ -19,13 +19,15 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from types import UnionType
+from typing import Any, Literal, get_args, get_type_hints
 from urllib.parse import urlsplit
 
 from console_app.core.errors import CredentialError, ProfileError
-from console_app.core.models import ApiTarget, ClientSettings
+from console_app.core.models import MAX_RETRIES, MAX_SECONDS, ApiTarget, ClientSettings
 from console_app.core.paths import AppPaths, write_atomically
 from console_app.core.redaction import Secret
 
@@ -46,6 +48,8 @@ SANDBOX_PROFILE_NAME = "Sandbox"
 #: The current ``format`` of profiles.json.
 FORMAT = 1
 PROFILES_FILE = "profiles.json"
+#: A profiles file is a few KB; anything far larger is not one (and is not read whole).
+MAX_FILE_BYTES = 1024 * 1024
 EXPORT_KIND = "luckymonaco-console-profile"
 
 # Keys that would mean a secret is in a file we are asked to read.
@@ -144,18 +148,58 @@ class Profile:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Profile":
-        """Build a profile from a stored/imported dict; unknown keys are ignored."""
+        """Build a profile from a stored/imported dict; unknown keys are ignored.
+        Every known field must have its declared JSON type: :class:`ProfileError`
+        names the first one that does not."""
         if not isinstance(data, dict):
             raise ProfileError("a profile entry is not a JSON object; fix or remove it")
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        who = f"profile '{data['name']}'" if isinstance(data.get("name"), str) else "a profile entry"
         for required in ("name", "api_url", "partner_id"):
-            if not isinstance(values.get(required), str):
-                raise ProfileError(f"a profile entry has no text field '{required}'; fix or remove it")
-        try:
-            return cls(**values)
-        except (TypeError, ValueError) as exc:
-            raise ProfileError(f"profile '{values['name']}' is malformed ({exc}); fix or remove it") from exc
+            if required not in data:
+                raise ProfileError(f"{who} has no text field '{required}'; fix or remove it")
+        values = {}
+        for name, hint in _field_types(cls).items():
+            if name in data:
+                values[name] = _typed(data[name], hint, name, who)
+        return cls(**values)
+
+
+@lru_cache(maxsize=None)
+def _field_types(cls: type) -> dict[str, Any]:
+    """Field name -> declared type, for the dataclass ``cls``."""
+    hints = get_type_hints(cls)
+    return {f.name: hints[f.name] for f in fields(cls)}
+
+
+def _typed(value: Any, hint: Any, name: str, who: str) -> Any:
+    """``value`` if it has the JSON type the field ``name`` declares (``hint``), else
+    :class:`ProfileError` naming the field. Nested dataclasses are checked field by field."""
+    allowed = set(get_args(hint)) if isinstance(hint, UnionType) else {hint}
+    if value is None and type(None) in allowed:
+        return value
+    kind = next(iter(allowed - {type(None)}))
+    if kind is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif is_dataclass(kind):
+        if not isinstance(value, dict):
+            ok = False
+        else:
+            inner = _field_types(kind)
+            return kind(**{key: _typed(item, inner[key], f"{name}.{key}", who)
+                           for key, item in value.items() if key in inner})
+    else:
+        ok = isinstance(value, kind)
+    if not ok:
+        expected = _TYPE_WORDS.get(kind, "an object") + (" or null" if type(None) in allowed else "")
+        shown = repr(value)
+        raise ProfileError(f"{who}, field '{name}': expected {expected}, got "
+                           f"{shown if len(shown) <= 40 else shown[:40] + '…'}; fix or remove it")
+    return value
+
+
+_TYPE_WORDS = {str: "text", bool: "true or false", int: "a whole number", float: "a number"}
 
 
 def _player_defaults(data: dict[str, Any]) -> PlayerDefaults:
@@ -177,7 +221,10 @@ def api_host(url: str) -> str:
     """``host`` (lower case) plus ``:port`` when the URL names a non-default port."""
     if url == EMBEDDED_API_URL:
         return EMBEDDED_API_URL
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. "http://[::1": not a URL, so no host to bind to
+        return url.strip().lower()
     host = (parts.hostname or "").lower()
     try:
         port = parts.port
@@ -218,7 +265,7 @@ def validate_profile(profile: Profile, *, check_files: bool = True) -> list[str]
             raise ProfileError("API URL: 'embedded' is only valid for a sandbox profile")
     else:
         _validate_api_url(profile)
-        parts = urlsplit(profile.api_url)
+        parts = urlsplit(profile.api_url.strip())
         if parts.scheme == "http":
             if profile.is_production:
                 raise ProfileError(
@@ -251,10 +298,11 @@ def validate_profile(profile: Profile, *, check_files: bool = True) -> list[str]
     if not _COLOR_RE.match(profile.color):
         raise ProfileError(f"colour: '{profile.color}' is not a #rrggbb colour")
     for label, value in (("connect timeout", profile.connect_timeout), ("deadline", profile.deadline)):
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 600:
-            raise ProfileError(f"{label}: {value!r} must be a number of seconds between 0 and 600")
-    if not isinstance(profile.retries, int) or isinstance(profile.retries, bool) or not 0 <= profile.retries <= 10:
-        raise ProfileError(f"retries: {profile.retries!r} must be a whole number from 0 to 10")
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= MAX_SECONDS:
+            raise ProfileError(f"{label}: {value!r} must be a number of seconds between 0 and {MAX_SECONDS:g}")
+    if not isinstance(profile.retries, int) or isinstance(profile.retries, bool) \
+            or not 0 <= profile.retries <= MAX_RETRIES:
+        raise ProfileError(f"retries: {profile.retries!r} must be a whole number from 0 to {MAX_RETRIES}")
     return warnings
 
 
@@ -269,21 +317,27 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _validate_api_url(profile: Profile) -> None:
-    url = profile.api_url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ProfileError(f"API URL: '{url}' must start with https:// (or http://) and name a host")
+def api_url_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as an API base URL, or None. One rule for profiles
+    and ``--api-url``: http(s), a host, a valid port, no credentials, no query."""
     try:
-        parts.port
-    except ValueError as exc:
-        raise ProfileError(f"API URL: '{url}' has an invalid port") from exc
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return f"'{url}' is not a valid URL (check the host, the [IPv6] brackets and the port, 1 to 65535)"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"'{url}' must start with https:// (or http://) and name a host"
     if parts.username or parts.password:
-        raise ProfileError("API URL: remove the user name/password from the URL")
+        return "remove the user name/password from the URL"
     if parts.query or parts.fragment:
-        raise ProfileError(
-            "API URL: remove the '?…'/'#…' part; MEMB_ID and HASH are added by the console"
-        )
+        return "remove the '?…'/'#…' part; MEMB_ID and HASH are added by the console"
+    return None
+
+
+def _validate_api_url(profile: Profile) -> None:
+    problem = api_url_problem(profile.api_url)
+    if problem:
+        raise ProfileError(f"API URL: {problem}")
 
 
 def find_secret_keys(data: Any, path: str = "") -> list[str]:
@@ -342,8 +396,11 @@ def target_for(profile: Profile, token: Secret, *, api_url: str | None = None, f
 def _upgrade_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
     """Format 0 (the prototype's file, no ``format`` key): ``{"profiles": {NAME: {"url",
     "memb_id", "production", "verify_ssl", "proxy"}}}``."""
+    old_profiles = data.get("profiles") or {}
+    if not isinstance(old_profiles, dict):
+        raise ProfileError("format 0 keeps 'profiles' as an object of NAME: {...}; fix or move the file")
     profiles = []
-    for name, old in (data.get("profiles") or {}).items():
+    for name, old in old_profiles.items():
         old = old if isinstance(old, dict) else {}
         proxy = old.get("proxy")
         profiles.append(
@@ -367,7 +424,7 @@ _UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _upgrade_
 def upgrade_document(data: dict[str, Any], *, source: str = PROFILES_FILE) -> dict[str, Any]:
     """Bring a profiles document of any known format up to :data:`FORMAT`."""
     version = data.get("format", 0)
-    if not isinstance(version, int) or version < 0:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
         raise ProfileError(f"{source}: 'format' is {version!r}, not a version number; fix or move the file")
     if version > FORMAT:
         raise ProfileError(
@@ -505,26 +562,39 @@ class ProfileStore:
 
     # -- file
     def _load(self) -> list[Profile]:
+        """Every profile in the file. A file of any shape either loads or raises one
+        :class:`ProfileError` naming the file (and the field); it is never rewritten
+        then, since every change loads first."""
         try:
-            raw = self.path.read_text(encoding="utf-8")
+            with self.path.open("rb") as file:
+                raw = file.read(MAX_FILE_BYTES + 1)
         except FileNotFoundError:
             return [builtin_sandbox()]
         except OSError as exc:
             raise ProfileError(f"cannot read {self.path} ({exc.strerror}); check its permissions") from exc
+        untouched = "fix it or move it away (it was left untouched)"
+        if len(raw) > MAX_FILE_BYTES:
+            raise ProfileError(f"{self.path} is larger than {MAX_FILE_BYTES:,} bytes, so it is not a "
+                               f"profiles file; {untouched}")
         try:
-            data = json.loads(raw)
+            data = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ProfileError(f"{self.path} is not UTF-8 text (byte {exc.start}); {untouched}") from exc
         except json.JSONDecodeError as exc:
-            raise ProfileError(
-                f"{self.path} is not valid JSON (line {exc.lineno}: {exc.msg}); fix it or move it away "
-                "(it was left untouched)"
-            ) from exc
+            raise ProfileError(f"{self.path} is not valid JSON (line {exc.lineno}: {exc.msg}); {untouched}") from exc
+        except RecursionError as exc:
+            raise ProfileError(f"{self.path} is nested too deeply to be a profiles file; {untouched}") from exc
         if not isinstance(data, dict):
-            raise ProfileError(f"{self.path} is not a profiles file; fix it or move it away")
-        data = upgrade_document(data, source=str(self.path))
-        entries = data.get("profiles")
-        if not isinstance(entries, list):
-            raise ProfileError(f"{self.path} has no 'profiles' list; fix it or move it away")
-        profiles = [Profile.from_dict(entry) for entry in entries]
+            raise ProfileError(f"{self.path} is not a profiles file; {untouched}")
+        try:
+            data = upgrade_document(data, source=str(self.path))
+            entries = data.get("profiles")
+            if not isinstance(entries, list):
+                raise ProfileError(f"no 'profiles' list; {untouched}")
+            profiles = [Profile.from_dict(entry) for entry in entries]
+        except ProfileError as exc:
+            message = str(exc)
+            raise ProfileError(message if message.startswith(str(self.path)) else f"{self.path}: {message}") from exc
         for profile in profiles:
             try:
                 validate_profile(profile, check_files=False)

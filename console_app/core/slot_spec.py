@@ -20,7 +20,16 @@ Everything that could not be used is reported in :class:`ImportReport`; a file t
 cannot be read at all (broken, not a workbook, password-protected) raises
 :class:`CatalogError` with one line naming the file and the next step.
 
-openpyxl is imported only when an ``.xlsx`` is read.
+Every import is bounded whatever the file (:data:`LIMITS`): its size on disk, what
+a workbook unpacks to (the zip's declared sizes are checked before anything is
+unpacked, and what is actually unpacked is counted too), and the rows, columns and
+cells of its sheets, found by a streaming pre-scan of the workbook's XML before
+openpyxl builds anything. The first limit reached stops the import with one line
+(``catalog import: FILE has 1,048,576 rows; the limit is 20,000``). XML that declares
+a DTD or entities is refused: Excel and LibreOffice never write one, and entities
+are how "billion laughs" files grow.
+
+openpyxl is imported only when an ``.xlsx`` is read; it parses through defusedxml.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import csv
 import io
 import logging
 import re
+import stat
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -43,9 +53,28 @@ log = logging.getLogger("console_app.core.slot_spec")
 
 #: How many rows from the top of a sheet may hold titles/notes before the header.
 HEADER_SCAN_ROWS = 20
-#: Above this size a workbook is read in openpyxl's streaming mode, which cannot see
-#: merged ranges (a warning says so); SLOT_SPEC files are far smaller.
-STREAMING_ABOVE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What one import may read. A real SLOT_SPEC is a few hundred games in a few
+    sheets (about 10,000 cells); these leave ample room and keep the worst file
+    within seconds and about 150 MB."""
+
+    file_bytes: int = 10 * 1024 * 1024
+    #: What a workbook's parts unpack to, all together.
+    unpacked_bytes: int = 50 * 1024 * 1024
+    archive_parts: int = 1_000
+    #: Per sheet (or CSV).
+    rows: int = 20_000
+    columns: int = 500
+    #: All sheets together, counted as openpyxl lays them out: rows x columns per sheet.
+    cells: int = 200_000
+    #: XML elements in all parts (styles and shared strings cost memory too).
+    xml_elements: int = 1_000_000
+
+
+LIMITS = ImportLimits()
 
 _DELIMITERS = ",;\t|"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -387,42 +416,190 @@ def import_tables(tables: Iterable[tuple[str, Rows]], report: ImportReport, sour
     return catalog
 
 
+# ---------------------------------------------------------------- bounds
+
+def over_limit(name: str, count: int, what: str, limit: int) -> CatalogError:
+    """The one line an import stops with when a limit is reached."""
+    return CatalogError(f"catalog import: {name} has {count:,} {what}; the limit is {limit:,} "
+                        "(a SLOT_SPEC holds far fewer: check this is the right file)")
+
+
+_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+
+
+def _cell_position(ref: str) -> tuple[int, int] | None:
+    """(row, column), 1-based, of an A1-style reference; None if it is not one."""
+    match = _CELL_REF.fullmatch(ref.strip())
+    if match is None:
+        return None
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)), column
+
+
+class _Counted(io.RawIOBase):
+    """A zip member as a stream that stops the import once the archive's parts,
+    together, unpack past the limit: declared sizes can lie."""
+
+    def __init__(self, member: io.BufferedIOBase, scan: "_WorkbookScan") -> None:
+        self._member = member
+        self._scan = scan
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._member.read(len(buffer))
+        self._scan.unpacked += len(data)
+        if self._scan.unpacked > self._scan.limits.unpacked_bytes:
+            raise over_limit(self._scan.name, self._scan.unpacked, "bytes unpacked",
+                             self._scan.limits.unpacked_bytes)
+        buffer[:len(data)] = data
+        return len(data)
+
+
+class _WorkbookScan:
+    """A streaming pass over every XML part of a workbook that measures what openpyxl
+    would build (rows and columns per sheet, cells, elements) and stops at the first
+    limit, before openpyxl builds anything."""
+
+    def __init__(self, name: str, limits: ImportLimits) -> None:
+        self.name = name
+        self.limits = limits
+        self.unpacked = 0
+        self.elements = 0
+        self.cells = 0  # rows x columns of the sheets already scanned
+        self.strings = 0
+
+    def archive(self, archive: zipfile.ZipFile) -> None:
+        limits = self.limits
+        parts = archive.infolist()
+        if len(parts) > limits.archive_parts:
+            raise over_limit(self.name, len(parts), "parts", limits.archive_parts)
+        declared = sum(part.file_size for part in parts)
+        if declared > limits.unpacked_bytes:
+            raise over_limit(self.name, declared, "bytes unpacked", limits.unpacked_bytes)
+        for part in parts:
+            if part.filename.lower().endswith((".xml", ".rels", ".vml")):
+                with archive.open(part) as member:
+                    self._part(io.BufferedReader(_Counted(member, self)), part.filename)
+
+    def _part(self, stream: io.BufferedReader, part: str) -> None:
+        from defusedxml.ElementTree import iterparse
+
+        limits = self.limits
+        rows = columns = 0  # this part's extent, if it is a sheet
+        row = column = 0
+        sheet_data = None
+        for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+            tag = element.tag.rpartition("}")[2]
+            if event == "end":
+                if tag == "row" and sheet_data is not None:
+                    sheet_data.clear()  # keep memory flat on long sheets
+                elif tag == "sheetData":
+                    sheet_data = None
+                continue
+            self.elements += 1
+            if self.elements > limits.xml_elements:
+                raise over_limit(self.name, self.elements, "XML elements", limits.xml_elements)
+            if tag == "sheetData":
+                sheet_data = element
+            elif tag == "row" and sheet_data is not None:
+                given = element.get("r", "")
+                row = int(given) if given.isdigit() else row + 1
+                column = 0
+                rows = max(rows, row)
+            elif tag == "c" and sheet_data is not None:
+                position = _cell_position(element.get("r", ""))
+                if position is not None:
+                    row, column = position
+                    rows = max(rows, row)
+                else:
+                    column += 1
+                columns = max(columns, column)
+            elif tag == "mergeCell":
+                # The bottom-right corner: openpyxl makes a cell for every cell of the range.
+                position = _cell_position(element.get("ref", "").rpartition(":")[2])
+                if position is not None:
+                    rows, columns = max(rows, position[0]), max(columns, position[1])
+            elif tag == "si":
+                self.strings += 1
+                if self.strings > limits.cells:
+                    raise over_limit(self.name, self.strings, "shared strings", limits.cells)
+            else:
+                continue
+            if rows > limits.rows:
+                raise over_limit(self.name, rows, "rows", limits.rows)
+            if columns > limits.columns:
+                raise over_limit(self.name, columns, "columns", limits.columns)
+            if self.cells + rows * columns > limits.cells:
+                raise over_limit(self.name, self.cells + rows * columns, "cells", limits.cells)
+        self.cells += rows * columns
+
+
+def _unreadable_xml(path: Path, exc: Exception) -> CatalogError:
+    from defusedxml import DefusedXmlException
+
+    if isinstance(exc, DefusedXmlException):
+        return CatalogError(
+            f"cannot read {path.name}: it declares XML entities (a DTD), which Excel and LibreOffice "
+            "never write; open it in Excel or LibreOffice, save it again as .xlsx and re-import")
+    return _damaged(path)
+
+
+def _damaged(path: Path) -> CatalogError:
+    return CatalogError(
+        f"cannot read {path.name}: the workbook is damaged or incomplete; "
+        "open it in Excel or LibreOffice, save it again as .xlsx and re-import"
+    )
+
+
 # ---------------------------------------------------------------- file readers
 
-def _xlsx_tables(path: Path, data: bytes, report: ImportReport) -> list[tuple[str, Rows]]:
+def _xlsx_tables(path: Path, data: bytes, limits: ImportLimits) -> list[tuple[str, Rows]]:
+    from xml.etree.ElementTree import ParseError
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _WorkbookScan(path.name, limits).archive(archive)
+    except CatalogError:
+        raise
+    except (zipfile.BadZipFile, ParseError, ValueError, OSError, EOFError, NotImplementedError,
+            RuntimeError) as exc:
+        # zipfile and expat report a damaged or hostile archive as any of these.
+        log.info("pre-scan of %s stopped: %r", path, exc)
+        raise _unreadable_xml(path, exc) from exc
+
     import openpyxl  # heavy: only when a workbook is imported
     from openpyxl.utils.exceptions import InvalidFileException
 
-    streaming = len(data) > STREAMING_ABOVE_BYTES
-    if streaming:
-        report.warnings.append("large workbook read in streaming mode: merged cells are not expanded")
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=streaming, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError,
-            EOFError, IndexError, AttributeError) as exc:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        try:
+            return [(sheet.title, _sheet_rows(sheet)) for sheet in workbook.worksheets]
+        finally:
+            workbook.close()
+    except (zipfile.BadZipFile, InvalidFileException, ParseError, KeyError, OSError, ValueError,
+            TypeError, EOFError, IndexError, AttributeError) as exc:
         # openpyxl surfaces a damaged archive as any of these; the detail goes to the log.
         log.info("openpyxl could not read %s: %r", path, exc)
-        raise CatalogError(
-            f"cannot read {path.name}: the workbook is damaged or incomplete; "
-            "open it in Excel or LibreOffice, save it again as .xlsx and re-import"
-        ) from exc
-    try:
-        tables = []
-        for sheet in workbook.worksheets:
-            rows: Rows = [[clean(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            if not streaming:
-                for merged in sheet.merged_cells.ranges:
-                    value = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else ""
-                    for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
-                        row = rows[r]
-                        if len(row) < merged.max_col:
-                            row.extend([""] * (merged.max_col - len(row)))
-                        for c in range(merged.min_col - 1, merged.max_col):
-                            row[c] = value
-            tables.append((sheet.title, rows))
-        return tables
-    finally:
-        workbook.close()
+        raise _unreadable_xml(path, exc) from exc
+
+
+def _sheet_rows(sheet) -> Rows:
+    """A sheet as text rows, each merged range's value copied to all of its cells
+    (the pre-scan has bounded the sheet's extent, merged ranges included)."""
+    rows: Rows = [[clean(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    for merged in sheet.merged_cells.ranges:
+        value = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else ""
+        for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+            row = rows[r]
+            if len(row) < merged.max_col:
+                row.extend([""] * (merged.max_col - len(row)))
+            for c in range(merged.min_col - 1, merged.max_col):
+                row[c] = value
+    return rows
 
 
 def _decode_text(path: Path, data: bytes, report: ImportReport) -> str:
@@ -442,7 +619,22 @@ def _decode_text(path: Path, data: bytes, report: ImportReport) -> str:
                                "save it as CSV UTF-8 and import again") from exc
 
 
-def _csv_tables(path: Path, data: bytes, report: ImportReport) -> list[tuple[str, Rows]]:
+def _csv_rows(path: Path, text: str, delimiter: str, limits: ImportLimits) -> Rows:
+    rows: Rows = []
+    cells = 0
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+        if len(row) > limits.columns:
+            raise over_limit(path.name, len(row), "columns", limits.columns)
+        cells += len(row)
+        if cells > limits.cells:
+            raise over_limit(path.name, cells, "cells", limits.cells)
+        rows.append([clean(cell) for cell in row])
+        if len(rows) > limits.rows:
+            raise over_limit(path.name, len(rows), "rows", limits.rows)
+    return rows
+
+
+def _csv_tables(path: Path, data: bytes, report: ImportReport, limits: ImportLimits) -> list[tuple[str, Rows]]:
     text = _decode_text(path, data, report)
     try:
         sniffed = csv.Sniffer().sniff(text[:8192], delimiters=_DELIMITERS).delimiter
@@ -453,7 +645,7 @@ def _csv_tables(path: Path, data: bytes, report: ImportReport) -> list[tuple[str
     best: Rows | None = None
     for delimiter in dict.fromkeys(sniffed + _DELIMITERS):
         try:
-            rows = [[clean(cell) for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+            rows = _csv_rows(path, text, delimiter, limits)
         except csv.Error as exc:
             raise CatalogError(f"cannot read {path.name}: malformed CSV ({exc}); check the file and import again") from exc
         if best is None:
@@ -464,18 +656,35 @@ def _csv_tables(path: Path, data: bytes, report: ImportReport) -> list[tuple[str
     return [(path.name, best or [])]
 
 
-def read_slot_spec(path: str | Path) -> tuple[Catalog, ImportReport]:
-    """Read a SLOT_SPEC ``.xlsx`` or ``.csv`` into a catalog (label ``"slot_spec"``) and
-    a report. Raises :class:`CatalogError` (one line naming the file and the next
-    step) if the file cannot be read or holds no games. Touches no store."""
-    path = Path(path)
-    report = ImportReport(file=path.name)
+def _read_capped(path: Path, limits: ImportLimits) -> bytes:
+    """The file's bytes, refusing anything but a regular file within the size limit
+    (checked before reading, and again on what was read: files can grow)."""
     try:
-        data = path.read_bytes()
+        # stat() first: opening a FIFO would wait for a writer.
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise CatalogError(f"cannot import {path}: not a regular file; give the path of the .xlsx or .csv")
+        if info.st_size > limits.file_bytes:
+            raise over_limit(path.name, info.st_size, "bytes", limits.file_bytes)
+        with path.open("rb") as file:
+            data = file.read(limits.file_bytes + 1)
     except FileNotFoundError as exc:
         raise CatalogError(f"cannot import {path}: no such file; check the path") from exc
     except OSError as exc:
         raise CatalogError(f"cannot import {path}: {exc.strerror or exc}; check the path and permissions") from exc
+    if len(data) > limits.file_bytes:
+        raise over_limit(path.name, len(data), "bytes", limits.file_bytes)
+    return data
+
+
+def read_slot_spec(path: str | Path, *, limits: ImportLimits = LIMITS) -> tuple[Catalog, ImportReport]:
+    """Read a SLOT_SPEC ``.xlsx`` or ``.csv`` into a catalog (label ``"slot_spec"``) and
+    a report. Raises :class:`CatalogError` (one line naming the file and the next
+    step) if the file cannot be read, is over one of ``limits`` or holds no games.
+    Touches no store."""
+    path = Path(path)
+    report = ImportReport(file=path.name)
+    data = _read_capped(path, limits)
     suffix = path.suffix.lower()
     if data.startswith(_OLE_MAGIC):
         raise CatalogError(
@@ -488,10 +697,10 @@ def read_slot_spec(path: str | Path) -> tuple[Catalog, ImportReport]:
                 f"cannot read {path.name}: it is not an .xlsx workbook (not a zip archive); "
                 "save it from Excel or LibreOffice as .xlsx and import again"
             )
-        tables = _xlsx_tables(path, data, report)
+        tables = _xlsx_tables(path, data, limits)
     elif suffix == ".xls":
         raise CatalogError(f"cannot read {path.name}: the old .xls format is not supported; "
                            "save it as .xlsx and import again")
     else:
-        tables = _csv_tables(path, data, report)
+        tables = _csv_tables(path, data, report, limits)
     return import_tables(tables, report, source=f"SLOT_SPEC {path.name}"), report

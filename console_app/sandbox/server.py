@@ -15,15 +15,23 @@ Endpoints (``MEMB_ID``/``HASH`` in the query string on every ``/api`` call):
 - ``GET /game/index.html?token=...``: the demo game; ``POST /game/spin`` plays a round.
 - ``GET /snapshot/index.html?token=...``: a round's result page.
 - ``/_sandbox/faults`` (``POST`` a :class:`Fault` as JSON, ``GET``, ``DELETE``) and
-  ``/_sandbox/requests`` (``GET``, ``DELETE``): run-time control for QA.
+  ``/_sandbox/requests`` (``GET``, ``DELETE``): run-time control for QA. They answer
+  only local tools: a loopback ``Host`` (a DNS-rebound name is refused), no foreign
+  ``Origin`` or cross-site ``Sec-Fetch-Site``, and ``POST`` bodies as
+  ``application/json`` (which a web page cannot send cross-origin without a CORS
+  preflight, and the sandbox answers none), so a web page cannot switch faults.
 
-Every request except ``/_sandbox`` calls is recorded (:attr:`SandboxServer.requests`).
+Every request except ``/_sandbox`` calls is recorded (:attr:`SandboxServer.requests`)
+in a ring of the last :data:`REQUEST_LOG_SIZE`, each body kept up to
+:data:`RECORDED_BODY_BYTES`: the log must not grow with what clients send.
 Logging goes to the ``console_app.sandbox`` logger, always through ``redact()``.
 """
 
 from __future__ import annotations
 
+import collections
 import hmac
+import ipaddress
 import json as _json
 import logging
 import re
@@ -69,6 +77,10 @@ DEFAULT_TOKEN = "sandbox-demo-token"
 
 #: Request bodies above this are refused (``V.8``) without being read.
 MAX_REQUEST_BODY = 1_000_000
+#: How many requests the log keeps (the oldest go first).
+REQUEST_LOG_SIZE = 500
+#: How much of a request body the log keeps; a longer body is kept without its ``json``.
+RECORDED_BODY_BYTES = 64 * 1024
 _CHUNK = 64 * 1024
 # How often the serving loop looks for a stop request: bounds how long stop() takes.
 _POLL_INTERVAL = 0.05
@@ -76,6 +88,9 @@ _API_ENDPOINTS = {"/api/session": "session", "/api/gamelist": "gamelist",
                   "/api/snapshot.php": "snapshot"}
 _API_METHODS = {"session": ("POST",), "gamelist": ("POST",), "snapshot": ("GET", "POST")}
 _HOST_HEADER_RE = re.compile(r"[A-Za-z0-9.\-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
+_HOST_NAME_RE = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<name>[A-Za-z0-9.\-]+))(?::\d{1,5})?")
+# Sec-Fetch-Site values of requests a web page of another site did not make.
+_OWN_FETCH_SITES = ("same-origin", "none")
 _PROXY_502_PAGE = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
     b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
@@ -100,7 +115,9 @@ class _Headers(dict):
 @dataclass(frozen=True)
 class RecordedRequest:
     """One request as the sandbox received it (secrets included: tests may need them;
-    use :meth:`redacted` for anything shown or stored)."""
+    use :meth:`redacted` for anything shown or stored). ``body`` is the first
+    :data:`RECORDED_BODY_BYTES` of ``body_size`` bytes; ``json`` is kept only for a
+    body kept whole."""
 
     method: str
     path: str
@@ -108,6 +125,14 @@ class RecordedRequest:
     headers: dict[str, str]
     body: bytes
     json: Any
+    body_size: int = -1
+
+    def __post_init__(self) -> None:
+        if self.body_size < 0:
+            object.__setattr__(self, "body_size", len(self.body))
+        if len(self.body) > RECORDED_BODY_BYTES:
+            object.__setattr__(self, "body", self.body[:RECORDED_BODY_BYTES])
+            object.__setattr__(self, "json", None)
 
     def redacted(self) -> dict[str, Any]:
         """A JSON-ready copy with ``HASH``/``token`` values and known secrets masked."""
@@ -139,6 +164,24 @@ def _json_response(status: int, value: Any, headers: Mapping[str, str] | None = 
 
 def _api_error(error: SandboxApiError) -> _Response:
     return _json_response(error.status, error.body())
+
+
+def _forbidden(message: str) -> _Response:
+    return _json_response(403, {"errors": {"code": "forbidden", "message": message}})
+
+
+def _is_loopback_host(host: str) -> bool:
+    """True for a Host header naming localhost or a loopback address (with any port)."""
+    match = _HOST_NAME_RE.fullmatch(host.strip())
+    if match is None:
+        return False
+    name = match.group("v6") or match.group("name")
+    if name.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 class _Server(ThreadingHTTPServer):
@@ -287,9 +330,14 @@ class _Handler(BaseHTTPRequestHandler):
         if body:
             try:
                 parsed = _json.loads(body)
-            except ValueError:
+            except (ValueError, RecursionError):  # nested too deeply is not JSON to us either
                 parsed = None
-        if not path.startswith("/_sandbox/"):
+        if path.startswith("/_sandbox/"):
+            refusal = self._control_refusal()
+            if refusal is not None:
+                self._send(refusal)
+                return
+        else:
             headers = _Headers((k.lower(), v) for k, v in self.headers.items())
             self.sandbox._record(RecordedRequest(self.command, path, query, headers,
                                                  body or b"", parsed))
@@ -502,6 +550,26 @@ class _Handler(BaseHTTPRequestHandler):
         return _Response(200, text.encode("utf-8"), "text/plain; charset=utf-8")
 
     # -- /_sandbox -------------------------------------------------------------------
+    def _control_refusal(self) -> _Response | None:
+        """Why a control request is refused (None: it is not). Only local tools may
+        switch faults: a web page could otherwise, cross-origin or DNS-rebound."""
+        host = self.headers.get("Host") or ""
+        if not _is_loopback_host(host):
+            return _forbidden(f"Host {host[:100]!r} is not a loopback name; control endpoints answer only "
+                              "http://127.0.0.1, http://[::1] or http://localhost")
+        origin = self.headers.get("Origin")
+        if origin is not None and origin.rstrip("/") != f"{self.sandbox.scheme}://{host}":
+            return _forbidden(f"cross-origin request from {origin[:100]!r} refused")
+        site = self.headers.get("Sec-Fetch-Site")
+        if site is not None and site.strip().lower() not in _OWN_FETCH_SITES:
+            return _forbidden(f"request from a {site[:40]!r} page refused")
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if self.command in ("POST", "PUT", "PATCH", "DELETE") and (content_type or self.command == "POST") \
+                and content_type != "application/json":
+            return _json_response(415, {"errors": {"code": "V.0", "message": (
+                f"Content-Type: expected application/json, got {content_type or 'none'}")}})
+        return None
+
     def _list_faults(self) -> _Response:
         return _json_response(200, {"active": [f.to_json() for f in self.sandbox._faults.active()]})
 
@@ -537,7 +605,8 @@ class SandboxServer:
 
     def __init__(self, partner_id: str = DEFAULT_PARTNER_ID, token: str = DEFAULT_TOKEN,
                  host: str = "127.0.0.1", port: int = 0, ssl_context: ssl.SSLContext | None = None,
-                 session_ttl: float = 7200.0, games: Mapping[str, str] | None = None) -> None:
+                 session_ttl: float = 7200.0, games: Mapping[str, str] | None = None,
+                 request_log: int = REQUEST_LOG_SIZE) -> None:
         self.partner_id = partner_id
         self.token = token
         self.host = host
@@ -545,7 +614,8 @@ class SandboxServer:
         self.ssl_context = ssl_context
         self.world = SandboxWorld(games, session_ttl)
         self._faults = FaultBoard()
-        self._requests: list[RecordedRequest] = []
+        self._requests: collections.deque[RecordedRequest] = collections.deque(maxlen=request_log)
+        self._received = 0  # requests recorded since the last clear, dropped ones included
         self._requests_changed = threading.Condition()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -626,19 +696,23 @@ class SandboxServer:
     def _record(self, request: RecordedRequest) -> None:
         with self._requests_changed:
             self._requests.append(request)
+            self._received += 1
             self._requests_changed.notify_all()
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        """Every request received so far (``/_sandbox`` calls excepted), oldest first."""
+        """The last ``request_log`` requests received (``/_sandbox`` calls excepted),
+        oldest first."""
         with self._requests_changed:
             return list(self._requests)
 
     def clear_requests(self) -> None:
         with self._requests_changed:
             self._requests.clear()
+            self._received = 0
 
     def wait_for_requests(self, n: int, timeout: float = 5.0) -> bool:
-        """Block until at least ``n`` requests were recorded; False on timeout."""
+        """Block until at least ``n`` requests were recorded (since the last clear);
+        False on timeout."""
         with self._requests_changed:
-            return self._requests_changed.wait_for(lambda: len(self._requests) >= n, timeout)
+            return self._requests_changed.wait_for(lambda: self._received >= n, timeout)

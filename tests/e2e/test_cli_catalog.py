@@ -68,7 +68,7 @@ def test_broken_workbook_is_one_line_and_changes_nothing(tmp_path, basedir):
     locked = tmp_path / "locked.xlsx"
     locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048))
     result = run_cli("catalog", "import", str(locked), basedir=basedir)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "cannot read locked.xlsx: it is password-protected" in result.stderr
     assert show_json(basedir) == before

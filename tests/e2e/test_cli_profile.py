@@ -64,7 +64,7 @@ def test_set_token_replaces_and_rebinds(secret_service, canary_server, basedir: 
     run_cli("profile", "add", "ref2", "--api-url", canary_server.url, "--partner-id", "P",
             basedir=basedir, env=secret_service)
     missing = run_cli("launch", "--profile", "ref2", *PLAYER, basedir=basedir, env=secret_service)
-    assert missing.returncode == 1
+    assert missing.returncode == 2
     assert "has no token in the OS keyring" in _stderr_line(missing)
 
     first = run_cli("profile", "set-token", "ref2", "--token-stdin", basedir=basedir,
@@ -97,7 +97,7 @@ def test_without_keyring_the_token_is_refused_plainly_and_never_written(canary_s
     # The default test environment has keyring.backends.fail.Keyring: no keyring at all.
     added = run_cli("profile", "add", "ref", "--api-url", canary_server.url, "--partner-id", "P",
                     "--token-stdin", basedir=basedir, input=CANARY_TOKEN + "\n")
-    assert added.returncode == 1
+    assert added.returncode == 2
     line = _stderr_line(added)
     assert "its token was NOT stored: no OS keyring is available on this machine" in line
     assert "profile set-token ref --token-stdin" in line
@@ -113,7 +113,7 @@ def test_without_keyring_the_token_is_refused_plainly_and_never_written(canary_s
     assert files_containing(basedir, CANARY_TOKEN) == []
 
     stored = run_cli("launch", "--profile", "ref", *PLAYER, basedir=basedir)
-    assert stored.returncode == 1 and "no OS keyring is available" in _stderr_line(stored)
+    assert stored.returncode == 2 and "no OS keyring is available" in _stderr_line(stored)
     shown = run_cli("profile", "show", "ref", basedir=basedir)
     assert "token:           unknown: no OS keyring is available" in shown.stdout
 
