@@ -6,7 +6,8 @@ layer can mark its own banners without depending on the window's widgets.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QAbstractButton, QWidget
 
 
 def set_severity(widget: QWidget, severity: str | None) -> None:
@@ -30,4 +31,18 @@ def named(widget: QWidget, object_name: str, accessible_name: str) -> QWidget:
     return widget
 
 
-__all__ = ["named", "set_problem", "set_severity"]
+
+
+#: How long a button says "Copied" after copying.
+COPIED_MS = 1500
+
+
+def confirm_copied(button: QAbstractButton, text: str = "Copied ✓") -> None:
+    """Say on ``button`` that its text reached the clipboard, for a moment."""
+    original = button.property("copyText") or button.text()
+    button.setProperty("copyText", original)
+    button.setText(text)
+    QTimer.singleShot(COPIED_MS, button, lambda: button.setText(original))
+
+
+__all__ = ["COPIED_MS", "confirm_copied", "named", "set_problem", "set_severity"]

@@ -216,10 +216,10 @@ class WindowApi(QObject):
         """Launch ``request`` (default: the form's) through the gates; the task, or None."""
         return self._shell.launch(request=request, uuid=uuid, replay_of=replay_of, send_anyway=send_anyway)
 
-    def open_page(self, url: str, title: str, launch_id: str | None = None) -> QWidget | None:
-        """Open ``url`` in a new game tab (None when the game view is off); emits
-        ``game_opened`` when ``launch_id`` is given."""
-        return self._shell.open_page(url, title, launch_id)
+    def open_page(self, url: str, title: str, launch_id: str | None = None, *, beside: bool = False) -> QWidget | None:
+        """Open ``url`` in a new game tab, or ``beside`` the game in a second pane
+        (None when the game view is off); emits ``game_opened`` when ``launch_id`` is given."""
+        return self._shell.open_page(url, title, launch_id, beside=beside)
 
     def game_tab(self, launch_id: str) -> QWidget | None:
         """The open tab of that launch, or None once it was closed."""

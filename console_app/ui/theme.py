@@ -61,6 +61,10 @@ def style_sheet(dark: bool) -> str:
         f'QPushButton[role="primary"] {{ background: {c["accent"]}; color: white; font-weight: 600; '
         "padding: 5px 14px; border-radius: 4px; border: 1px solid transparent; }",
         'QPushButton[role="primary"]:disabled { background: palette(mid); color: palette(window); }',
+        # A styled button loses Fusion's focus frame: keyboard users must see where Tab went.
+        'QPushButton[role="primary"]:focus { border: 2px solid palette(highlighted-text); '
+        "outline: 2px solid palette(highlight); }",
+        "QToolButton:focus { border: 1px solid palette(highlight); border-radius: 3px; }",
         'QLabel#emptyGameState { font-size: 15px; color: palette(placeholder-text); }',
         "QStatusBar QLabel { padding: 1px 6px; }",
     ]

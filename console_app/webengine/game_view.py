@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from console_app.core.devices import DESKTOP, Device
 from console_app.core.redaction import redact
-from console_app.qtstyle import set_severity
+from console_app.qtstyle import confirm_copied, set_severity
 from console_app.webengine import refusal_reason
 
 log = logging.getLogger("console_app.webengine")
@@ -352,11 +352,13 @@ class GameTab(QWidget):
 
     def _on_copy_button_clicked(self) -> None:
         QGuiApplication.clipboard().setText(redact(self._current_url()))
+        confirm_copied(self.copy_button)
 
     def _on_copy_full_action_triggered(self) -> None:
         # The one place the real URL leaves the window: a deliberate menu choice, for
         # opening the session elsewhere. Never logged.
         QGuiApplication.clipboard().setText(self._current_url())
+        confirm_copied(self.copy_button, "Copied full URL ✓")
         log.info("copied the full game URL of %s to the clipboard", self.title)
 
     def _on_open_button_clicked(self) -> None:

@@ -138,6 +138,9 @@ def test_replay_with_the_same_uuid_sends_it_and_shows_v6_nicely(qtbot, console, 
     status = window.status_label.text()
     assert "Duplicate uuid refused as expected" in status and "V.6" in status and f"#{original.id}" in status
     assert window.status_label.property("severity") == "info"
+    # The Answer panel reads it as the expected result too, not as a failure to retry.
+    assert window.answer.headline.text().startswith("✔ Duplicate uuid refused as expected")
+    assert window.answer.headline.property("severity") == "success" and not window.answer.retry_button.isVisible()
     replay = console.history.store.search(limit=1)[0]
     assert (replay.replay_of, replay.uuid, replay.error_code) == (original.id, original.uuid, "V.6")
 

@@ -151,3 +151,16 @@ def test_refresh_keeps_the_selection(panel, store) -> None:
     panel.refresh()
     assert uuids(panel)[0] == "newer"
     assert panel.current_entry().id == entry_id
+
+
+def test_history_times_always_say_which_day():
+    from datetime import UTC, datetime, timedelta
+
+    from console_app.ui.history.panel import _local_time
+
+    now = datetime(2026, 12, 3, 15, 0, tzinfo=UTC).astimezone()
+    def iso(moment):
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    assert _local_time(iso(now - timedelta(minutes=5)), now).startswith("today ")
+    assert _local_time(iso(now - timedelta(days=1)), now).startswith("yesterday ")
+    assert _local_time(iso(now - timedelta(days=9)), now) == (now - timedelta(days=9)).strftime("%Y-%m-%d %H:%M")

@@ -36,7 +36,7 @@ def test_launch_opens_a_tab_and_the_demo_game_loads(qtbot, main_window, sandbox)
     tabs = main_window.game_area.tabs
     assert tabs.count() == 1
     assert tabs.tabText(0) == "Treasure of Zeus · demo-player"
-    assert main_window.game_area.currentWidget() is tabs
+    assert tabs.isVisibleTo(main_window) and main_window.game_area.currentIndex() == 1
     # The real token is in the page's URL but never on screen.
     real_url = tab.page.url().toString()
     token = real_url.split("token=", 1)[1]

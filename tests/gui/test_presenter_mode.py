@@ -56,8 +56,9 @@ def test_device_presets_lay_the_game_out_at_their_viewport_with_their_user_agent
     with qtbot.waitSignal(window.game_area.game_load_finished, timeout=TIMEOUT_MS):
         window.launch()
     tab = window.game_area.current_game()
-    with qtbot.waitSignal(tab.load_finished, timeout=TIMEOUT_MS):  # the user agent changed: reloaded
-        window.device_selector.set_device(device_named("phone-portrait"))
+    window.device_selector.set_device(device_named("phone-portrait"))
+    # The user agent changed: the page is reloaded so the game sees the device.
+    qtbot.waitUntil(lambda: "iPhone" in (run_js(qtbot, tab.page, "navigator.userAgent") or ""), timeout=TIMEOUT_MS)
     # Zoom rounds to whole device pixels: the viewport is the preset's within a pixel or two.
     qtbot.waitUntil(lambda: abs(run_js(qtbot, tab.page, "innerWidth") - 390) <= 2, timeout=10_000)
     assert abs(run_js(qtbot, tab.page, "innerHeight") - 844) <= 2, run_js(qtbot, tab.page, "[innerWidth, innerHeight, devicePixelRatio]")
@@ -68,7 +69,8 @@ def test_device_presets_lay_the_game_out_at_their_viewport_with_their_user_agent
 
     window.device_selector.set_device(device_named("1000x600"))
     qtbot.waitUntil(lambda: abs(run_js(qtbot, tab.page, "innerWidth") - 1000) <= 3, timeout=10_000)
-    with qtbot.waitSignal(tab.load_finished, timeout=TIMEOUT_MS):
-        window.device_selector.set_device(device_named("desktop"))
+    window.device_selector.set_device(device_named("desktop"))
+    qtbot.waitUntil(lambda: "Android" not in (run_js(qtbot, tab.page, "navigator.userAgent") or "Android"),
+                    timeout=TIMEOUT_MS)
     assert tab.view.size() == tab.stage.size() and tab.stage.zoom() == 1.0
     assert "iPhone" not in run_js(qtbot, tab.page, "navigator.userAgent")

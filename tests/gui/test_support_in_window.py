@@ -110,26 +110,37 @@ def test_pasting_something_unusable_says_why_and_keeps_the_form(qtbot, console):
     assert window.status_label.property("severity") == "error"
 
 
-def test_round_snapshot_opens_a_tab_that_loads_and_is_recorded(qtbot, console, sandbox):
+def test_round_snapshot_opens_beside_the_game_loads_and_is_recorded(qtbot, console, sandbox):
     window = console.window
+    with qtbot.waitSignal(window.game_area.game_load_finished, timeout=TIMEOUT_MS):
+        window.launch()
+    game = window.game_area.current_game()
     window.findChild(type(console.support.snapshot_action), "snapshotAction").trigger()
     dialog = console.support.snapshot_dialog
     assert dialog.isVisible() and not dialog.isModal()
+    # The dialog has the keyboard: what is typed goes into it, not into the game.
+    assert dialog.transaction_id.hasFocus() or dialog.isActiveWindow() or dialog.transaction_id is dialog.focusWidget()
     dialog.transaction_id.setText("  tx-demo-7 ")
     with qtbot.waitSignal(window.game_area.game_load_finished, timeout=TIMEOUT_MS) as loaded:
         dialog.open_button.click()
     tab, ok = loaded.args
     assert ok and tab.title == "Round tx-demo-7"
-    tabs = window.game_area.tabs
+    # Beside the game, not instead of it: both are on screen.
+    tabs = window.game_area.side_tabs
     assert tabs.tabText(tabs.indexOf(tab)) == "Round tx-demo-7"
+    assert window.game_area.tabs.indexOf(game) >= 0 and game.isVisibleTo(window) and tab.isVisibleTo(window)
+    assert tab.mapTo(window, tab.rect().topLeft()).x() > game.mapTo(window, game.rect().topLeft()).x()
     assert tab.url_field.text().endswith("/snapshot/index.html?token=•••")
     assert "tx-demo-7" in tab.page.title() or tab.page.title()
     (sent,) = [r for r in sandbox.requests if r.path == "/api/snapshot.php"]
     assert sent.json == {"transaction_id": "tx-demo-7"}
     entry = console.history.store.search(limit=1)[0]
     assert (entry.endpoint, entry.outcome, entry.http_status) == ("snapshot", "success", 200)
-    assert console.history.panel.model.rowCount() == 1
+    assert console.history.panel.model.rowCount() == 2  # the launch and the snapshot
     assert window.status_label.text() == "Opened Round tx-demo-7"
+    assert console.history.tab_of(entry) is tab
+    tabs.close_tab(tabs.indexOf(tab))
+    assert not tabs.isVisibleTo(window) and game.isVisibleTo(window)
 
 
 def test_a_failed_snapshot_is_explained_in_the_dialog_and_recorded(qtbot, console, sandbox):

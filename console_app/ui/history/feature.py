@@ -42,8 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("console_app.ui.history")
 
-#: The code the API answers a reused uuid with (spec: 409 V.6).
-DUPLICATE_UUID_CODE = "V.6"
 #: Longest wait for a profile's token (keyring) when copying with the token.
 TOKEN_DEADLINE_S = 8.0
 #: The bottom panel is given at least this height when History is shown.
@@ -238,12 +236,7 @@ class HistoryFeature(QObject):
         self._end_launch()
 
     @Slot(Launch, ConsoleError)
-    def _on_api_launch_failed(self, launch: Launch, error: ConsoleError) -> None:
-        if launch.replay_of is not None and launch.same_uuid and getattr(error, "code", None) == DUPLICATE_UUID_CODE:
-            # The answer a same-uuid replay exists to provoke: say so, not "failed".
-            self.api.set_status(
-                f"✔ Duplicate uuid refused as expected: HTTP {getattr(error, 'http_status', 409)} "
-                f"{DUPLICATE_UUID_CODE} (uuid already used) — replay of #{launch.replay_of}", "info")
+    def _on_api_launch_failed(self, _launch: Launch, _error: ConsoleError) -> None:
         self._end_launch()
 
     @Slot(Launch, list)

@@ -35,7 +35,7 @@ from console_app.core.curl import to_curl
 from console_app.core.history import Entry, HistoryStore
 from console_app.core.redaction import redact
 from console_app.core.screen_share import ScreenShareMask
-from console_app.qtstyle import named
+from console_app.qtstyle import confirm_copied, named
 from console_app.ui.theme import is_dark, monospace_font
 
 #: Shown for each outcome, with its colour (light, dark).
@@ -53,14 +53,18 @@ SEARCH_DEBOUNCE_MS = 150
 _ANY = ""
 
 
-def _local_time(iso: str) -> str:
-    """``2024-05-01T10:00:00.123Z`` as local time: HH:MM:SS today, else date and time."""
+def _local_time(iso: str, now: datetime | None = None) -> str:
+    """``2024-05-01T10:00:00.123Z`` as local time, always with its day: ``today
+    10:00:00``, ``yesterday 10:00`` or ``2024-05-01 10:00``."""
     try:
         moment = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).astimezone()
     except ValueError:
         return iso
-    if moment.date() == datetime.now().astimezone().date():
-        return moment.strftime("%H:%M:%S")
+    today = (now or datetime.now().astimezone()).date()
+    if moment.date() == today:
+        return moment.strftime("today %H:%M:%S")
+    if (today - moment.date()).days == 1:
+        return moment.strftime("yesterday %H:%M")
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
@@ -245,8 +249,9 @@ class HistoryPanel(QWidget):
         self.curl_button.clicked.connect(self._on_curl_clicked)
         self.curl_token_button.clicked.connect(self._on_curl_token_clicked)
         self.copy_request_button.clicked.connect(
-            lambda: self._copy(lambda e: _pretty(e.request_json)))
-        self.copy_response_button.clicked.connect(lambda: self._copy(lambda e: _pretty(e.response_body)))
+            lambda: self._copy(lambda e: _pretty(e.request_json), self.copy_request_button))
+        self.copy_response_button.clicked.connect(
+            lambda: self._copy(lambda e: _pretty(e.response_body), self.copy_response_button))
         self.refresh()
 
     # -- building ------------------------------------------------------------------
@@ -420,7 +425,7 @@ class HistoryPanel(QWidget):
             self.export_requested.emit(entry.id)
 
     def _on_curl_clicked(self) -> None:
-        self._copy(to_curl)
+        self._copy(to_curl, self.curl_button)
 
     def _on_curl_token_clicked(self) -> None:
         entry = self.current_entry()
@@ -434,10 +439,11 @@ class HistoryPanel(QWidget):
         ):
             self.copy_with_token_requested.emit(entry.id)
 
-    def _copy(self, text_of: Callable[[Entry], str]) -> None:
+    def _copy(self, text_of: Callable[[Entry], str], button: QPushButton) -> None:
         entry = self.current_entry()
         if entry is not None:
             QGuiApplication.clipboard().setText(redact(text_of(entry)))
+            confirm_copied(button)
 
     def _confirm_with_dialog(self, title: str, text: str) -> bool:
         answer = QMessageBox.warning(

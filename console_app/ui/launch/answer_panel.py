@@ -228,6 +228,13 @@ class AnswerPanel(QWidget):
             )
             self.delivered_warning.show()
 
+    def mark_expected(self, headline: str) -> None:
+        """The failure shown is what the request was sent to provoke (e.g. a reused
+        uuid refused): say so, in the success colour, without Retry."""
+        self._headline(f"✔ {headline}", "success")
+        self.retry_button.hide()
+        self.delivered_warning.hide()
+
     def show_cancelled(self, attempts: list[Attempt]) -> None:
         self._shown = (self.show_cancelled, attempts)
         self.clear()

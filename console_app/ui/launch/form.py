@@ -319,7 +319,8 @@ class LaunchForm(QWidget):
         self.launch_button.setStyleSheet(
             f"QPushButton {{ background: {color}; color: white; font-weight: 600; padding: 5px 14px; "
             "border-radius: 4px; border: 1px solid transparent; }"
-            "QPushButton:disabled { background: palette(mid); color: palette(window); }" if color else ""
+            "QPushButton:disabled { background: palette(mid); color: palette(window); }"
+            "QPushButton:focus { border: 2px solid white; }" if color else ""
         )
 
     def focus_first_problem(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from console_app.core.devices import DESKTOP, Device
 from console_app.qtstyle import named
@@ -52,6 +52,9 @@ class GameArea(QStackedWidget):
         layout.addWidget(self.empty)
         self.addWidget(holder)
         self.tabs: "GameTabs | None" = None
+        #: Pages opened beside the game (a round snapshot), in their own tabs.
+        self.side_tabs: "GameTabs | None" = None
+        self._split: QSplitter | None = None
         self._presenting = False
         self.device: Device = DESKTOP
 
@@ -66,6 +69,8 @@ class GameArea(QStackedWidget):
         self._presenting = on
         if self.tabs is not None:
             self.tabs.set_presenting(on)
+        if self.side_tabs is not None:
+            self.side_tabs.setVisible(not on and self.side_tabs.count() > 0)
 
     def preload(self) -> None:
         """Import QtWebEngine now (~25 ms); called when a launch starts, so the import
@@ -73,13 +78,20 @@ class GameArea(QStackedWidget):
         if self.can_show_games:
             import console_app.webengine.game_view  # noqa: F401
 
-    def open_game(self, url: str, title: str) -> "GameTab | None":
-        """Show the game at ``url`` in a new tab (None when the view is off as root)."""
+    def open_game(self, url: str, title: str, *, beside: bool = False) -> "GameTab | None":
+        """Show the game at ``url`` in a new tab (None when the view is off as root);
+        ``beside`` puts it next to the game instead (e.g. a round's result page)."""
         if not self.can_show_games:
             return None
+        if beside:
+            side = self._ensure_side_tabs()
+            tab = side.open_game(url, title)
+            side.setVisible(not self._presenting)
+            self.setCurrentWidget(self._split)
+            return tab
         tabs = self._ensure_tabs()
         tab = tabs.open_game(url, title)
-        self.setCurrentWidget(tabs)
+        self.setCurrentWidget(self._ensure_split())
         return tab
 
     def current_game(self) -> "GameTab | None":
@@ -100,8 +112,9 @@ class GameArea(QStackedWidget):
 
     def shutdown(self) -> None:
         """Close every game and release the pages and profiles kept for the next one."""
-        if self.tabs is not None:
-            self.tabs.shutdown()
+        for tabs in (self.tabs, self.side_tabs):
+            if tabs is not None:
+                tabs.shutdown()
 
     def _ensure_tabs(self) -> "GameTabs":
         if self.tabs is None:
@@ -112,8 +125,38 @@ class GameArea(QStackedWidget):
             self.tabs.set_device(self.device)
             self.tabs.count_changed.connect(self._on_tabs_count_changed)
             self.tabs.tab_load_finished.connect(self.game_load_finished)
-            self.addWidget(self.tabs)
+            self._ensure_split().insertWidget(0, self.tabs)
         return self.tabs
 
-    def _on_tabs_count_changed(self, count: int) -> None:
-        self.setCurrentIndex(1 if count else 0)
+    def _ensure_side_tabs(self) -> "GameTabs":
+        if self.side_tabs is None:
+            from console_app.webengine.game_view import GameTabs
+
+            self._ensure_tabs()
+            self.side_tabs = GameTabs(self)
+            self.side_tabs.setObjectName("sideTabs")
+            self.side_tabs.setAccessibleName("Pages beside the game")
+            self.side_tabs.count_changed.connect(self._on_tabs_count_changed)
+            self.side_tabs.tab_load_finished.connect(self.game_load_finished)
+            split = self._ensure_split()
+            split.addWidget(self.side_tabs)
+            split.setCollapsible(1, False)
+            width = max(split.width(), 2)
+            split.setSizes([width * 3 // 5, width * 2 // 5])
+        return self.side_tabs
+
+    def _ensure_split(self) -> QSplitter:
+        if self._split is None:
+            self._split = named(QSplitter(Qt.Orientation.Horizontal, self), "gameSplit", "Game and pages beside it")
+            self._split.setChildrenCollapsible(False)
+            self.addWidget(self._split)
+        return self._split
+
+    def _on_tabs_count_changed(self, _count: int) -> None:
+        main = self.tabs.count() if self.tabs is not None else 0
+        side = self.side_tabs.count() if self.side_tabs is not None else 0
+        if self.side_tabs is not None:
+            self.side_tabs.setVisible(side > 0 and not self._presenting)
+        if self.tabs is not None:
+            self.tabs.setVisible(main > 0 or side == 0)
+        self.setCurrentIndex(1 if main or side else 0)

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("console_app.ui")
 
+#: The code the API answers a reused uuid with (spec: 409 V.6).
+DUPLICATE_UUID_CODE = "V.6"
+
 
 def status_summary(result: LaunchResult) -> str:
     """``✔ 200 in 84 ms · 1 attempt · uuid 5c1e…`` for a successful launch."""
@@ -129,7 +132,15 @@ class LaunchPresenter(QObject):
         window.answer.show_error(error, description)
         # A failure needs reading: the drawer opens on it (a success leaves it as it is).
         window.show_panel(window.answer_scroll)
-        window.set_status(redact(error_summary(error, description)), description.severity)
+        if launch.same_uuid and getattr(error, "code", None) == DUPLICATE_UUID_CODE:
+            # The answer a same-uuid replay exists to provoke: say so, not "failed".
+            line = (f"Duplicate uuid refused as expected: HTTP {getattr(error, 'http_status', 409)} "
+                    f"{DUPLICATE_UUID_CODE} (uuid already used)"
+                    + (f" — replay of #{launch.replay_of}" if launch.replay_of is not None else ""))
+            window.answer.mark_expected(line)
+            window.set_status(f"✔ {line}", "info")
+        else:
+            window.set_status(redact(error_summary(error, description)), description.severity)
         window.api.launch_failed.emit(launch, error)
 
     @Slot(list)

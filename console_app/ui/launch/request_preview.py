@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 
 from console_app.core.models import ApiTarget, LaunchRequest
 from console_app.core.redaction import MASK, mask_id, redact
-from console_app.qtstyle import named
+from console_app.qtstyle import confirm_copied, named
 from console_app.ui.theme import monospace_font
 
 UUID_PLACEHOLDER = "generated on send"
@@ -86,3 +86,4 @@ class RequestPreview(QWidget):
 
     def _on_copy_button_clicked(self) -> None:
         QGuiApplication.clipboard().setText(redact(self.text.toPlainText()))
+        confirm_copied(self.copy_button)

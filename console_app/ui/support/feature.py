@@ -233,7 +233,9 @@ class SupportFeature(QObject):
             self.snapshot_dialog.cancel_requested.connect(self.cancel_snapshot)
         self.snapshot_dialog.show()
         self.snapshot_dialog.raise_()
-        self.snapshot_dialog.transaction_id.setFocus()
+        # The dialog takes the keyboard: typed text and Enter must not reach the game.
+        self.snapshot_dialog.activateWindow()
+        self.snapshot_dialog.transaction_id.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
         return self.snapshot_dialog
 
     def cancel_snapshot(self) -> None:
@@ -280,7 +282,7 @@ class SupportFeature(QObject):
             if dialog is not None:
                 dialog.set_busy(False)
         title = redact(f"Round {transaction_id}")
-        tab = self.api.open_page(url.reveal(), title, launch_id)
+        tab = self.api.open_page(url.reveal(), title, launch_id, beside=True)
         shown = f"Opened {title}" if tab is not None else f"{title}: {redact(url.reveal())} (game view off)"
         self.api.set_status(shown, "success")
         if dialog is not None:

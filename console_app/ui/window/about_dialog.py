@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console_app.qtstyle import confirm_copied
 from console_app import APP_NAME, __version__
 from console_app.core.paths import resources_dir
 from console_app.core.redaction import redact
@@ -192,4 +193,4 @@ class AboutDialog(QDialog):
 
     def _on_copy_button_clicked(self) -> None:
         QGuiApplication.clipboard().setText(version_info_text())
-        self.copy_button.setText("Copied")
+        confirm_copied(self.copy_button)

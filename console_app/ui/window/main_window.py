@@ -554,9 +554,10 @@ class MainWindow(QMainWindow):
         if self.controller.cancel():
             self.set_status("Cancelling…", "warning")
 
-    def open_page(self, url: str, title: str, launch_id: str | None = None) -> QWidget | None:
-        """Open ``url`` in a new game tab; None when the game view is off."""
-        tab = self.game_area.open_game(url, title)
+    def open_page(self, url: str, title: str, launch_id: str | None = None, *, beside: bool = False) -> QWidget | None:
+        """Open ``url`` in a new game tab (``beside`` the game: a second pane); None
+        when the game view is off."""
+        tab = self.game_area.open_game(url, title, beside=beside)
         if tab is not None and launch_id is not None:
             self._tabs[launch_id] = tab
             self.api.game_opened.emit(launch_id, tab)
@@ -564,8 +565,8 @@ class MainWindow(QMainWindow):
 
     def game_tab(self, launch_id: str) -> QWidget | None:
         tab = self._tabs.get(launch_id)
-        tabs = self.game_area.tabs
-        if tab is None or tabs is None or tabs.indexOf(tab) < 0:
+        panes = [tabs for tabs in (self.game_area.tabs, self.game_area.side_tabs) if tabs is not None]
+        if tab is None or not any(tabs.indexOf(tab) >= 0 for tabs in panes):
             self._tabs.pop(launch_id, None)
             return None
         return tab
