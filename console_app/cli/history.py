@@ -21,7 +21,7 @@ from console_app.cli.common import add_target_options, open_target, read_token, 
 from console_app.core.errors import ConsoleError, HistoryError, InvalidInputError
 from console_app.core.history import Entry, HistoryStore, recorder
 from console_app.core.models import ApiTarget, Attempt, ClientSettings, LaunchRequest
-from console_app.core.redaction import Secret, redact
+from console_app.core.redaction import redact
 
 #: What ``history --json`` promises per attempt (more may follow; never fewer).
 LIST_FIELDS = ("id", "time", "profile", "profile_kind", "api_url", "endpoint", "uuid", "launch_id",
@@ -53,9 +53,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     replay = actions.add_parser(
         "replay", help="send an entry's request again (new uuid unless --same-uuid)",
-        description="Send the entry's request again to its API URL and partner ID, with the token "
-                    "of its profile from the keyring unless --token-env/--token-stdin give one. "
-                    "Sandbox entries replay against a fresh built-in sandbox.",
+        description="Send the entry's request again through its profile as it is now (its API URL, "
+                    "partner ID and the token from the keyring, unless --token-env/--token-stdin give "
+                    "one). If the profile now points at another host than the entry went to, nothing is "
+                    "sent unless --to-current-host. Sandbox entries replay against a fresh built-in "
+                    "sandbox; --api-url entries go to their own URL with the token you give.",
     )
     replay.add_argument("id", type=int)
     replay.add_argument("--same-uuid", action="store_true",
@@ -63,6 +65,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     token = replay.add_mutually_exclusive_group()
     token.add_argument("--token-env", metavar="VAR", help="read the partner token from environment variable VAR")
     token.add_argument("--token-stdin", action="store_true", help="read the partner token from stdin")
+    replay.add_argument("--to-current-host", action="store_true",
+                        help="the profile now points at another host: replay there (its token is for it)")
     replay.add_argument("--json", action="store_true", help="print the new entries as JSON")
     replay.set_defaults(handler=run_replay)
 
@@ -298,31 +302,23 @@ def _attempts_json(attempts: list[Attempt]) -> list[dict[str, Any]]:
 
 @contextmanager
 def _replay_target(args: argparse.Namespace, entry: Entry) -> Iterator[ApiTarget]:
-    """Where a replay goes: the entry's API URL and partner ID with the given token or
-    the profile's; a sandbox entry goes to a fresh built-in sandbox (the old port is gone)."""
-    if args.token_env or args.token_stdin:
-        yield ApiTarget(entry.api_url, entry.partner_id, read_token(args), entry.profile, entry.profile_kind)
-    elif entry.profile_kind == "sandbox":
+    """Where a replay goes, bound like a launch (see :mod:`console_app.core.replay`);
+    an embedded-sandbox entry goes to a fresh built-in sandbox (the old port is gone)."""
+    from console_app.core.profiles import ProfileStore
+    from console_app.core.replay import replay_profile, replay_target
+
+    profile = replay_profile(entry, ProfileStore(args.paths), to_current_host=args.to_current_host)
+    if profile is not None and profile.is_embedded:
         with open_target(argparse.Namespace()) as target:
             yield target
-    else:
-        yield ApiTarget(entry.api_url, entry.partner_id, _profile_token(entry), entry.profile, entry.profile_kind)
+        return
+    token = read_token(args) if args.token_env or args.token_stdin else None
+    credentials = None
+    if token is None and profile is not None:
+        from console_app.core.credentials import CredentialStore
 
-
-def _profile_token(entry: Entry) -> Secret:
-    if entry.profile_kind == "adhoc":
-        raise InvalidInputError(
-            f"entry {entry.id} was sent with --api-url (no saved profile); "
-            "give the token with --token-env VAR or --token-stdin"
-        )
-    from console_app.core.credentials import CredentialStore
-
-    token = CredentialStore().get(entry.profile)
-    if not token:
-        raise InvalidInputError(
-            f"no token for profile {entry.profile!r} in the keyring; give it with --token-env VAR or --token-stdin"
-        )
-    return token
+        credentials = CredentialStore()
+    yield replay_target(entry, profile, token=token, credentials=credentials)
 
 
 def run_snapshot(args: argparse.Namespace) -> int:
