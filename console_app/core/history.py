@@ -9,7 +9,10 @@ Promises:
   once and a killed process loses nothing it had committed.
 - **Bounded**: at most ``max_entries`` rows and nothing older than ``max_age_days``;
   pruning runs on open (a cheap indexed check first) and after every
-  :data:`PRUNE_EVERY` inserts, never as a full scan at start-up.
+  :data:`PRUNE_EVERY` inserts, never as a full scan at start-up. Every text field is
+  capped (:data:`FIELD_LIMITS`, :data:`SHORT_FIELD_BYTES`; a cut field ends with
+  "… N bytes left out"), so one attempt's row never exceeds :data:`MAX_ROW_BYTES`
+  (~103 KiB; its search-index copy is smaller still), whatever the server answers.
 - **Searchable**: by player ID, session ID, game ID, uuid, error code and free text,
   through an FTS5 trigram index when SQLite has one, else indexed equality plus LIKE.
 - **Versioned**: ``PRAGMA user_version`` plus ordered migrations.
@@ -39,12 +42,20 @@ from console_app.core.redaction import redact
 log = logging.getLogger("console_app.core.history")
 
 FILE_NAME = "history.sqlite3"
-#: Largest response body kept per attempt, in characters; the rest is cut with a note.
-MAX_RESPONSE_CHARS = 64 * 1024
 #: Inserts between two prunes (per store instance).
 PRUNE_EVERY = 100
 
-_TRUNCATED_NOTE = "\n…[truncated by the console: the response was {size} characters]"
+#: Most UTF-8 bytes kept per long text field of an attempt, after redaction.
+FIELD_LIMITS = {
+    "response_body": 64 * 1024,
+    "request_json": 16 * 1024,  # an ENTER body is ~300 bytes; room for deliberate bad input
+    "game_url": 8 * 1024,
+    "error_message": 4 * 1024,
+    "api_url": 2 * 1024,
+}
+#: Most UTF-8 bytes kept in every other text field (names, IDs, codes).
+SHORT_FIELD_BYTES = 512
+_CUT_NOTE = "… {left:,} bytes left out"
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
 
 
@@ -100,6 +111,13 @@ class Entry:
 
 _COLUMNS = tuple(f.name for f in fields(Entry))
 _INSERT_COLUMNS = tuple(c for c in _COLUMNS if c != "id")
+_TEXT_COLUMNS = tuple(f.name for f in fields(Entry) if str(f.type).startswith("str"))
+_NUMBER_COLUMNS = len(_COLUMNS) - len(_TEXT_COLUMNS)
+_NULLABLE_COLUMNS = frozenset(f.name for f in fields(Entry) if "None" in str(f.type))
+#: The most one attempt's row holds, in bytes of text plus 8 per number (SQLite adds
+#: a few bytes of record header per row).
+MAX_ROW_BYTES = (sum(FIELD_LIMITS.values()) + SHORT_FIELD_BYTES * (len(_TEXT_COLUMNS) - len(FIELD_LIMITS))
+                 + 8 * _NUMBER_COLUMNS)
 
 
 # What free-text search looks through: the identifiers, the error, the request and the
@@ -185,15 +203,29 @@ def utc_iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime(_TIME_FORMAT)
 
 
-def _capped(body: str | None) -> str:
-    body = redact(body or "")
-    if len(body) <= MAX_RESPONSE_CHARS:
-        return body
-    return body[:MAX_RESPONSE_CHARS] + _TRUNCATED_NOTE.format(size=len(body))
+def capped(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` UTF-8 bytes: cut, if need be, on a character
+    boundary and ended with "… N bytes left out" (the note counts in the limit).
+    A lone surrogate (a hostile ``\\ud800`` decoded from JSON) becomes "?": SQLite
+    stores only valid UTF-8."""
+    data = text.encode("utf-8", "replace")
+    if len(data) <= limit:
+        return data.decode("utf-8")
+    # The note's own length depends on N; the longest N (the whole text) bounds it.
+    room = max(0, limit - len(("\n" + _CUT_NOTE.format(left=len(data))).encode()))
+    kept = data[:room].decode("utf-8", "ignore")
+    left = len(data) - len(kept.encode("utf-8"))
+    return kept + ("\n" if "\n" in kept else " ") + _CUT_NOTE.format(left=left)
 
 
-def _text(value: Any) -> str:
-    return redact("" if value is None else str(value))
+def _field(name: str, value: Any) -> Any:
+    """A stored field: redacted first (a cut must not split a secret's encoding and
+    leave part of it readable), then capped."""
+    if value is None:
+        return None if name in _NULLABLE_COLUMNS else ""
+    if isinstance(value, (int, float)):
+        return value
+    return capped(redact(str(value)), FIELD_LIMITS.get(name, SHORT_FIELD_BYTES))
 
 
 class HistoryStore:
@@ -338,35 +370,35 @@ class HistoryStore:
             fields_ = request
         row = {
             "time": utc_iso(attempt.started_at),
-            "profile": _text(target.profile_name),
-            "profile_kind": _text(target.profile_kind),
-            "api_url": _text(target.api_url),
-            "partner_id": _text(target.partner_id),
+            "profile": target.profile_name,
+            "profile_kind": target.profile_kind,
+            "api_url": target.api_url,
+            "partner_id": target.partner_id,
             "endpoint": endpoint,
-            "uuid": _text(attempt.uuid),
+            "uuid": attempt.uuid,
             "launch_id": launch_id or str(_uuid.uuid4()),
             "attempt": int(attempt.number),
-            "game_id": _text(fields_.gameid),
-            "game_type": _text(fields_.gametype) if endpoint == "session" else "",
-            "player_id": _text(fields_.player_id),
-            "nickname": _text(fields_.nickname),
-            "language": _text(fields_.language),
-            "currency": _text(fields_.currency),
-            "session_id": _text(fields_.session_id),
-            "ip": _text(fields_.ip),
-            "request_json": redact(request_json),
+            "game_id": fields_.gameid,
+            "game_type": fields_.gametype if endpoint == "session" else "",
+            "player_id": fields_.player_id,
+            "nickname": fields_.nickname,
+            "language": fields_.language,
+            "currency": fields_.currency,
+            "session_id": fields_.session_id,
+            "ip": fields_.ip,
+            "request_json": request_json,
             "http_status": exchange.http_status,
-            "response_body": _capped(exchange.response_body),
+            "response_body": exchange.response_body or "",
             "duration_ms": attempt.duration_ms,
             "ttfb_ms": attempt.ttfb_ms,
             "outcome": attempt.outcome,
-            "error_code": redact(attempt.error_code) or None,
-            "error_message": redact(attempt.error_message) or None,
-            "game_url": redact(attempt.game_url) or None,
+            "error_code": attempt.error_code or None,
+            "error_message": attempt.error_message or None,
+            "game_url": attempt.game_url or None,
             "app_version": self._app_version,
             "replay_of": replay_of,
         }
-        return self._insert(row)
+        return self._insert({name: _field(name, value) for name, value in row.items()})
 
     def _insert(self, row: dict[str, Any]) -> int:
         placeholders = ", ".join(f":{c}" for c in _INSERT_COLUMNS)

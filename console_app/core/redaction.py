@@ -90,7 +90,7 @@ def _unit_text(m: re.Match[str]) -> str:
     """What one escape unit stands for (itself when it stands for nothing)."""
     kind = m.lastgroup
     if kind == "pct":
-        return bytes.fromhex(m["pct"].replace("%", "")).decode("utf-8", "surrogateescape")
+        return bytes.fromhex(m["pct"].replace("%", "")).decode("utf-8", "replace")
     if kind == "lo":
         return chr(0x10000 + ((int(m["hi"], 16) - 0xD800) << 10) + (int(m["lo"], 16) - 0xDC00))
     if kind == "esc":
@@ -98,6 +98,8 @@ def _unit_text(m: re.Match[str]) -> str:
     if kind == "name":
         return _ENTITIES.get(m["name"], m[0])
     value = int(m["dec"]) if kind == "dec" else int(m[kind], 16)
+    if 0xD800 <= value <= 0xDFFF:  # a lone surrogate stands for no character
+        return "\ufffd"
     return chr(value) if value <= 0x10FFFF else m[0]
 
 
@@ -244,8 +246,16 @@ def forget_secrets() -> None:
     _registry.clear()
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def _secret_spans(text: str, automaton: ahocorasick_rs.AhoCorasick) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
+    # The automaton takes only encodable text; one character for one keeps positions.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = _SURROGATE_RE.sub("\ufffd", text)
     layer: _Layer | None = _Layer(_canonical(text))
     for _ in range(MAX_LAYERS + 1):
         assert layer is not None

@@ -161,3 +161,10 @@ def test_any_per_character_mix_of_encodings_is_masked(token, choices, noise):
     mixed = "".join(CHAR_ENCODINGS[choices[i % len(choices)]](c) for i, c in enumerate(token))
     masked = redact(f"{noise}|{mixed}|")
     assert masked.endswith(f"|{MASK}|")
+
+
+def test_lone_surrogates_and_invalid_percent_bytes_are_redacted_not_raised():
+    register_secret(B64_TOKEN)
+    text = "bad \ud800 then %FF%FE and \\udc00 then " + quote(B64_TOKEN, safe="")
+    masked = redact(text)
+    assert masked == f"bad \ud800 then %FF%FE and \\udc00 then {MASK}"

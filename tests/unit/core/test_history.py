@@ -12,7 +12,9 @@ import pytest
 from console_app.core.errors import HistoryError
 from console_app.core.history import (
     FILE_NAME,
-    MAX_RESPONSE_CHARS,
+    FIELD_LIMITS,
+    MAX_ROW_BYTES,
+    SHORT_FIELD_BYTES,
     SCHEMA_VERSION,
     HistoryStore,
     recorder,
@@ -101,11 +103,47 @@ def test_canary_never_reaches_the_database_or_its_wal(tmp_path: Path) -> None:
     assert CANARY_TOKEN.encode() not in (tmp_path / FILE_NAME).read_bytes()
 
 
-def test_response_body_is_capped(store: HistoryStore) -> None:
-    huge = "x" * (MAX_RESPONSE_CHARS * 3)
-    entry = store.get(store.record_attempt(make_attempt(response=huge), target=make_target()))
-    assert len(entry.response_body) < MAX_RESPONSE_CHARS + 200
-    assert "truncated" in entry.response_body
+def _row_bytes(store: HistoryStore, entry_id: int) -> int:
+    columns = [row[1] for row in store._db.execute("PRAGMA table_info(history)")]
+    sizes = store._db.execute(
+        "SELECT " + " + ".join(f"ifnull(length(CAST({c} AS BLOB)), 0)" for c in columns)
+        + " FROM history WHERE id = ?", (entry_id,)).fetchone()
+    return int(sizes[0])
+
+
+def test_a_hostile_attempt_stays_under_the_documented_row_size(store: HistoryStore) -> None:
+    # Before: a 300 KB error message and a 1.4 MB body were stored whole (1.75 MB a row).
+    hostile = make_attempt(outcome="api_error", status=400, code="V.1" * 50_000,
+                           response="é" * 700_000)  # 2-byte characters: the cut is in bytes
+    hostile.error_message = "no such game: " + "g" * 300_000
+    hostile.game_url = "https://g.example/?" + "a=1&" * 100_000
+    hostile.exchange.request_body = json.dumps({"uuid": "u", "gameid": "x" * 200_000, "player": {"id": "p" * 90_000}})
+    target = ApiTarget("http://127.0.0.1:9/" + "p/" * 50_000, "P" * 10_000, Secret(CANARY_TOKEN), "n" * 5_000, "staging")
+    entry_id = store.record_attempt(hostile, target=target)
+    assert _row_bytes(store, entry_id) <= MAX_ROW_BYTES < 110 * 1024
+    entry = store.get(entry_id)
+    for name, limit in FIELD_LIMITS.items():
+        value = getattr(entry, name)
+        assert len(value.encode()) <= limit and value.endswith(" bytes left out"), name
+    assert entry.error_message.startswith("no such game: ggg")
+    left = int(entry.response_body.rsplit("… ", 1)[1].split()[0].replace(",", ""))
+    kept = entry.response_body.rsplit("\n…", 1)[0] if "\n…" in entry.response_body else entry.response_body.rsplit(" …", 1)[0]
+    assert len(kept.encode()) + left == 1_400_000  # the note says exactly what was left out
+    for name in ("profile", "partner_id", "error_code"):
+        assert len(getattr(entry, name).encode()) <= SHORT_FIELD_BYTES
+
+
+def test_a_field_under_its_cap_is_kept_whole(store: HistoryStore) -> None:
+    body = "x" * FIELD_LIMITS["response_body"]
+    entry = store.get(store.record_attempt(make_attempt(response=body), target=make_target()))
+    assert entry.response_body == body
+
+
+def test_a_lone_surrogate_from_hostile_json_is_stored_not_raised(store: HistoryStore) -> None:
+    attempt = make_attempt(outcome="api_error", status=400, code="G.0")
+    attempt.error_message = json.loads('"bad \\ud800 message"')
+    entry = store.get(store.record_attempt(attempt, target=make_target()))
+    assert entry.error_message == "bad ? message"
 
 
 @pytest.mark.parametrize("query", ["player-42", "sess-9001", "lm_8_treasureofzeus", "u-2", "G.01"])
