@@ -120,14 +120,24 @@ def history_recorder(
     also: Callable[[Attempt], None] | None = None,
 ) -> Iterator[Callable[[Attempt], None]]:
     """An ``on_attempt`` callback that records every attempt of one launch in history
-    (and passes it to ``also``). If the store cannot be opened the command still runs:
-    one warning, nothing recorded."""
+    (and passes it to ``also``). If history cannot be written (a read-only data
+    folder, a full disk, a damaged file) the command still runs: one warning line,
+    nothing recorded."""
     try:
         store: HistoryStore | None = open_store(args)
     except HistoryError as exc:
-        _stderr(f"warning: not recording history: {exc}")
+        _stderr(f"warning: history not saved: {exc}")
         store = None
-    record = recorder(store, target, request, endpoint=endpoint, replay_of=replay_of) if store else None
+    if store is not None and store.warning:
+        _stderr(f"warning: {store.warning}")
+        store.close()
+        store = None
+
+    def warn(exc: HistoryError) -> None:
+        _stderr(f"warning: {exc}")
+
+    record = (recorder(store, target, request, endpoint=endpoint, replay_of=replay_of, on_error=warn)
+              if store else None)
 
     def on_attempt(attempt: Attempt) -> None:
         if also is not None:

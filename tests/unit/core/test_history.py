@@ -293,3 +293,91 @@ def test_search_and_open_stay_fast_at_the_bound(tmp_path: Path) -> None:
     print(f"open {open_ms:.1f} ms; search ms {timings}")
     assert open_ms < 200
     assert max(timings.values()) < 100
+
+
+# ---------------------------------------------------------------- local state
+
+from console_app.core.errors import HistoryDiskFullError, HistoryReadOnlyError  # noqa: E402
+from tests.fixtures.filesystems import fill, immutable, remount_read_only, small_tmpfs  # noqa: E402
+
+
+def _one_entry(folder: Path) -> None:
+    with HistoryStore.open(folder) as store:
+        store.record_attempt(make_attempt(), target=make_target())
+
+
+def test_a_read_only_data_folder_opens_read_only_lists_and_refuses_writes_in_one_line(tmp_path: Path) -> None:
+    with small_tmpfs(tmp_path / "data") as data:
+        _one_entry(data)
+        remount_read_only(data)
+        with HistoryStore.open(data) as store:
+            assert store.read_only and store.warning == f"history not saved: the data folder is read-only ({data})"
+            assert [e.player_id for e in store.search("player-42")] == ["player-42"]
+            with pytest.raises(HistoryReadOnlyError, match="^history not saved: the data folder is read-only"):
+                store.record_attempt(make_attempt(), target=make_target())
+
+
+def test_a_read_only_folder_with_no_history_yet_is_an_empty_store(tmp_path: Path) -> None:
+    with small_tmpfs(tmp_path / "data") as data:
+        remount_read_only(data)
+        with HistoryStore.open(data / "sub") as store:
+            assert store.read_only and store.count() == 0 and store.search("x") == []
+
+
+def test_an_immutable_history_file_opens_read_only(tmp_path: Path) -> None:
+    _one_entry(tmp_path)
+    with immutable(tmp_path / FILE_NAME), HistoryStore.open(tmp_path) as store:
+        assert store.read_only and store.count() == 1
+
+
+def test_a_disk_that_fills_while_writing_says_disk_full_and_keeps_what_was_saved(tmp_path: Path) -> None:
+    # A real full disk: a 1 MB tmpfs filled up while the store is open.
+    with small_tmpfs(tmp_path / "data") as data, HistoryStore.open(data) as store:
+        store.record_attempt(make_attempt(), target=make_target())
+        filler = fill(data)
+        with pytest.raises(HistoryDiskFullError) as raised:
+            for number in range(100):  # the WAL has a little slack: fill it too
+                store.record_attempt(make_attempt(number, response="x" * 60_000), target=make_target())
+        assert str(raised.value) == f"history not saved: disk full ({data}); free some space"
+        saved = store.count()
+        assert saved >= 1 and store.get(1) is not None
+        filler.unlink()
+        store.record_attempt(make_attempt(), target=make_target())  # usable again
+        assert store.count() == saved + 1
+
+
+def test_a_disk_full_before_opening_opens_read_only_with_the_disk_full_line(tmp_path: Path) -> None:
+    with small_tmpfs(tmp_path / "data", size="512k") as data:
+        _one_entry(data)
+        fill(data)
+        with HistoryStore.open(data) as store:
+            assert store.read_only and store.warning == f"history not saved: disk full ({data}); free some space"
+            assert store.count() == 1
+            with pytest.raises(HistoryDiskFullError):
+                store.record_attempt(make_attempt(), target=make_target())
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "newer schema"])
+def test_a_failed_open_closes_its_connection(tmp_path: Path, monkeypatch, damage: str) -> None:
+    # Python 3.13 turns a connection never closed into a ResourceWarning (an error here).
+    if damage == "corrupt":
+        (tmp_path / FILE_NAME).write_bytes(b"this is not a database" * 100)
+    else:
+        HistoryStore.open(tmp_path).close()
+        db = sqlite3.connect(tmp_path / FILE_NAME)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        db.close()
+    opened: list[sqlite3.Connection] = []
+    real_connect = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        opened.append(real_connect(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    with pytest.raises(HistoryError):
+        HistoryStore.open(tmp_path)
+    assert opened
+    for connection in opened:
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            connection.execute("SELECT 1")
