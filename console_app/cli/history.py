@@ -245,7 +245,8 @@ def run_curl(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         entry = _entry(store, args.id)
-    print(to_curl(entry))
+    # Never revealed here ("$LM_TOKEN"), so redacting the whole line cannot hide the token.
+    print(redact(to_curl(entry)))
     return 0
 
 

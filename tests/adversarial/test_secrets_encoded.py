@@ -101,3 +101,28 @@ def test_no_token_in_any_encoding_reaches_a_file_or_an_output(echo, basedir: Pat
     assert _files_leaking(basedir, secrets) == []  # history.sqlite3, its -wal and -shm, logs
     assert _files_leaking(exports, secrets) == []
     keeper.close()
+
+
+@pytest.mark.parametrize("encoding", ["quote", "json-u", "html-hex"])
+def test_the_answer_body_kept_for_display_hides_the_player_token_it_just_carried(echo, encoding) -> None:
+    # The body is read before the URL in it is decoded (which registers the player
+    # token): what the Answer panel shows must be redacted again after that.
+    import asyncio
+
+    from console_app.core.client import LuckyMonacoClient
+    from console_app.core.http import make_http_client
+    from console_app.core.models import ApiTarget, ClientSettings, LaunchRequest
+    from console_app.core.redaction import Secret
+
+    settings = ClientSettings(retries=0)
+    target = ApiTarget(echo.api_url("ok", encoding), "P", Secret(PARTNER_TOKEN), "command line", "adhoc")
+    request = LaunchRequest("lm_8_treasureofzeus", "p-1", "N", "en", "USD", "s-1", "203.0.113.5")
+
+    async def launch():
+        async with make_http_client(settings) as http:
+            return await LuckyMonacoClient(http, settings).enter(target, request)
+
+    result = asyncio.run(launch())
+    (game_token,) = echo.game_tokens
+    body = result.attempts[-1].exchange.response_body
+    assert "•••" in body and _leaks(body, [game_token, PARTNER_TOKEN]) == []
