@@ -73,6 +73,8 @@ DISK_FULL_LINE = "history not saved: disk full ({path}); free some space"
 _READ_ONLY_CODES = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM})
 _READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 _NEARLY_FULL_BYTES = 256 * 1024
+# Characters redacted past a field's limit: far longer than any token in any encoding.
+_REDACT_MARGIN = 16 * 1024
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
 
 
@@ -220,29 +222,35 @@ def utc_iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime(_TIME_FORMAT)
 
 
-def capped(text: str, limit: int) -> str:
+def capped(text: str, limit: int, *, beyond: int = 0) -> str:
     """``text`` in at most ``limit`` UTF-8 bytes: cut, if need be, on a character
     boundary and ended with "… N bytes left out" (the note counts in the limit).
-    A lone surrogate (a hostile ``\\ud800`` decoded from JSON) becomes "?": SQLite
-    stores only valid UTF-8."""
+    ``beyond``: bytes already cut off after ``text`` by the caller. A lone surrogate (a
+    hostile ``\\ud800`` decoded from JSON) becomes "?": SQLite stores only UTF-8."""
     data = text.encode("utf-8", "replace")
-    if len(data) <= limit:
+    total = len(data) + beyond
+    if total <= limit:
         return data.decode("utf-8")
     # The note's own length depends on N; the longest N (the whole text) bounds it.
-    room = max(0, limit - len(("\n" + _CUT_NOTE.format(left=len(data))).encode()))
+    room = max(0, limit - len(("\n" + _CUT_NOTE.format(left=total)).encode()))
     kept = data[:room].decode("utf-8", "ignore")
-    left = len(data) - len(kept.encode("utf-8"))
+    left = total - len(kept.encode("utf-8"))
     return kept + ("\n" if "\n" in kept else " ") + _CUT_NOTE.format(left=left)
 
 
 def _field(name: str, value: Any) -> Any:
-    """A stored field: redacted first (a cut must not split a secret's encoding and
-    leave part of it readable), then capped."""
+    """A stored field: redacted, then capped. Only the part that can be kept, plus a
+    margin longer than any encoded secret, is redacted: the time stays bounded
+    whatever the size, and a secret split at the margin lies in the part cut off."""
     if value is None:
         return None if name in _NULLABLE_COLUMNS else ""
     if isinstance(value, (int, float)):
         return value
-    return capped(redact(str(value)), FIELD_LIMITS.get(name, SHORT_FIELD_BYTES))
+    text = str(value)
+    limit = FIELD_LIMITS.get(name, SHORT_FIELD_BYTES)
+    head = text[:limit + _REDACT_MARGIN]
+    beyond = len(text[len(head):].encode("utf-8", "replace")) if len(head) < len(text) else 0
+    return capped(redact(head), limit, beyond=beyond)
 
 
 def _is_read_only(exc: BaseException) -> bool:

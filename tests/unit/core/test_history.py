@@ -381,3 +381,16 @@ def test_a_failed_open_closes_its_connection(tmp_path: Path, monkeypatch, damage
     for connection in opened:
         with pytest.raises(sqlite3.ProgrammingError, match="closed"):
             connection.execute("SELECT 1")
+
+
+@pytest.mark.parametrize("offset", [-12, -3, 0, 16 * 1024 - 6])
+def test_a_token_where_a_field_is_cut_leaves_no_part_of_itself(store: HistoryStore, offset: int) -> None:
+    # Around the cut (limit minus the note) and around the redaction margin.
+    limit = FIELD_LIMITS["error_message"]
+    attempt = make_attempt(outcome="api_error", status=400, code="G.0")
+    start = limit - 30 + offset
+    attempt.error_message = "x" * start + CANARY_TOKEN + "y" * 50_000
+    entry = store.get(store.record_attempt(attempt, target=make_target()))
+    kept = entry.error_message.rsplit(" … ", 1)[0]
+    assert set(kept.strip("x").strip("y")) <= {"•"}, kept[-40:]  # a mask, perhaps cut
+    assert not any(CANARY_TOKEN[:n] in entry.error_message for n in range(4, len(CANARY_TOKEN) + 1))
