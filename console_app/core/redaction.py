@@ -32,7 +32,7 @@ Limits: a named HTML entity needs its ``;``; other encodings (base64 of a secret
 from __future__ import annotations
 
 import bisect
-import html.entities
+import functools
 import logging
 import re
 import threading
@@ -78,7 +78,14 @@ _UNIT_RE = re.compile(
 _ESCAPE_STARTS = ("%", "\\", "&")
 _SHORT_ESCAPES = {"/": "/", '"': '"', "\\": "\\", "'": "'", "b": "\b", "f": "\f", "n": "\n",
                   "r": "\r", "t": "\t"}
-_ENTITIES = html.entities.html5
+
+
+@functools.cache
+def _entities() -> dict[str, str]:
+    # Loaded on the first named entity met, not at start-up (a 2,231-entry table).
+    import html.entities
+
+    return html.entities.html5
 
 
 def _canonical(text: str) -> str:
@@ -96,7 +103,7 @@ def _unit_text(m: re.Match[str]) -> str:
     if kind == "esc":
         return _SHORT_ESCAPES[m["esc"]]
     if kind == "name":
-        return _ENTITIES.get(m["name"], m[0])
+        return _entities().get(m["name"], m[0])
     value = int(m["dec"]) if kind == "dec" else int(m[kind], 16)
     if 0xD800 <= value <= 0xDFFF:  # a lone surrogate stands for no character
         return "\ufffd"
