@@ -330,7 +330,11 @@ class HistoryStore:
                     "close other copies of the console or move the file away to start afresh"
                 ) from exc
             self._open_read_only(exc, refusal)
-        self._fts = self._has_table("history_fts")
+        try:
+            self._fts = bool(self._rows("SELECT 1 FROM sqlite_master WHERE name = 'history_fts'"))
+        except HistoryError:
+            self._close_quietly()
+            raise
 
     def _connect(self, target: str | Path, *, uri: bool = False) -> sqlite3.Connection:
         # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) so a writer
@@ -441,10 +445,6 @@ class HistoryStore:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.01)
-
-    def _has_table(self, name: str) -> bool:
-        row = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
-        return row is not None
 
     def _migrate(self) -> None:
         (version,) = self._db.execute("PRAGMA user_version").fetchone()
