@@ -11,22 +11,23 @@ It hides:
   ``\\uXXXX`` with surrogate pairs, ``\\xXX``, any mix of escaped and plain
   characters); HTML-escaped (named, decimal and hex entities); and up to
   :data:`MAX_LAYERS` of these stacked (``%252B``, ``&#92;u002B``);
-- with ``redact(text, screen_share=True)``, also every value registered with
-  ``register_secret(value, screen_share_only=True)`` (player, session, partner IDs).
+- the same mechanism masks any other set of values in every encoding: a view can
+  keep its own :class:`SecretSet` (such as the IDs screen-share hides).
 
 How: a normalising scan, not a pattern per encoding. The text is decoded one layer
 at a time (every escape unit to the character it stands for; a space and ``+`` read
 the same, as ``quote_plus`` writes a space as ``+``); each layer is searched for all
 secrets at once (an Aho-Corasick automaton, ``ahocorasick-rs``, rebuilt when a secret
 is registered); each hit is mapped back to the span of the original text it came
-from, and those spans become ``•••``. Cost on the GUI thread, 64 KB body and 150 secrets (2-core box,
-best of 5): JSON with 900 escapes 2.2 ms, the same with one encoded secret in it 4.0 ms,
-a page of 7,700 HTML entities 6.7 ms, a log line 8 µs. The substring loop this
-replaced: 4.2 / 4.8 / 3.8 ms / 10 µs, and it missed every encoded form.
+from, and those spans become ``•••``. Cost on the GUI thread, 64 KB body and 150
+secrets (2-core box, best of 5): JSON with 900 escapes 2.2 ms, the same with one
+encoded secret in it 4.0 ms, a page of 7,700 HTML entities 6.7 ms, a log line 8 µs.
+The substring loop this replaced: 4.2 / 4.8 / 3.8 ms / 10 µs, and it missed every
+encoded form.
 
 Limits: a named HTML entity needs its ``;``; other encodings (base64 of a secret,
-``\\u{...}``, punycode) are not decoded; a secret shorter than 4 characters (an ID:
-3) is not registered, since it would mask ordinary words.
+``\\u{...}``, punycode) are not decoded; a secret shorter than 4 characters is not
+registered, since it would mask ordinary words.
 """
 
 from __future__ import annotations
@@ -58,7 +59,6 @@ _JSON_RE = re.compile(
 
 # Below this length a "secret" would mask ordinary words; real tokens are longer.
 _MIN_SECRET_LEN = 4
-_MIN_ID_LEN = 3
 #: Decoding layers peeled off one text (each removes one encoding, e.g. %252B → %2B → +).
 MAX_LAYERS = 3
 
@@ -202,55 +202,43 @@ def _masked(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-class _Registry:
-    """The secrets this process knows, as automata over their canonical forms."""
+class SecretSet:
+    """Values masked in every supported encoding (see the module note). The process's
+    secrets are one set (:func:`register_secret`); a view may keep its own, such as
+    the IDs screen-share hides. Thread-safe: adding builds a new automaton aside
+    (~0.5 ms for 150 values) and swaps it in whole."""
 
-    def __init__(self) -> None:
+    def __init__(self, min_length: int = _MIN_SECRET_LEN) -> None:
+        self.min_length = min_length
         self._lock = threading.Lock()
-        self._always: set[str] = set()
-        self._shared: set[str] = set()
-        self.always: ahocorasick_rs.AhoCorasick | None = None
-        self.with_shared: ahocorasick_rs.AhoCorasick | None = None
+        self._values: set[str] = set()
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
 
-    @staticmethod
-    def _automaton(words: set[str]) -> ahocorasick_rs.AhoCorasick | None:
-        return ahocorasick_rs.AhoCorasick(sorted(words)) if words else None
-
-    def add(self, value: str, screen_share_only: bool) -> None:
-        value = _canonical(value)
+    def add(self, *values: str | None) -> None:
+        """Mask these from now on (values shorter than ``min_length`` are ignored:
+        they would mask ordinary words)."""
+        new = {_canonical(v) for v in values if v and len(v) >= self.min_length}
         with self._lock:
-            target = self._shared if screen_share_only else self._always
-            if value in target:
+            if new <= self._values:
                 return
-            target.add(value)
-            # Built aside and swapped whole: redact() on another thread never sees a
-            # half-built automaton. 150 secrets build in ~0.5 ms.
-            if not screen_share_only:
-                self.always = self._automaton(self._always)
-            self.with_shared = self._automaton(self._always | self._shared)
+            self._values |= new
+            self._automaton = ahocorasick_rs.AhoCorasick(sorted(self._values))
 
     def clear(self) -> None:
         with self._lock:
-            self._always.clear()
-            self._shared.clear()
-            self.always = self.with_shared = None
+            self._values.clear()
+            self._automaton = None
 
+    def __len__(self) -> int:
+        return len(self._values)
 
-_registry = _Registry()
-
-
-def register_secret(value: str | None, *, screen_share_only: bool = False) -> None:
-    """Remember ``value`` so that :func:`redact` masks it anywhere, in any supported
-    encoding, from now on. ``screen_share_only``: an identifier (player, session or
-    partner ID) that only ``redact(..., screen_share=True)`` masks."""
-    if not value or len(value) < (_MIN_ID_LEN if screen_share_only else _MIN_SECRET_LEN):
-        return
-    _registry.add(value, screen_share_only)
-
-
-def forget_secrets() -> None:
-    """Forget every registered secret (tests use it between cases)."""
-    _registry.clear()
+    def mask(self, text: str) -> str:
+        """``text`` with every occurrence of a value, in any encoding, as ``•••``."""
+        automaton = self._automaton
+        if automaton is None or not text:
+            return text
+        spans = _secret_spans(text, automaton)
+        return _masked(text, spans) if spans else text
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -274,16 +262,26 @@ def _secret_spans(text: str, automaton: ahocorasick_rs.AhoCorasick) -> list[tupl
     return spans
 
 
-def redact(text: str | None, *, screen_share: bool = False) -> str:
-    """Return ``text`` with every secret, in any supported encoding, replaced by
-    ``•••`` (with ``screen_share``, every registered identifier too)."""
+_secrets = SecretSet()
+
+
+def register_secret(value: str | None) -> None:
+    """Remember ``value`` so that :func:`redact` masks it anywhere, in any supported
+    encoding, from now on."""
+    _secrets.add(value)
+
+
+def forget_secrets() -> None:
+    """Forget every registered secret (tests use it between cases)."""
+    _secrets.clear()
+
+
+def redact(text: str | None) -> str:
+    """Return ``text`` with every registered secret, in any supported encoding, and
+    every ``HASH``/``token`` parameter value replaced by ``•••``."""
     if not text:
         return text or ""
-    automaton = _registry.with_shared if screen_share else _registry.always
-    if automaton is not None:
-        spans = _secret_spans(text, automaton)
-        if spans:
-            text = _masked(text, spans)
+    text = _secrets.mask(text)
     lower = text.lower()
     # The regexes scan slowly (a case-blind start); most texts hold neither name.
     if any(name.lower() in lower for name in SECRET_PARAMS):
