@@ -652,14 +652,16 @@ def recorder(
     *,
     endpoint: str = "session",
     replay_of: int | None = None,
+    launch_id: str | None = None,
     on_error: Callable[[HistoryError], None] | None = None,
 ) -> Callable[[Attempt], None]:
     """An ``on_attempt`` callback for the client that stores each attempt of ONE
-    launch (they share a launch id). A history failure never breaks the launch: it
-    goes to ``on_error`` (default: logged as a warning) and nothing more is tried for
-    this launch, so the user hears of it once. The callback's ``launch_id``
-    attribute is the id its attempts share (for :meth:`HistoryStore.attempts_of`)."""
-    launch_id = str(_uuid.uuid4())
+    launch (they share ``launch_id``, a new one by default). A history failure never
+    breaks the launch: it goes to ``on_error`` (default: logged as a warning) and
+    nothing more is tried for this launch, so the user hears of it once. The
+    callback's ``launch_id`` attribute is the id its attempts share (for
+    :meth:`HistoryStore.attempts_of`)."""
+    launch_id = launch_id or str(_uuid.uuid4())
     failed = False
 
     def record(attempt: Attempt) -> None:
