@@ -31,6 +31,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import re
 import shutil
 import sqlite3
 import threading
@@ -64,6 +65,7 @@ FIELD_LIMITS = {
 #: Most UTF-8 bytes kept in every other text field (names, IDs, codes).
 SHORT_FIELD_BYTES = 512
 _CUT_NOTE = "… {left:,} bytes left out"
+_CUT_NOTE_RE = re.compile(r"[ \n]… [0-9,]+ bytes left out\Z")
 
 #: The one line a caller shows when an attempt is not stored, by cause.
 READ_ONLY_LINE = "history not saved: the data folder is read-only ({path})"
@@ -111,6 +113,11 @@ class Entry:
     game_url: str | None
     app_version: str
     replay_of: int | None
+
+    @property
+    def request_cut(self) -> bool:
+        """True when the request was too long to keep whole (it cannot be replayed)."""
+        return bool(_CUT_NOTE_RE.search(self.request_json))
 
     def body(self) -> dict[str, Any]:
         """The request body that was sent, as a dict ({} when it was not JSON)."""

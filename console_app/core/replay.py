@@ -49,9 +49,15 @@ def replay_profile(entry: "Entry", profiles: ProfileStore, *, to_current_host: b
     the entry's own URL).
 
     Raises :class:`ReplayHostChangedError` when the profile now points at another host
-    than the entry went to (unless ``to_current_host``), and
-    :class:`~console_app.core.errors.ProfileError` when the profile is gone.
+    than the entry went to (unless ``to_current_host``),
+    :class:`~console_app.core.errors.ProfileError` when the profile is gone, and
+    :class:`~console_app.core.errors.InvalidInputError` when the stored request was cut.
     """
+    if entry.request_cut:
+        raise InvalidInputError(
+            f"entry {entry.id}'s request was too long to keep whole in history; nothing sent: "
+            "use Edit as new, or launch afresh"
+        )
     if entry.profile_kind == ADHOC_KIND:
         return None
     # list() first: a damaged profiles file keeps its own message.

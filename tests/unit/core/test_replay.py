@@ -61,3 +61,14 @@ def test_a_removed_profile_sends_nothing(app_paths, profiles) -> None:
     entry = _entry(app_paths, "https://old.example", "gone", "staging")
     with pytest.raises(ProfileError, match="'gone', which no longer exists"):
         replay_profile(entry, profiles)
+
+
+def test_a_request_cut_in_history_is_not_replayed(app_paths, profiles) -> None:
+    with HistoryStore.open(app_paths.data_dir) as history:
+        attempt = make_attempt()
+        attempt.exchange.request_body = '{"uuid": "u", "gameid": "' + "x" * 40_000 + '"}'
+        entry = history.get(history.record_attempt(
+            attempt, target=ApiTarget("https://new.example:8443", "P2", Secret("tok-value"), "stage", "staging")))
+    assert entry.request_cut
+    with pytest.raises(InvalidInputError, match="too long to keep whole"):
+        replay_profile(entry, profiles)
