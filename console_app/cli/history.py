@@ -29,7 +29,7 @@ from console_app.cli.common import (
 from console_app.core.errors import ConsoleError, HistoryError, InvalidInputError
 from console_app.core.history import Entry, HistoryStore, recorder
 from console_app.core.models import ApiTarget, Attempt, ClientSettings, LaunchRequest
-from console_app.core.redaction import Secret, redact
+from console_app.core.redaction import redact
 
 #: What ``history --json`` promises per attempt (more may follow; never fewer).
 LIST_FIELDS = ("id", "time", "profile", "profile_kind", "api_url", "endpoint", "uuid", "launch_id",
@@ -61,9 +61,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     replay = actions.add_parser(
         "replay", help="send an entry's request again (new uuid unless --same-uuid)",
-        description="Send the entry's request again to its API URL and partner ID, with the token "
-                    "of its profile from the keyring unless --token-env/--token-stdin give one. "
-                    "Sandbox entries replay against a fresh built-in sandbox.",
+        description="Send the entry's request again through its profile as it is now (its API URL, "
+                    "partner ID and the token from the keyring, unless --token-env/--token-stdin give "
+                    "one). If the profile now points at another host than the entry went to, nothing is "
+                    "sent unless --to-current-host. Sandbox entries replay against a fresh built-in "
+                    "sandbox; --api-url entries go to their own URL with the token you give.",
     )
     replay.add_argument("id", type=ENTRY_ID)
     replay.add_argument("--same-uuid", action="store_true",
@@ -71,6 +73,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     token = replay.add_mutually_exclusive_group()
     token.add_argument("--token-env", metavar="VAR", help="read the partner token from environment variable VAR")
     token.add_argument("--token-stdin", action="store_true", help="read the partner token from stdin")
+    replay.add_argument("--to-current-host", action="store_true",
+                        help="the profile now points at another host: replay there (its token is for it)")
     replay.add_argument("--json", action="store_true", help="print the new entries as JSON")
     replay.set_defaults(handler=run_replay)
 
@@ -114,14 +118,24 @@ def history_recorder(
     also: Callable[[Attempt], None] | None = None,
 ) -> Iterator[Callable[[Attempt], None]]:
     """An ``on_attempt`` callback that records every attempt of one launch in history
-    (and passes it to ``also``). If the store cannot be opened the command still runs:
-    one warning, nothing recorded."""
+    (and passes it to ``also``). If history cannot be written (a read-only data
+    folder, a full disk, a damaged file) the command still runs: one warning line,
+    nothing recorded."""
     try:
         store: HistoryStore | None = open_store(args)
     except HistoryError as exc:
-        _stderr(f"warning: not recording history: {exc}")
+        _stderr(f"warning: history not saved: {exc}")
         store = None
-    record = recorder(store, target, request, endpoint=endpoint, replay_of=replay_of) if store else None
+    if store is not None and store.warning:
+        _stderr(f"warning: {store.warning}")
+        store.close()
+        store = None
+
+    def warn(exc: HistoryError) -> None:
+        _stderr(f"warning: {exc}")
+
+    record = (recorder(store, target, request, endpoint=endpoint, replay_of=replay_of, on_error=warn)
+              if store else None)
 
     def on_attempt(attempt: Attempt) -> None:
         if also is not None:
@@ -229,7 +243,8 @@ def run_curl(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         entry = _entry(store, args.id)
-    print(to_curl(entry))
+    # Never revealed here ("$LM_TOKEN"), so redacting the whole line cannot hide the token.
+    print(redact(to_curl(entry)))
     return 0
 
 
@@ -296,31 +311,23 @@ def _attempts_json(attempts: list[Attempt]) -> list[dict[str, Any]]:
 
 @contextmanager
 def _replay_target(args: argparse.Namespace, entry: Entry) -> Iterator[ApiTarget]:
-    """Where a replay goes: the entry's API URL and partner ID with the given token or
-    the profile's; a sandbox entry goes to a fresh built-in sandbox (the old port is gone)."""
-    if args.token_env or args.token_stdin:
-        yield ApiTarget(entry.api_url, entry.partner_id, read_token(args), entry.profile, entry.profile_kind)
-    elif entry.profile_kind == "sandbox":
+    """Where a replay goes, bound like a launch (see :mod:`console_app.core.replay`);
+    an embedded-sandbox entry goes to a fresh built-in sandbox (the old port is gone)."""
+    from console_app.core.profiles import ProfileStore
+    from console_app.core.replay import replay_profile, replay_target
+
+    profile = replay_profile(entry, ProfileStore(args.paths), to_current_host=args.to_current_host)
+    if profile is not None and profile.is_embedded:
         with open_target(argparse.Namespace()) as target:
             yield target
-    else:
-        yield ApiTarget(entry.api_url, entry.partner_id, _profile_token(entry), entry.profile, entry.profile_kind)
+        return
+    token = read_token(args) if args.token_env or args.token_stdin else None
+    credentials = None
+    if token is None and profile is not None:
+        from console_app.core.credentials import CredentialStore
 
-
-def _profile_token(entry: Entry) -> Secret:
-    if entry.profile_kind == "adhoc":
-        raise InvalidInputError(
-            f"entry {entry.id} was sent with --api-url (no saved profile); "
-            "give the token with --token-env VAR or --token-stdin"
-        )
-    from console_app.core.credentials import CredentialStore
-
-    token = CredentialStore().get(entry.profile)
-    if not token:
-        raise InvalidInputError(
-            f"no token for profile {entry.profile!r} in the keyring; give it with --token-env VAR or --token-stdin"
-        )
-    return token
+        credentials = CredentialStore()
+    yield replay_target(entry, profile, token=token, credentials=credentials)
 
 
 def run_snapshot(args: argparse.Namespace) -> int:

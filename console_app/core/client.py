@@ -375,6 +375,8 @@ class LuckyMonacoClient:
                 error.attempts = list(attempts)
                 raise
             shown = redact(value.reveal()) if isinstance(value, Secret) else None
+            # Decoding registered the player token just now: the body may echo it too.
+            recorder.exchange.response_body = redact(recorder.exchange.response_body)
             record("success", game_url=shown)
             return value, answer.status, attempts
 

@@ -23,6 +23,8 @@ core: low-level errors are mapped here at the boundary (``raise ... from exc``).
     ├── ProfileError               a profile is missing, malformed or inconsistent
     ├── CatalogError               a catalog source could not be read
     └── HistoryError               the history database could not be read or written
+        ├── HistoryReadOnlyError       the data folder (or the file) is read-only
+        └── HistoryDiskFullError       the disk holding the data folder is full
 
 Every message is one line, already redacted, and ends with the next step where
 there is one. ``exit_code`` is what the CLI returns for the error.
@@ -212,3 +214,11 @@ class HistoryError(ConsoleError):
     """Raised when the history database cannot be read or written."""
 
     exit_code = 2  # a missing entry or an unusable database: nothing was sent
+
+
+class HistoryReadOnlyError(HistoryError):
+    """Raised when an attempt cannot be stored because the data folder is read-only."""
+
+
+class HistoryDiskFullError(HistoryError):
+    """Raised when an attempt cannot be stored because the disk is full."""

@@ -9,18 +9,30 @@ Promises:
   once and a killed process loses nothing it had committed.
 - **Bounded**: at most ``max_entries`` rows and nothing older than ``max_age_days``;
   pruning runs on open (a cheap indexed check first) and after every
-  :data:`PRUNE_EVERY` inserts, never as a full scan at start-up.
+  :data:`PRUNE_EVERY` inserts, never as a full scan at start-up. Every text field is
+  capped (:data:`FIELD_LIMITS`, :data:`SHORT_FIELD_BYTES`; a cut field ends with
+  "… N bytes left out"), so one attempt's row never exceeds :data:`MAX_ROW_BYTES`
+  (~103 KiB; its search-index copy is smaller still), whatever the server answers.
 - **Searchable**: by player ID, session ID, game ID, uuid, error code and free text,
   through an FTS5 trigram index when SQLite has one, else indexed equality plus LIKE.
 - **Versioned**: ``PRAGMA user_version`` plus ordered migrations.
 
-sqlite3 errors never leave this module: they become :class:`HistoryError`.
+- **Never in the way**: a read-only data folder (or file) opens the store read-only
+  (:attr:`HistoryStore.read_only`; listing and search work, every write raises
+  :class:`HistoryReadOnlyError`); a full disk raises :class:`HistoryDiskFullError`.
+  Both say so in one line (:data:`READ_ONLY_LINE`, :data:`DISK_FULL_LINE`): the caller
+  warns once and the launch goes on.
+
+sqlite3 and OS errors never leave this module: they become :class:`HistoryError`.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import re
+import shutil
 import sqlite3
 import threading
 import time
@@ -32,19 +44,39 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from console_app.core.errors import HistoryError
+from console_app.core.errors import HistoryDiskFullError, HistoryError, HistoryReadOnlyError
 from console_app.core.models import ApiTarget, Attempt, LaunchRequest
 from console_app.core.redaction import redact
 
 log = logging.getLogger("console_app.core.history")
 
 FILE_NAME = "history.sqlite3"
-#: Largest response body kept per attempt, in characters; the rest is cut with a note.
-MAX_RESPONSE_CHARS = 64 * 1024
 #: Inserts between two prunes (per store instance).
 PRUNE_EVERY = 100
 
-_TRUNCATED_NOTE = "\n…[truncated by the console: the response was {size} characters]"
+#: Most UTF-8 bytes kept per long text field of an attempt, after redaction.
+FIELD_LIMITS = {
+    "response_body": 64 * 1024,
+    "request_json": 16 * 1024,  # an ENTER body is ~300 bytes; room for deliberate bad input
+    "game_url": 8 * 1024,
+    "error_message": 4 * 1024,
+    "api_url": 2 * 1024,
+}
+#: Most UTF-8 bytes kept in every other text field (names, IDs, codes).
+SHORT_FIELD_BYTES = 512
+_CUT_NOTE = "… {left:,} bytes left out"
+_CUT_NOTE_RE = re.compile(r"[ \n]… [0-9,]+ bytes left out\Z")
+
+#: The one line a caller shows when an attempt is not stored, by cause.
+READ_ONLY_LINE = "history not saved: the data folder is read-only ({path})"
+DISK_FULL_LINE = "history not saved: disk full ({path}); free some space"
+
+# What "cannot write here" looks like from SQLite (primary result codes) and the OS.
+_READ_ONLY_CODES = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM})
+_READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+_NEARLY_FULL_BYTES = 256 * 1024
+# Characters redacted past a field's limit: far longer than any token in any encoding.
+_REDACT_MARGIN = 16 * 1024
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
 
 
@@ -82,6 +114,11 @@ class Entry:
     app_version: str
     replay_of: int | None
 
+    @property
+    def request_cut(self) -> bool:
+        """True when the request was too long to keep whole (it cannot be replayed)."""
+        return bool(_CUT_NOTE_RE.search(self.request_json))
+
     def body(self) -> dict[str, Any]:
         """The request body that was sent, as a dict ({} when it was not JSON)."""
         try:
@@ -100,6 +137,13 @@ class Entry:
 
 _COLUMNS = tuple(f.name for f in fields(Entry))
 _INSERT_COLUMNS = tuple(c for c in _COLUMNS if c != "id")
+_TEXT_COLUMNS = tuple(f.name for f in fields(Entry) if str(f.type).startswith("str"))
+_NUMBER_COLUMNS = len(_COLUMNS) - len(_TEXT_COLUMNS)
+_NULLABLE_COLUMNS = frozenset(f.name for f in fields(Entry) if "None" in str(f.type))
+#: The most one attempt's row holds, in bytes of text plus 8 per number (SQLite adds
+#: a few bytes of record header per row).
+MAX_ROW_BYTES = (sum(FIELD_LIMITS.values()) + SHORT_FIELD_BYTES * (len(_TEXT_COLUMNS) - len(FIELD_LIMITS))
+                 + 8 * _NUMBER_COLUMNS)
 
 
 # What free-text search looks through: the identifiers, the error, the request and the
@@ -185,15 +229,69 @@ def utc_iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime(_TIME_FORMAT)
 
 
-def _capped(body: str | None) -> str:
-    body = redact(body or "")
-    if len(body) <= MAX_RESPONSE_CHARS:
-        return body
-    return body[:MAX_RESPONSE_CHARS] + _TRUNCATED_NOTE.format(size=len(body))
+def capped(text: str, limit: int, *, beyond: int = 0) -> str:
+    """``text`` in at most ``limit`` UTF-8 bytes: cut, if need be, on a character
+    boundary and ended with "… N bytes left out" (the note counts in the limit).
+    ``beyond``: bytes already cut off after ``text`` by the caller. A lone surrogate (a
+    hostile ``\\ud800`` decoded from JSON) becomes "?": SQLite stores only UTF-8."""
+    data = text.encode("utf-8", "replace")
+    total = len(data) + beyond
+    if total <= limit:
+        return data.decode("utf-8")
+    # The note's own length depends on N; the longest N (the whole text) bounds it.
+    room = max(0, limit - len(("\n" + _CUT_NOTE.format(left=total)).encode()))
+    kept = data[:room].decode("utf-8", "ignore")
+    left = total - len(kept.encode("utf-8"))
+    return kept + ("\n" if "\n" in kept else " ") + _CUT_NOTE.format(left=left)
 
 
-def _text(value: Any) -> str:
-    return redact("" if value is None else str(value))
+def _field(name: str, value: Any) -> Any:
+    """A stored field: redacted, then capped. Only the part that can be kept, plus a
+    margin longer than any encoded secret, is redacted: the time stays bounded
+    whatever the size, and a secret split at the margin lies in the part cut off."""
+    if value is None:
+        return None if name in _NULLABLE_COLUMNS else ""
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value)
+    limit = FIELD_LIMITS.get(name, SHORT_FIELD_BYTES)
+    head = text[:limit + _REDACT_MARGIN]
+    beyond = len(text[len(head):].encode("utf-8", "replace")) if len(head) < len(text) else 0
+    return capped(redact(head), limit, beyond=beyond)
+
+
+def _is_read_only(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.Error):
+        return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _READ_ONLY_CODES
+    return isinstance(exc, OSError) and exc.errno in _READ_ONLY_ERRNOS
+
+
+def _is_disk_full(exc: BaseException, directory: Path) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return True
+    # Creating the WAL index on a full disk fails as a plain "disk I/O error".
+    if code == sqlite3.SQLITE_IOERR:
+        try:
+            return shutil.disk_usage(directory).free < _NEARLY_FULL_BYTES
+        except OSError:
+            return False
+    return False
+
+
+def _reason(exc: BaseException) -> str:
+    return exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
+
+
+def _write_error(exc: BaseException, path: Path, what: str) -> HistoryError:
+    """The project error for a failed write, named by its cause."""
+    if _is_disk_full(exc, path.parent):
+        return HistoryDiskFullError(DISK_FULL_LINE.format(path=path.parent))
+    if _is_read_only(exc):
+        return HistoryReadOnlyError(READ_ONLY_LINE.format(path=path.parent))
+    return HistoryError(f"cannot {what} the history database {path}: {_reason(exc)}")
 
 
 class HistoryStore:
@@ -218,30 +316,93 @@ class HistoryStore:
         self._app_version = app_version
         self._lock = threading.RLock()
         self._inserts_since_prune = 0
+        self._busy_timeout_ms = busy_timeout_ms
+        #: True when the data folder or the file cannot be written (read-only, or the
+        #: disk was full when it opened): reads work, writes raise a HistoryError
+        #: subclass naming the cause, and :attr:`warning` is the line to show.
+        self.read_only = False
+        self._write_refusal: HistoryError | None = None
+        self._conn: sqlite3.Connection | None = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) so a writer
-            # takes the write lock up front instead of failing to upgrade a read lock.
-            self._db = sqlite3.connect(
-                self.path, timeout=busy_timeout_ms / 1000, isolation_level=None,
-                check_same_thread=False,
-            )
-            self.path.chmod(0o600)
-            self._db.row_factory = sqlite3.Row
-            self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-            self._enable_wal(busy_timeout_ms / 1000)
-            # NORMAL in WAL mode: a commit survives an app crash; only a power cut may
-            # lose the last commits, never corrupt the file.
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
-            self._fts = self._has_table("history_fts")
-            if self._needs_prune():
-                self.prune()
-        except sqlite3.Error as exc:
-            raise HistoryError(
-                f"cannot open the history database {self.path}: {exc}; "
-                "close other copies of the console or move the file away to start afresh"
-            ) from exc
+            self._open_read_write()
+        except HistoryError:
+            self._close_quietly()
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            self._close_quietly()
+            refusal = _write_error(exc, self.path, "open")
+            if type(refusal) is HistoryError:
+                raise HistoryError(
+                    f"cannot open the history database {self.path}: {_reason(exc)}; "
+                    "close other copies of the console or move the file away to start afresh"
+                ) from exc
+            self._open_read_only(exc, refusal)
+        try:
+            self._fts = bool(self._rows("SELECT 1 FROM sqlite_master WHERE name = 'history_fts'"))
+        except HistoryError:
+            self._close_quietly()
+            raise
+
+    def _connect(self, target: str | Path, *, uri: bool = False) -> sqlite3.Connection:
+        # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) so a writer
+        # takes the write lock up front instead of failing to upgrade a read lock.
+        db = sqlite3.connect(target, timeout=self._busy_timeout_ms / 1000, isolation_level=None,
+                             check_same_thread=False, uri=uri)
+        self._conn = db
+        db.row_factory = sqlite3.Row
+        db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        return db
+
+    def _open_read_write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        db = self._connect(self.path)
+        self.path.chmod(0o600)
+        self._enable_wal(self._busy_timeout_ms / 1000)
+        # NORMAL in WAL mode: a commit survives an app crash; only a power cut may
+        # lose the last commits, never corrupt the file.
+        db.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+        if self._needs_prune():
+            self.prune()
+
+    def _open_read_only(self, cause: BaseException, refusal: HistoryError) -> None:
+        """Open what can be read: the file read-only (``immutable`` when not even the
+        WAL index can be made beside it), or an empty store when there is no file."""
+        self.read_only = True
+        self._write_refusal = refusal
+        log.info("history is read-only for this run: %s", _reason(cause))
+        if not self.path.exists():
+            _migrate_1(self._connect(":memory:"), False)
+            return
+        uri = self.path.resolve().as_uri()
+        for query in ("?mode=ro", "?immutable=1"):
+            try:
+                self._connect(uri + query, uri=True).execute("SELECT count(*) FROM history").fetchone()
+                return
+            except sqlite3.Error as exc:
+                self._close_quietly()
+                last = exc
+        raise HistoryError(f"cannot read the history database {self.path}: {_reason(last)}") from last
+
+    def _close_quietly(self) -> None:
+        # A connection left open when __init__ raises is a ResourceWarning on 3.13.
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except sqlite3.Error:
+                pass
+            self._conn = None
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise HistoryError(f"the history database {self.path} is closed")
+        return self._conn
+
+    @property
+    def warning(self) -> str | None:
+        """The one line to show when attempts are not being saved, else None."""
+        return str(self._write_refusal) if self._write_refusal is not None else None
 
     @classmethod
     def open(cls, data_dir: str | Path, **options: Any) -> "HistoryStore":
@@ -252,7 +413,7 @@ class HistoryStore:
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            self._close_quietly()
 
     def __enter__(self) -> "HistoryStore":
         return self
@@ -263,13 +424,19 @@ class HistoryStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            if self._write_refusal is not None:
+                raise type(self._write_refusal)(str(self._write_refusal))
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
+                yield db
+                db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # SQLite may have rolled back already (a full disk does): rolling back
+                # again would replace the real error with "no transaction is active".
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
 
     def _enable_wal(self, timeout: float) -> None:
         # Switching a new file to WAL needs a moment of exclusive access and SQLite's
@@ -285,10 +452,6 @@ class HistoryStore:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.01)
-
-    def _has_table(self, name: str) -> bool:
-        row = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
-        return row is not None
 
     def _migrate(self) -> None:
         (version,) = self._db.execute("PRAGMA user_version").fetchone()
@@ -338,35 +501,35 @@ class HistoryStore:
             fields_ = request
         row = {
             "time": utc_iso(attempt.started_at),
-            "profile": _text(target.profile_name),
-            "profile_kind": _text(target.profile_kind),
-            "api_url": _text(target.api_url),
-            "partner_id": _text(target.partner_id),
+            "profile": target.profile_name,
+            "profile_kind": target.profile_kind,
+            "api_url": target.api_url,
+            "partner_id": target.partner_id,
             "endpoint": endpoint,
-            "uuid": _text(attempt.uuid),
+            "uuid": attempt.uuid,
             "launch_id": launch_id or str(_uuid.uuid4()),
             "attempt": int(attempt.number),
-            "game_id": _text(fields_.gameid),
-            "game_type": _text(fields_.gametype) if endpoint == "session" else "",
-            "player_id": _text(fields_.player_id),
-            "nickname": _text(fields_.nickname),
-            "language": _text(fields_.language),
-            "currency": _text(fields_.currency),
-            "session_id": _text(fields_.session_id),
-            "ip": _text(fields_.ip),
-            "request_json": redact(request_json),
+            "game_id": fields_.gameid,
+            "game_type": fields_.gametype if endpoint == "session" else "",
+            "player_id": fields_.player_id,
+            "nickname": fields_.nickname,
+            "language": fields_.language,
+            "currency": fields_.currency,
+            "session_id": fields_.session_id,
+            "ip": fields_.ip,
+            "request_json": request_json,
             "http_status": exchange.http_status,
-            "response_body": _capped(exchange.response_body),
+            "response_body": exchange.response_body or "",
             "duration_ms": attempt.duration_ms,
             "ttfb_ms": attempt.ttfb_ms,
             "outcome": attempt.outcome,
-            "error_code": redact(attempt.error_code) or None,
-            "error_message": redact(attempt.error_message) or None,
-            "game_url": redact(attempt.game_url) or None,
+            "error_code": attempt.error_code or None,
+            "error_message": attempt.error_message or None,
+            "game_url": attempt.game_url or None,
             "app_version": self._app_version,
             "replay_of": replay_of,
         }
-        return self._insert(row)
+        return self._insert({name: _field(name, value) for name, value in row.items()})
 
     def _insert(self, row: dict[str, Any]) -> int:
         placeholders = ", ".join(f":{c}" for c in _INSERT_COLUMNS)
@@ -377,8 +540,8 @@ class HistoryStore:
             self._inserts_since_prune += 1
             if self._inserts_since_prune >= PRUNE_EVERY:
                 self.prune()
-        except sqlite3.Error as exc:
-            raise HistoryError(f"cannot write to the history database {self.path}: {exc}") from exc
+        except (sqlite3.Error, OSError) as exc:
+            raise _write_error(exc, self.path, "write to") from exc
         return new_id
 
     def prune(self) -> int:
@@ -393,8 +556,8 @@ class HistoryStore:
                     "ORDER BY id DESC LIMIT 1 OFFSET ?)",
                     (self.max_entries,),
                 ).rowcount
-        except sqlite3.Error as exc:
-            raise HistoryError(f"cannot prune the history database {self.path}: {exc}") from exc
+        except (sqlite3.Error, OSError) as exc:
+            raise _write_error(exc, self.path, "prune") from exc
         self._inserts_since_prune = 0
         if removed:
             log.info("history pruned: %d old entries removed", removed)
@@ -415,12 +578,7 @@ class HistoryStore:
     # -- reading -------------------------------------------------------------------
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Entry]:
-        try:
-            with self._lock:
-                rows = self._db.execute(sql, params).fetchall()
-        except sqlite3.Error as exc:
-            raise HistoryError(f"cannot read the history database {self.path}: {exc}") from exc
-        return [Entry(**dict(row)) for row in rows]
+        return [Entry(**dict(row)) for row in self._rows(sql, params)]
 
     def get(self, entry_id: int) -> Entry | None:
         """The entry with this id, or None."""
@@ -433,15 +591,19 @@ class HistoryStore:
             "SELECT * FROM history WHERE launch_id = ? ORDER BY attempt, id", (launch_id,)
         )
 
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        try:
+            with self._lock:
+                return self._db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise HistoryError(f"cannot read the history database {self.path}: {exc}") from exc
+
     def count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT count(*) FROM history").fetchone()[0])
+        return int(self._rows("SELECT count(*) FROM history")[0][0])
 
     def profiles(self) -> list[str]:
         """Profile names that have entries, for a filter list."""
-        with self._lock:
-            rows = self._db.execute("SELECT DISTINCT profile FROM history ORDER BY profile")
-            return [r[0] for r in rows]
+        return [r[0] for r in self._rows("SELECT DISTINCT profile FROM history ORDER BY profile")]
 
     def search(
         self,
@@ -498,19 +660,30 @@ def recorder(
     endpoint: str = "session",
     replay_of: int | None = None,
     launch_id: str | None = None,
+    on_error: Callable[[HistoryError], None] | None = None,
 ) -> Callable[[Attempt], None]:
     """An ``on_attempt`` callback for the client that stores each attempt of ONE
-    launch (they share ``launch_id``, a new one by default). A history failure is
-    logged, never raised: it must not break the launch. The callback's ``launch_id``
-    attribute is the id its attempts share (for :meth:`HistoryStore.attempts_of`)."""
+    launch (they share ``launch_id``, a new one by default). A history failure never
+    breaks the launch: it goes to ``on_error`` (default: logged as a warning) and
+    nothing more is tried for this launch, so the user hears of it once. The
+    callback's ``launch_id`` attribute is the id its attempts share (for
+    :meth:`HistoryStore.attempts_of`)."""
     launch_id = launch_id or str(_uuid.uuid4())
+    failed = False
 
     def record(attempt: Attempt) -> None:
+        nonlocal failed
+        if failed:
+            return
         try:
             store.record_attempt(attempt, target=target, request=request, endpoint=endpoint,
                                  launch_id=launch_id, replay_of=replay_of)
         except HistoryError as exc:
-            log.warning("attempt %s not recorded in history: %s", attempt.number, exc)
+            failed = True
+            if on_error is not None:
+                on_error(exc)
+            else:
+                log.warning("attempt %s not recorded in history: %s", attempt.number, exc)
 
     record.launch_id = launch_id  # type: ignore[attr-defined]
     return record

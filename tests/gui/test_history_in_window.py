@@ -105,7 +105,7 @@ def test_history_action_and_ctrl_f_show_the_panel_and_focus_search(qtbot, consol
     assert window.features.history.history_action.isEnabled()
     window.features.history.history_action.trigger()
     assert window.current_panel() is console.panel
-    assert window.vertical_splitter.sizes()[1] >= 300
+    assert window.vertical_splitter.sizes()[1] >= 0.5 * sum(window.vertical_splitter.sizes())
     window.bottom_tabs.setCurrentIndex(0)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.current_panel() is console.panel
@@ -230,3 +230,48 @@ def test_export_without_an_open_tab_has_no_screenshot(qtbot, console, tmp_path):
     assert console.history.export_entry(entry.id, tmp_path / "closed.md") == tmp_path / "closed.md"
     assert "Screenshot" not in (tmp_path / "closed.md").read_text("utf-8")
     assert not (tmp_path / "closed-screenshot.png").exists()
+
+
+def test_window_replay_after_the_profile_moved_host_asks_and_sends_only_to_its_current_host(
+    qtbot, window_factory, app_paths, sandbox, spec_server
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from console_app.core.credentials import RunCredentials
+    from console_app.core.profiles import ProfileStore
+    from tests.fixtures.spec_server import SpecServer
+    from tests.gui.test_profiles_in_window import add_profile, featured, select
+
+    credentials = RunCredentials()
+    add_profile(app_paths, "Stage", spec_server, token=spec_server.token, credentials=credentials)
+    window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox), credentials)
+    history = window.features.history
+    qtbot.waitUntil(lambda: history.panel is not None, timeout=5_000)
+    select(window, "Stage")
+    launch(qtbot, window, window.controller.launch_finished)
+    other = SpecServer().start()
+    try:
+        # The profile is re-created for another host (with that host's token).
+        ProfileStore(app_paths).remove("Stage")
+        add_profile(app_paths, "Stage", other, token=other.token, credentials=credentials)
+        profiles.reload()
+        select(window, "Stage")
+        console = SimpleNamespace(window=window, history=history, panel=history.panel)
+        select_newest(console, outcome="success")
+
+        history.panel.replay_button.click()
+        qtbot.waitUntil(lambda: history.replay_box is not None and history.replay_box.isVisible())
+        assert f"{other.url.split('//')[1].rstrip('/')}" in history.replay_box.text()
+        history.replay_box.button(QMessageBox.StandardButton.Cancel).click()
+        assert "Not replayed" in window.status_label.text()
+        assert len(spec_server.requests_to("/api/session")) == 1 and other.requests_to("/api/session") == []
+
+        history.panel.replay_button.click()
+        qtbot.waitUntil(lambda: history.replay_box is not None and history.replay_box.isVisible())
+        with qtbot.waitSignal(window.controller.launch_finished, timeout=TIMEOUT_MS):
+            history.replay_box.findChild(type(history.replay_box.button(QMessageBox.StandardButton.Cancel)),
+                                         "replayToCurrentHost").click()
+        # The token went only to the host the profile points at now.
+        assert len(spec_server.requests_to("/api/session")) == 1 and len(other.requests_to("/api/session")) == 1
+    finally:
+        other.stop()

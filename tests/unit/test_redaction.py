@@ -1,8 +1,18 @@
 import logging
 
+import pytest
+
 from hypothesis import given, strategies as st
 
-from console_app.core.redaction import MASK, RedactingFilter, Secret, redact, register_secret
+from console_app.core.redaction import (
+    MASK,
+    RedactingFilter,
+    Secret,
+    SecretSet,
+    forget_secrets,
+    redact,
+    register_secret,
+)
 
 TOKENS = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126, exclude_characters="&#\"'<>"), min_size=4, max_size=40)
 
@@ -53,3 +63,117 @@ def test_every_one_of_many_registered_secrets_is_masked_even_inside_a_longer_one
     assert not any(secret in masked for secret in secrets)
     assert masked.endswith(f"| x{MASK}x")
     assert masked.count(MASK) == len(secrets[::37]) + 1
+
+
+# ---------------------------------------------------------------- every encoded form
+
+import html as _html
+import re
+import json as _json
+from urllib.parse import quote, quote_plus
+
+from console_app.core.redaction import MAX_LAYERS
+
+# A base64 token: "+", "/" and "=" are the characters encodings change.
+B64_TOKEN = "Zq9+Xv/Lm3=Tk8+/Pw=="
+
+
+def _json_u(text: str) -> str:
+    return "".join(f"\\u{ord(c):04x}" for c in text)
+
+
+def _every_other_u(text: str) -> str:
+    return "".join(f"\\u{ord(c):04X}" if i % 2 else c for i, c in enumerate(text))
+
+
+# Each of these also works on one character at a time (see the mixed test below).
+CHAR_ENCODINGS = {
+    "literal": lambda t: t,
+    "quote": lambda t: quote(t, safe=""),
+    "quote lower hex": lambda t: re.sub("%[0-9A-F]{2}", lambda m: m[0].lower(), quote(t, safe="")),
+    "quote keeps slash": lambda t: quote(t),
+    "quote_plus": quote_plus,
+    "json slash escaped": lambda t: _json.dumps(t)[1:-1].replace("/", "\\/"),
+    "json all \\u": _json_u,
+    "json some \\u": _every_other_u,
+    "js \\x": lambda t: "".join(f"\\x{ord(c):02x}" if c in "+/=" else c for c in t),
+    "html named": lambda t: t.replace("+", "&plus;").replace("/", "&sol;").replace("=", "&equals;"),
+    "html decimal": lambda t: "".join(f"&#{ord(c)};" for c in t),
+    "html hex": lambda t: "".join(f"&#x{ord(c):X};" if i % 3 else c for i, c in enumerate(t)),
+    "double percent": lambda t: quote(quote(t, safe=""), safe=""),
+    "percent of json \\u": lambda t: quote(_json_u(t), safe=""),
+    "html of json \\u": lambda t: _json_u(t).replace("\\", "&#92;"),
+}
+ENCODINGS = {
+    **CHAR_ENCODINGS,
+    "html.escape of quote_plus": lambda t: _html.escape("a=1&HASH2=" + quote_plus(t)),
+    "json.dumps ensure_ascii": lambda t: _json.dumps({"t": t}),
+}
+
+
+@pytest.mark.parametrize("encode", ENCODINGS.values(), ids=ENCODINGS.keys())
+def test_a_registered_token_is_masked_in_every_encoding_and_the_rest_is_kept(encode):
+    register_secret(B64_TOKEN)
+    encoded = encode(B64_TOKEN)
+    masked = redact(f"before <{encoded}> after")
+    assert masked.startswith("before <") and masked.endswith("> after")
+    assert encoded not in masked and B64_TOKEN not in masked
+    assert MASK in masked
+
+
+def test_an_echoed_query_string_in_a_json_answer_is_masked():
+    token = "tok/en+with=base64/chars"
+    register_secret(token)
+    query = f"MEMB_ID=p1&HASH2={quote_plus(token)}"
+    body = _json.dumps({"echo": query, "html": _html.escape(query)}).replace("/", "\\/")
+    masked = redact(body)
+    assert "MEMB_ID=p1" in masked
+    assert quote_plus(token) not in masked and token not in masked
+    assert masked.count(MASK) == 2
+
+
+def test_a_secret_set_of_its_own_masks_non_ascii_ids_in_every_encoding_and_nothing_else():
+    ids = SecretSet(min_length=3)
+    ids.add("플레이어-77", "ab", None)  # "ab": too short to search for in free text
+    assert len(ids) == 1
+    text = f"MEMB_ID=x&player={quote('플레이어-77')} and \\ud50c\\ub808\\uc774\\uc5b4-77 ab"
+    assert redact(text) == text  # the process's secrets are another set
+    assert ids.mask(text) == f"MEMB_ID=x&player={MASK} and {MASK} ab"
+
+
+def test_a_surrogate_pair_escape_is_decoded():
+    register_secret("emoji😀token")
+    assert redact(_json.dumps("emoji😀token")) == f'"{MASK}"'
+
+
+def test_overlapping_secrets_leave_nothing_readable():
+    register_secret("ABCDEFGH")
+    register_secret("EFGHIJKL")
+    assert redact("x" + quote("ABCDEFGHIJKL") + "y") == f"x{MASK}y"
+
+
+def test_stacked_layers_beyond_the_limit_are_a_documented_limit():
+    register_secret(B64_TOKEN)
+    text = B64_TOKEN
+    for _ in range(MAX_LAYERS):
+        text = quote(text, safe="")
+    assert B64_TOKEN not in redact(text) and MASK == redact(text)
+    deeper = quote(text, safe="")
+    assert redact(deeper) == deeper  # one layer more than promised: not decoded
+
+
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=", min_size=8, max_size=40),
+       st.lists(st.sampled_from(sorted(CHAR_ENCODINGS)), min_size=1, max_size=40), st.text(st.characters(exclude_characters="|"), max_size=20))
+def test_any_per_character_mix_of_encodings_is_masked(token, choices, noise):
+    forget_secrets()
+    register_secret(token)
+    mixed = "".join(CHAR_ENCODINGS[choices[i % len(choices)]](c) for i, c in enumerate(token))
+    masked = redact(f"{noise}|{mixed}|")
+    assert masked.endswith(f"|{MASK}|")
+
+
+def test_lone_surrogates_and_invalid_percent_bytes_are_redacted_not_raised():
+    register_secret(B64_TOKEN)
+    text = "bad \ud800 then %FF%FE and \\udc00 then " + quote(B64_TOKEN, safe="")
+    masked = redact(text)
+    assert masked == f"bad \ud800 then %FF%FE and \\udc00 then {MASK}"

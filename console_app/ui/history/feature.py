@@ -70,6 +70,8 @@ class HistoryFeature(QObject):
         self.panel: "HistoryPanel | None" = None
         self._record: Callable[[Attempt], None] | None = None
         self._launch_id: str | None = None
+        #: The open "replay to another host?" question, if any (tests answer it).
+        self.replay_box = None
         #: The window is closing: an attempt cancelled now was abandoned at quit.
         self._quitting = False
         # The panel is refreshed on the next loop turn, once for every attempt written
@@ -133,6 +135,9 @@ class HistoryFeature(QObject):
         self.history_action.setToolTip("Launch history: every attempt, searchable (Ctrl+F)")
         self.search_action.setEnabled(True)
         self.api.parent_widget.destroyed.connect(store.close)
+        if store.warning:
+            # Read-only folder or full disk: launches go on, the user hears of it once.
+            self.api.show_banner("history", store.warning, "warning")
         self.store_opened.emit()
         return True
 
@@ -157,7 +162,8 @@ class HistoryFeature(QObject):
         if self.store is None and not self.open_store():
             return (lambda attempt: None), None
         assert self.store is not None
-        record = recorder(self.store, target, request, endpoint=endpoint, replay_of=replay_of, launch_id=launch_id)
+        record = recorder(self.store, target, request, endpoint=endpoint, replay_of=replay_of, launch_id=launch_id,
+                          on_error=self._on_record_error)
 
         def on_attempt(attempt: Attempt) -> None:
             record(attempt)
@@ -227,6 +233,11 @@ class HistoryFeature(QObject):
     def _on_api_shutting_down(self) -> None:
         self._quitting = True
 
+    def _on_record_error(self, error: HistoryError) -> None:
+        # Once per launch at most (the recorder stops trying): the launch itself goes on.
+        log.warning("history not saved: %s", error)
+        self.api.show_banner("history", str(error), "warning")
+
     @Slot(Launch, LaunchResult)
     def _on_api_launch_finished(self, launch: Launch, result: LaunchResult) -> None:
         if launch.replay_of is not None and launch.same_uuid:
@@ -263,6 +274,50 @@ class HistoryFeature(QObject):
             self.api.set_status(f"#{entry.id} is a {entry.endpoint} call; only launches can be replayed", "warning")
             return
         uuid = entry.uuid if same_uuid and entry.uuid else None
+        target = self.api.current_target()
+        if target is not None and target.profile_name == entry.profile:
+            # The same host binding as a launch: the profile's token only goes where the
+            # profile points now, and a profile re-created for another host asks first.
+            from console_app.core.errors import InvalidInputError, ProfileError
+            from console_app.core.profiles import ProfileStore
+            from console_app.core.replay import ReplayHostChangedError, replay_profile
+
+            try:
+                replay_profile(entry, ProfileStore(self.api.paths))
+            except ReplayHostChangedError as exc:
+                self._ask_replay_to_current_host(entry, uuid, exc)
+                return
+            except (ProfileError, InvalidInputError) as exc:
+                self.api.set_status(f"Not replayed: {exc}", "error")
+                return
+        self._replay(entry, uuid)
+
+    def _ask_replay_to_current_host(self, entry: Entry, uuid: str | None, exc) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning, "Replay to another host?",
+                          f"Entry #{entry.id} went to {exc.entry_host}, but profile '{exc.profile_name}' now points "
+                          f"at {exc.profile_host}. Its token is only ever sent to {exc.profile_host}.",
+                          QMessageBox.StandardButton.Cancel, self.api.parent_widget)
+        box.setObjectName("replayHostChanged")
+        go = box.addButton(f"Replay to {exc.profile_host}", QMessageBox.ButtonRole.AcceptRole)
+        go.setObjectName("replayToCurrentHost")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _r: self._on_replay_box_finished(box.clickedButton() is go, entry, uuid,
+                                                                     exc.entry_host))
+        self.replay_box = box
+        self.api.set_status(f"Replay #{entry.id}: its host changed — confirm or cancel", "warning")
+        box.open()
+
+    def _on_replay_box_finished(self, accepted: bool, entry: Entry, uuid: str | None, entry_host: str) -> None:
+        self.replay_box = None
+        if accepted:
+            self._replay(entry, uuid)
+        else:
+            self.api.set_status(f"Not replayed: #{entry.id} went to {entry_host}", "warning")
+
+    def _replay(self, entry: Entry, uuid: str | None) -> None:
         if self.api.launch(entry.launch_request(), uuid=uuid, replay_of=entry.id) is None:
             return
         target = self.api.current_target()

@@ -470,8 +470,10 @@ class MainWindow(QMainWindow):
         self.bottom_tabs.setCurrentWidget(self._panel_holders.get(widget, widget))
         self.set_drawer_collapsed(False)
         top, bottom = self.vertical_splitter.sizes()
-        if bottom < min_height and top + bottom > min_height + 200:
-            self.vertical_splitter.setSizes([top + bottom - min_height, min_height])
+        # Room to read, but never more than a little over half: the game stays in view.
+        wanted = min(min_height, int((top + bottom) * 0.55))
+        if bottom < wanted:
+            self.vertical_splitter.setSizes([top + bottom - wanted, wanted])
 
     def current_panel(self) -> QWidget:
         """The drawer's tab in front (a feature's panel itself, not its scroll area)."""
