@@ -12,10 +12,8 @@ neither an ID's first letter nor its length shows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from urllib.parse import quote, quote_plus
 
-from console_app.core.redaction import MASK, redact
+from console_app.core.redaction import MASK, SecretSet, redact
 
 #: JSON keys whose string values are IDs (the request's ``player.id``,
 #: ``player.session.id``, and the names the console's own records use).
@@ -32,15 +30,12 @@ class ScreenShareMask:
 
     def __init__(self) -> None:
         self.on = False
-        self._ids: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
+        # The same matcher as the secrets: an ID is masked in every encoding too.
+        self._ids = SecretSet(min_length=MIN_ID_LENGTH)
 
     def remember(self, *ids: str | None) -> None:
         """IDs the window shows (player, session, partner): masked in any text too."""
-        new = {i for i in ids if i and len(i) >= MIN_ID_LENGTH and i != MASK} - self._ids
-        if new:
-            self._ids |= new
-            self._pattern = None
+        self._ids.add(*(i for i in ids if i != MASK))
 
     def value(self, value: str | None) -> str:
         """An ID as a view shows it: the fixed mask under screen-share."""
@@ -59,16 +54,4 @@ class ScreenShareMask:
             return text
         text = _JSON_ID.sub(lambda m: m.group(1) + (MASK if m.group(2) else "") + m.group(3), text)
         text = _QUERY_ID.sub(lambda m: f"{m.group(1)}={MASK}", text)
-        pattern = self._known_pattern()
-        return pattern.sub(MASK, text) if pattern is not None else text
-
-    def _known_pattern(self) -> re.Pattern[str] | None:
-        if self._pattern is None and self._ids:
-            self._pattern = re.compile("|".join(re.escape(form) for form in _forms(self._ids)))
-        return self._pattern
-
-
-def _forms(ids: Iterable[str]) -> list[str]:
-    """Each ID as text may carry it (literal, percent-encoded), longest first."""
-    forms = {f for i in ids for f in (i, quote(i, safe=""), quote_plus(i, safe=""))}
-    return sorted(forms, key=len, reverse=True)
+        return self._ids.mask(text) if len(self._ids) else text
