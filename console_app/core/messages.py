@@ -39,6 +39,8 @@ Severity = Literal["warning", "error"]
 
 #: Said whenever the API may have created a session we never heard about.
 MAYBE_CREATED = "A game session may have been created: check before launching again."
+#: Appended to a dictionary meaning the spec does not give (the sandbox's own reading).
+INFERRED_NOTE = "(Inferred: LuckyMonaco does not document this code; this is the console sandbox's meaning.)"
 
 _CATEGORY_MEANING = {
     "G": "a generic failure reported by LuckyMonaco (G.* code)",
@@ -185,6 +187,8 @@ def _describe_api_error(error: ApiError, endpoint: str, dictionary: ErrorDiction
     category = error.category or category_of(code)
     if entry is not None:
         meaning, next_step = entry.meaning, entry.next_step
+        if entry.inferred:
+            meaning = f"{meaning} {INFERRED_NOTE}"
     elif code:
         meaning = f"Unknown code {code}: {_CATEGORY_MEANING.get(category, _CATEGORY_MEANING['unknown'])}."
         next_step = _CATEGORY_NEXT_STEP.get(category, _CATEGORY_NEXT_STEP["unknown"])
