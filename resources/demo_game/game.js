@@ -203,6 +203,7 @@
       node.setAttribute("aria-label", t(node.getAttribute("data-i18n-label")));
       node.title = t(node.getAttribute("data-i18n-label"));
     });
+    spinButton.style.setProperty("--chars", Math.max(4, Array.from(t("spin")).length));
     reelsBox.setAttribute("aria-label", data.game_name);
     buildReels();
     el("win").textContent = money(0);
@@ -238,6 +239,7 @@
     }
     var note = el("lang-note");
     note.textContent = t("fallback").replace("{language}", name + " (" + data.language + ")");
+    note.title = note.textContent;
     note.hidden = false;
   }
 

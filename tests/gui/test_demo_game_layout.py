@@ -30,7 +30,8 @@ SIZES = [
     (600, 300),
 ]
 #: Parts that must each stay whole, visible and apart.
-PARTS = {"reels": ".cabinet", "spin": "#spin", "bet row": ".bet", "balance": ".balance", "win": ".win"}
+PARTS = {"reels": ".cabinet", "spin": "#spin", "bet row": ".bet", "balance": ".balance", "win": ".win",
+         "demo badge": ".demo"}
 
 _MEASURE = """(function () {
   function box(selector) {
@@ -43,6 +44,9 @@ _MEASURE = """(function () {
     var node = document.getElementById(id);
     return node.scrollWidth > node.clientWidth + 1;
   });
+  var face = document.querySelector(".spin-face").getBoundingClientRect();
+  var ring = document.getElementById("spin").getBoundingClientRect();
+  if (face.width > ring.width * 0.85) cut.push("spin-face");
   var cell = document.querySelector(".cell").getBoundingClientRect();
   return JSON.stringify({width: innerWidth, height: innerHeight, boxes: boxes, cut: cut,
                          cell: [cell.width, cell.height], dir: document.documentElement.dir});
@@ -119,7 +123,9 @@ def layout_faults(m: dict) -> list[str]:
 
 
 @pytest.mark.parametrize(("language", "currency", "direction"), [
-    ("en", "USD", "ltr"), ("ar", "USD", "rtl"), ("id", "IDR", "ltr"), ("ko", "KRW", "ltr")])
+    ("en", "USD", "ltr"), ("ar", "USD", "rtl"), ("id", "IDR", "ltr"), ("ko", "KRW", "ltr"),
+    ("sv", "JPY", "ltr"),  # English words plus the "not translated" note
+    ("ru", "RUB", "ltr"), ("de", "EUR", "ltr"), ("th", "THB", "ltr")])  # long SPIN words
 def test_reels_spin_and_bet_row_fit_apart_at_every_size(qtbot, sandbox, game_view, language, currency, direction):
     load(qtbot, game_view, launch(sandbox, player={"language": language, "currency": currency,
                                                    "nickname": "a-rather-long-player-nickname"}))
