@@ -50,12 +50,29 @@ class Difference:
     suggestion: str
     spans: tuple[tuple[tuple[int, int], tuple[int, int]], ...]
 
+    def segments(self, side: Literal["typed", "suggestion"] = "suggestion") -> list[tuple[str, bool]]:
+        """One side cut into ``(text, differs)`` runs, for a UI to escape and highlight:
+        ``[("l", True), ("m_60_tumblefortune", False)]``. An insertion point on that side
+        is an empty run that differs."""
+        text = self.typed if side == "typed" else self.suggestion
+        cuts = [t if side == "typed" else s for t, s in self.spans]
+        runs, last = [], 0
+        for start, end in cuts:
+            if start > last:
+                runs.append((text[last:start], False))
+            runs.append((text[start:end], True))
+            last = end
+        if last < len(text):
+            runs.append((text[last:], False))
+        return runs
+
     def plain(self, left: str = "[", right: str = "]") -> str:
         """A plain-text rendering with each differing run marked:
         ``[I]m_60_tumblefortune → [l]m_60_tumblefortune``."""
-        typed = _marked(self.typed, [t for t, _ in self.spans], left, right)
-        suggestion = _marked(self.suggestion, [s for _, s in self.spans], left, right)
-        return f"{typed} → {suggestion}"
+        def marked(side: Literal["typed", "suggestion"]) -> str:
+            return "".join(f"{left}{text}{right}" if differs else text for text, differs in self.segments(side))
+
+        return f"{marked('typed')} → {marked('suggestion')}"
 
     def lookalikes(self) -> list[tuple[str, str]]:
         """``(typed, fixed)`` single characters that were swapped for a look-alike,
@@ -67,14 +84,6 @@ class Difference:
                     and typed.casefold() != fixed.casefold():
                 pairs.append((typed, fixed))
         return pairs
-
-
-def _marked(text: str, spans: list[tuple[int, int]], left: str, right: str) -> str:
-    out, last = [], 0
-    for start, end in spans:
-        out += [text[last:start], left, text[start:end], right]
-        last = end
-    return "".join(out + [text[last:]])
 
 
 def difference(typed: str, suggestion: str) -> Difference:

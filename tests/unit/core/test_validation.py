@@ -125,6 +125,8 @@ def test_a_fix_says_where_it_differs_so_the_ui_can_highlight_it():
     assert diff.spans == (((0, 1), (0, 1)),)
     assert diff.plain() == "[I]m_60_tumblefortune → [l]m_60_tumblefortune"
     assert diff.lookalikes() == [("I", "l")]
+    assert diff.segments() == [("l", True), ("m_60_tumblefortune", False)]
+    assert diff.segments("typed") == [("I", True), ("m_60_tumblefortune", False)]
     case = problems_for(language="EN")["player.language"]
     assert (case.suggestion, case.difference.plain()) == ("en", "[EN] → [en]")
     assert case.difference.lookalikes() == []
@@ -160,3 +162,11 @@ def test_codes_that_are_not_money_are_flagged(code, words):
     assert code in NOT_MONEY
     problem = problems_for(currency=code)["player.currency"]
     assert problem.severity == "warning" and words in problem.message and "real currency" in problem.message
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_difference_segments_always_rebuild_both_sides(typed, fixed):
+    diff = difference(typed, fixed)
+    assert "".join(text for text, _ in diff.segments("typed")) == typed
+    assert "".join(text for text, _ in diff.segments("suggestion")) == fixed
+    assert (diff.spans == ()) == (typed == fixed)
