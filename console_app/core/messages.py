@@ -39,8 +39,6 @@ Severity = Literal["warning", "error"]
 
 #: Said whenever the API may have created a session we never heard about.
 MAYBE_CREATED = "A game session may have been created: check before launching again."
-#: Appended to a dictionary meaning the spec does not give (the sandbox's own reading).
-INFERRED_NOTE = "(Inferred: LuckyMonaco does not document this code; this is the console sandbox's meaning.)"
 
 _CATEGORY_MEANING = {
     "G": "a generic failure reported by LuckyMonaco (G.* code)",
@@ -173,6 +171,10 @@ def one_line(error: BaseException, endpoint: str = "session", dictionary: ErrorD
     if description.next_step:
         line = f"{line} — {description.next_step}"
     return " ".join(redact(line).split())
+
+
+#: Appended to a dictionary meaning the spec does not give (the sandbox's own reading).
+INFERRED_NOTE = "(Inferred: LuckyMonaco does not document this code; this is the console sandbox's meaning.)"
 
 
 def _describe_api_error(error: ApiError, endpoint: str, dictionary: ErrorDictionary, detail: str) -> Description:
