@@ -125,7 +125,7 @@ def layout_faults(m: dict) -> list[str]:
 @pytest.mark.parametrize(("language", "currency", "direction"), [
     ("en", "USD", "ltr"), ("ar", "USD", "rtl"), ("id", "IDR", "ltr"), ("ko", "KRW", "ltr"),
     ("sv", "JPY", "ltr"),  # English words plus the "not translated" note
-    ("ru", "RUB", "ltr"), ("de", "EUR", "ltr"), ("th", "THB", "ltr")])  # long SPIN words
+    ("ru", "RUB", "ltr"), ("de", "EUR", "ltr"), ("fr", "EUR", "ltr"), ("th", "THB", "ltr")])  # long SPIN words
 def test_reels_spin_and_bet_row_fit_apart_at_every_size(qtbot, sandbox, game_view, language, currency, direction):
     load(qtbot, game_view, launch(sandbox, player={"language": language, "currency": currency,
                                                    "nickname": "a-rather-long-player-nickname"}))

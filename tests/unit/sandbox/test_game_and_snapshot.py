@@ -61,7 +61,7 @@ def test_game_name_is_escaped_in_the_title(sandbox_factory):
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("en", "SPIN"), ("ja", "スピン"), ("ko", "스핀"), ("zh", "旋转"), ("fr", "SPIN")])
+    ("en", "SPIN"), ("ja", "スピン"), ("ko", "스핀"), ("zh", "旋转"), ("fr", "TOURNER"), ("sv", "SPIN")])
 def test_interface_words_in_the_session_language_with_english_fallback(sandbox, language, expected):
     page = httpx.get(launch(sandbox, player={"language": language}), timeout=10).text
     assert session_data(page)["strings"]["spin"] == expected
@@ -87,7 +87,7 @@ def test_unknown_token_gets_the_expired_page(sandbox):
 
 def test_unknown_token_page_follows_accept_language(sandbox):
     response = httpx.get(f"{sandbox.url}/game/index.html?token=nope", timeout=10,
-                         headers={"Accept-Language": "fr-FR;q=0.9, ko-KR;q=0.8, en;q=0.5"})
+                         headers={"Accept-Language": "sv-SE;q=0.9, ko-KR;q=0.8, en;q=0.5"})
     assert '<html lang="ko" dir="ltr">' in response.text
     assert "이 게임 세션은 만료되었거나 존재하지 않습니다" in response.text
 
