@@ -15,7 +15,10 @@ The override file has one object per endpoint (``session``, ``gamelist``,
       }
     }
 
-``meaning`` is required; ``retryable`` defaults to false, ``next_step`` to "". A
+``meaning`` is required; ``retryable`` defaults to false, ``next_step`` to "" and
+``inferred`` to false. ``inferred: true`` marks a meaning the spec does not give: the
+bundled files use it for the codes only the console's sandbox defines (its table is
+in :mod:`console_app.sandbox.codes`), so a real API may mean something else. A
 malformed entry is skipped and a malformed file ignored (both logged), so a typo in
 it never stops the console.
 
@@ -49,6 +52,9 @@ class ErrorEntry:
     meaning: str
     retryable: bool
     next_step: str
+    #: True when LuckyMonaco's documentation is silent on the code and the meaning is
+    #: the sandbox's own (how the console reads it), not the spec's.
+    inferred: bool = False
 
 
 def category_of(code: str | None) -> str:
@@ -85,6 +91,7 @@ def _entries_from(data: dict, origin: str) -> dict[str, ErrorEntry]:
                 meaning=str(item["meaning"]),
                 retryable=bool(item.get("retryable", False)),
                 next_step=str(item.get("next_step", "")),
+                inferred=bool(item.get("inferred", False)),
             )
         except (KeyError, TypeError, AttributeError):
             log.warning("skipped malformed error code %r in %s", code, origin)

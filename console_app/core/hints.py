@@ -8,7 +8,8 @@ one-click fix.
   still be sent — QA sends such requests on purpose).
 
 Hints are :class:`~console_app.core.validation.Problem` objects (severity
-``"warning"``, ``suggestion`` set when there is a fix). :func:`review` merges them
+``"warning"``, ``suggestion`` and ``difference`` set when there is a fix; a fix that
+swaps look-alike characters says so in words, e.g. "capital I typed for lower-case L"). :func:`review` merges them
 with :func:`~console_app.core.validation.validate` into the one list the form and
 the CLI show.
 """
@@ -20,7 +21,7 @@ from dataclasses import replace
 
 from console_app.core.catalog import Catalog
 from console_app.core.models import LaunchRequest
-from console_app.core.validation import Problem, is_iso639_1, is_iso4217, validate
+from console_app.core.validation import Problem, is_iso639_1, is_iso4217, lookalike_note, validate
 
 #: How many "did you mean" candidates a message names.
 MAX_SUGGESTIONS = 3
@@ -75,14 +76,9 @@ def _game_hints(request: LaunchRequest, catalog: Catalog) -> list[Problem]:
     candidates = closest_game_ids(game_id, catalog)
     if not candidates:
         return [Problem("gameid", f"{game_id!r} is not in the {where}; it is sent as typed", "warning")]
-    return [
-        Problem(
-            "gameid",
-            f"{game_id!r} is not in the {where}; did you mean {_quoted_choices(candidates)}?",
-            "warning",
-            candidates[0],
-        )
-    ]
+    best = candidates[0]
+    message = f"{game_id!r} is not in the {where}; did you mean {_quoted_choices(candidates)}?"
+    return [Problem("gameid", message + lookalike_note(game_id, best), "warning").offering(game_id, best)]
 
 
 _PLURAL = {"language": "languages", "currency": "currencies"}
@@ -94,7 +90,7 @@ def _code_hints(field: str, what: str, value: str, supported: tuple[str, ...], f
         return []
     if value != fixed and (fixed in supported or is_valid(fixed)):
         # A spelling fix: "EN" -> "en". validate() says why; here the fix is offered.
-        return [Problem(field, f"did you mean {fixed!r}?", "warning", fixed)]
+        return [Problem(field, f"did you mean {fixed!r}?", "warning").offering(value, fixed)]
     if supported and value not in supported:
         return [
             Problem(
@@ -126,10 +122,11 @@ def review(request: LaunchRequest, catalog: Catalog) -> list[Problem]:
     that problem instead of listed twice."""
     problems = validate(request)
     for hint in hints_for(request, catalog):
-        same_field = [i for i, p in enumerate(problems) if p.field == hint.field and p.suggestion is None]
+        same_field = [i for i, p in enumerate(problems) if p.field == hint.field]
         if hint.suggestion and same_field and hint.message.startswith("did you mean"):
             index = same_field[0]
-            problems[index] = replace(problems[index], suggestion=hint.suggestion)
+            if problems[index].suggestion is None:
+                problems[index] = replace(problems[index], suggestion=hint.suggestion, difference=hint.difference)
         elif hint.field == "gameid" and hint.suggestion:
             # validate()'s "capital I" warning and this "did you mean" say one thing.
             problems = [p for p in problems if not (p.field == "gameid" and p.severity == "warning")]

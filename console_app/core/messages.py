@@ -178,6 +178,10 @@ def one_line(error: BaseException, endpoint: str = "session", dictionary: ErrorD
     return " ".join(redact(line).split())
 
 
+#: Appended to a dictionary meaning the spec does not give (the sandbox's own reading).
+INFERRED_NOTE = "(Inferred: LuckyMonaco does not document this code; this is the console sandbox's meaning.)"
+
+
 def _describe_api_error(error: ApiError, endpoint: str, dictionary: ErrorDictionary, detail: str) -> Description:
     status = error.http_status
     code = error.code
@@ -190,6 +194,8 @@ def _describe_api_error(error: ApiError, endpoint: str, dictionary: ErrorDiction
     category = error.category or category_of(code)
     if entry is not None:
         meaning, next_step = entry.meaning, entry.next_step
+        if entry.inferred:
+            meaning = f"{meaning} {INFERRED_NOTE}"
     elif code:
         meaning = f"Unknown code {code}: {_CATEGORY_MEANING.get(category, _CATEGORY_MEANING['unknown'])}."
         next_step = _CATEGORY_NEXT_STEP.get(category, _CATEGORY_NEXT_STEP["unknown"])

@@ -6,10 +6,15 @@ caller decides what to do with the problems (the CLI blocks errors unless
 
 Language and currency tables come from pycountry (ISO 639 / ISO 4217), not from a
 hand-typed list.
+
+A problem that offers a fix also says where the fix differs from what was typed
+(:class:`Difference`), so the UI can highlight the characters: ``I`` and ``l`` look
+the same in most interface fonts.
 """
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +23,84 @@ from typing import Literal
 from console_app.core.models import LaunchRequest
 
 Severity = Literal["error", "warning"]
+
+#: The spec sets no length for ``player.nickname``; past this many characters the
+#: console warns, as a game's player badge shows a short name and may cut or refuse
+#: a long one. A default, not a documented limit.
+NICKNAME_WARN_LENGTH = 32
+#: ISO 4217 codes that are valid but name no money a player could hold.
+NOT_MONEY = {
+    "XXX": "ISO 4217's code for \"no currency\"",
+    "XTS": "ISO 4217's code reserved for testing",
+}
+# Characters that look alike in interface fonts, as a message names them.
+_LOOKALIKES = {"I": "capital I", "l": "lower-case L", "1": "the digit 1", "|": "a vertical bar",
+               "O": "capital O", "0": "the digit 0"}
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Where a typed value and its suggested fix differ.
+
+    ``spans`` pairs a ``(start, end)`` character range of ``typed`` with the range of
+    ``suggestion`` that replaces it; an empty range (``start == end``) is an insertion
+    point (the fix adds or drops characters there)."""
+
+    typed: str
+    suggestion: str
+    spans: tuple[tuple[tuple[int, int], tuple[int, int]], ...]
+
+    def segments(self, side: Literal["typed", "suggestion"] = "suggestion") -> list[tuple[str, bool]]:
+        """One side cut into ``(text, differs)`` runs, for a UI to escape and highlight:
+        ``[("l", True), ("m_60_tumblefortune", False)]``. An insertion point on that side
+        is an empty run that differs."""
+        text = self.typed if side == "typed" else self.suggestion
+        cuts = [t if side == "typed" else s for t, s in self.spans]
+        runs, last = [], 0
+        for start, end in cuts:
+            if start > last:
+                runs.append((text[last:start], False))
+            runs.append((text[start:end], True))
+            last = end
+        if last < len(text):
+            runs.append((text[last:], False))
+        return runs
+
+    def plain(self, left: str = "[", right: str = "]") -> str:
+        """A plain-text rendering with each differing run marked:
+        ``[I]m_60_tumblefortune → [l]m_60_tumblefortune``."""
+        def marked(side: Literal["typed", "suggestion"]) -> str:
+            return "".join(f"{left}{text}{right}" if differs else text for text, differs in self.segments(side))
+
+        return f"{marked('typed')} → {marked('suggestion')}"
+
+    def lookalikes(self) -> list[tuple[str, str]]:
+        """``(typed, fixed)`` single characters that were swapped for a look-alike,
+        e.g. ``[("I", "l")]``."""
+        pairs = []
+        for (t0, t1), (s0, s1) in self.spans:
+            typed, fixed = self.typed[t0:t1], self.suggestion[s0:s1]
+            if len(typed) == len(fixed) == 1 and typed in _LOOKALIKES and fixed in _LOOKALIKES \
+                    and typed.casefold() != fixed.casefold():
+                pairs.append((typed, fixed))
+        return pairs
+
+
+def difference(typed: str, suggestion: str) -> Difference:
+    """The character runs where ``suggestion`` differs from ``typed``."""
+    matcher = difflib.SequenceMatcher(None, typed, suggestion, autojunk=False)
+    spans = tuple(((i1, i2), (j1, j2)) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
+    return Difference(typed, suggestion, spans)
+
+
+def lookalike_note(typed: str, suggestion: str) -> str:
+    """`` (capital I typed for lower-case L)`` when the fix swaps look-alike characters,
+    else ``""``: the words a message appends so a reader sees what the font hides."""
+    pairs = difference(typed, suggestion).lookalikes()
+    if not pairs:
+        return ""
+    said = "; ".join(f"{_LOOKALIKES[a]} typed for {_LOOKALIKES[b]}" for a, b in dict.fromkeys(pairs))
+    return f" ({said})"
 
 
 @dataclass(frozen=True)
@@ -30,6 +113,14 @@ class Problem:
     severity: Severity = "error"
     #: A replacement value the UI may offer with one click (e.g. ``"en"`` for ``"EN"``).
     suggestion: str | None = None
+    #: Where ``suggestion`` differs from the typed value (set whenever ``suggestion`` is).
+    difference: Difference | None = None
+
+    def offering(self, typed: str, suggestion: str) -> "Problem":
+        """This problem with ``suggestion`` as its fix for the value ``typed``."""
+        from dataclasses import replace
+
+        return replace(self, suggestion=suggestion, difference=difference(typed, suggestion))
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +157,7 @@ def validate(request: LaunchRequest) -> list[Problem]:
         ("player.nickname", request.nickname, "nickname"),
     ):
         _check_present(field, value, what, problems)
+    _check_nickname_length(request.nickname, problems)
     _check_gameid_typo(request.gameid, problems)
     _check_language(request.language, problems)
     _check_currency(request.currency, problems)
@@ -117,12 +209,22 @@ def _check_gametype(gametype: str, problems: list[Problem]) -> None:
         problems.append(Problem("gametype", f"{gametype!r} is not a game type; use 'slot' (or 'table')"))
 
 
+def _check_nickname_length(nickname: str, problems: list[Problem]) -> None:
+    if len(nickname) > NICKNAME_WARN_LENGTH:
+        problems.append(Problem(
+            "player.nickname",
+            f"the nickname is {len(nickname)} characters long; a game may cut it short or refuse it "
+            f"(the spec sets no limit; the console warns above {NICKNAME_WARN_LENGTH})",
+            "warning",
+        ))
+
+
 def _check_gameid_typo(gameid: str, problems: list[Problem]) -> None:
     # "Im_60_..." (capital I for l) appears in partner material and looks right on screen.
     if gameid.startswith("Im_"):
-        problems.append(
-            Problem("gameid", f"{gameid!r} starts with a capital I; game IDs start with 'lm_' (lower-case L)", "warning")
-        )
+        problem = Problem(
+            "gameid", f"{gameid!r} starts with a capital I; game IDs start with 'lm_' (lower-case L)", "warning")
+        problems.append(problem.offering(gameid, "lm_" + gameid[3:]))
 
 
 def _check_language(language: str, problems: list[Problem]) -> None:
@@ -132,8 +234,9 @@ def _check_language(language: str, problems: list[Problem]) -> None:
     elif is_iso639_1(language):
         return
     elif is_iso639_1(language.strip().lower()):
+        fixed = language.strip().lower()
         problems.append(
-            Problem(field, f"{language!r} must be written {language.strip().lower()!r} (lower-case ISO 639-1)")
+            Problem(field, f"{language!r} must be written {fixed!r} (lower-case ISO 639-1)").offering(language, fixed)
         )
     else:
         problems.append(
@@ -145,11 +248,16 @@ def _check_currency(currency: str, problems: list[Problem]) -> None:
     field = "player.currency"
     if not currency:
         problems.append(Problem(field, "the currency is empty; use a three-letter ISO 4217 code such as 'USD'"))
+    elif currency in NOT_MONEY:
+        problems.append(Problem(
+            field, f"{currency!r} is {NOT_MONEY[currency]}, not money a game can show; "
+            "use the player's real currency", "warning"))
     elif is_iso4217(currency):
         return
     elif is_iso4217(currency.strip().upper()):
+        fixed = currency.strip().upper()
         problems.append(
-            Problem(field, f"{currency!r} must be written {currency.strip().upper()!r} (upper-case ISO 4217)")
+            Problem(field, f"{currency!r} must be written {fixed!r} (upper-case ISO 4217)").offering(currency, fixed)
         )
     elif len(currency) == 3 and currency.isascii() and currency.isalpha() and currency.isupper():
         # Partners use codes outside ISO 4217 (e.g. IDX); LuckyMonaco may accept them.

@@ -60,6 +60,14 @@ CODES: dict[str, tuple[int, str]] = {
     "V.8": (413, "request body too large"),
 }
 
+#: Which codes each API endpoint can answer with (G.4 and V.8 come before the path is
+#: known, so a wrong API URL or an oversized body gets them on any call).
+ENDPOINT_CODES: dict[str, tuple[str, ...]] = {
+    "session": ("G.0", "G.01", "G.2", "G.3", "G.4", "V.0", "V.1", "V.2", "V.3", "V.4", "V.5", "V.6", "V.8"),
+    "gamelist": ("G.0", "G.01", "G.1", "G.3", "G.4", "V.0", "V.1", "V.8"),
+    "snapshot": ("G.0", "G.01", "G.3", "G.4", "V.0", "V.1", "V.2", "V.3", "V.4", "V.7", "V.8"),
+}
+
 
 @dataclass
 class SandboxApiError(Exception):

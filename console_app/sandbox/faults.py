@@ -15,10 +15,13 @@ drop               read the whole request, then close the connection unanswered
 retry_after_429    429 with ``Retry-After: <retry_after>``
 drip               200 whose body arrives one byte every ``delay`` seconds
 hang               never answer; the connection closes when the server stops
+page_errors        endpoint ``game`` only: the demo game page logs a console error,
+                   requests a missing image (404) and runs a ~300 ms long task
 =================  =================================================================
 
 A fault applies to one API endpoint (``session``, ``gamelist``, ``snapshot``) or to
-all of them (``any``); game pages and ``/_sandbox`` calls are never faulted.
+all of them (``any``); ``game`` (the demo game page) takes only ``page_errors``, and
+``any`` does not reach it. ``/_sandbox`` calls are never faulted.
 """
 
 from __future__ import annotations
@@ -29,9 +32,9 @@ from typing import Any
 
 FAULT_KINDS = (
     "g01", "delay", "html502", "malformed_json", "no_url", "javascript_url", "huge_body",
-    "drop", "retry_after_429", "drip", "hang",
+    "drop", "retry_after_429", "drip", "hang", "page_errors",
 )
-ENDPOINTS = ("session", "gamelist", "snapshot", "any")
+ENDPOINTS = ("session", "gamelist", "snapshot", "any", "game")
 
 #: ``huge_body`` size when none is given: well over any sane client cap.
 DEFAULT_HUGE_SIZE = 5_000_000
@@ -53,6 +56,8 @@ class Fault:
             raise ValueError(f"kind: {self.kind!r} is not one of {', '.join(FAULT_KINDS)}")
         if self.endpoint not in ENDPOINTS:
             raise ValueError(f"endpoint: {self.endpoint!r} is not one of {', '.join(ENDPOINTS)}")
+        if (self.kind == "page_errors") != (self.endpoint == "game"):
+            raise ValueError("endpoint: page_errors applies to 'game' (the demo game page), and only it")
         if self.count == 0 or self.count < -1:
             raise ValueError("count: must be a positive number, or -1 for until cleared")
         if self.delay < 0 or self.size < 0 or self.retry_after < 0:
@@ -103,7 +108,7 @@ class FaultBoard:
         """The fault for one request to ``endpoint``, consuming one use of it."""
         with self._lock:
             for index, fault in enumerate(self._faults):
-                if fault.endpoint in (endpoint, "any"):
+                if fault.endpoint == endpoint or fault.endpoint == "any" and endpoint != "game":
                     if fault.count > 0:
                         fault.count -= 1
                         if fault.count == 0:

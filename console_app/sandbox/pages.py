@@ -30,6 +30,8 @@ STATIC_FILES = {
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; base-uri 'none'; form-action 'none'")
 DEFAULT_LANGUAGE = "en"
+#: Right-to-left scripts (Arabic, Hebrew, Persian, Urdu): pages in them are mirrored.
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
 _PLACEHOLDER_RE = re.compile(r"\{\{(\w+)\}\}")
 _SMALL_WORDS = {"of", "the", "to", "a", "an", "and", "s"}
 
@@ -52,10 +54,20 @@ def all_strings() -> dict[str, dict[str, str]]:
     return json.loads(_asset("strings.json"))
 
 
+def shown_language(language: str | None) -> str:
+    """The language the pages are shown in for ``language``: itself when translated,
+    else English."""
+    return language if language in all_strings() else DEFAULT_LANGUAGE
+
+
 def strings_for(language: str | None) -> dict[str, str]:
     """The words for ``language``, English for any language without a translation."""
-    table = all_strings()
-    return table.get(language or "", table[DEFAULT_LANGUAGE])
+    return all_strings()[shown_language(language)]
+
+
+def direction(language: str | None) -> str:
+    """``"rtl"`` or ``"ltr"``: the writing direction of the words shown for ``language``."""
+    return "rtl" if shown_language(language) in RTL_LANGUAGES else "ltr"
 
 
 def language_from_header(accept_language: str | None) -> str:
@@ -92,12 +104,16 @@ def showcase_reels(game_id: str) -> list[list[str]]:
     return [[names[(reel * 3 + row) % len(names)] for row in range(3)] for reel in range(5)]
 
 
-def game_page(session: GameSession) -> str:
-    """The demo game for one session."""
+def game_page(session: GameSession, *, page_errors: bool = False) -> str:
+    """The demo game for one session. ``page_errors`` makes the page misbehave on
+    purpose (the ``page_errors`` fault): it logs a console error, asks for a missing
+    image and blocks its main thread for about 300 ms."""
     words = strings_for(session.language)
     first = showcase_reels(session.game_id)
     data = {
         "language": session.language,
+        "shown_language": shown_language(session.language),
+        "page_errors": page_errors,
         "currency": session.currency,
         "game_name": session.game_name,
         "nickname": session.nickname,
@@ -109,6 +125,7 @@ def game_page(session: GameSession) -> str:
     }
     return _fill(_asset("game.html"), {
         "lang": html.escape(session.language),
+        "dir": direction(session.language),
         "title": html.escape(page_title(session.game_name)),
         "game_name": html.escape(session.game_name),
         "symbols": _asset("symbols.svg"),
@@ -157,6 +174,7 @@ def snapshot_page(result: Round) -> str:
     nickname = result.nickname.strip() or "?"
     return _fill(_asset("snapshot.html"), {
         "lang": e(result.language),
+        "dir": direction(result.language),
         "title": e(f"{words['snapshot']} · {result.game_name} — LuckyMonaco demo"),
         "game_name": e(result.game_name),
         "nickname": e(result.nickname),
@@ -175,6 +193,7 @@ def expired_page(language: str) -> str:
     words = strings_for(language)
     return _fill(_asset("error.html"), {
         "lang": html.escape(language),
+        "dir": direction(language),
         "title": html.escape(f"{words['error_title']} — LuckyMonaco demo"),
         "heading": html.escape(words["error_title"]),
         "message": html.escape(words["expired"]),

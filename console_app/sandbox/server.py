@@ -521,7 +521,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._expired(404, None)
         if expired:
             return self._expired(403, session.language)
-        return self._page(200, pages.game_page(session))
+        page_errors = self.sandbox._faults.take("game") is not None
+        return self._page(200, pages.game_page(session, page_errors=page_errors))
 
     def _snapshot_page(self, token: str) -> _Response:
         result = self.sandbox.world.snapshot(token) if token else None

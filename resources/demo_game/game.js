@@ -26,6 +26,8 @@
     grid: data.initial_reels
   };
 
+  // Numbers and money in the player's language and currency (KRW and JPY without
+  // decimals, and so on), whatever language the words fall back to.
   var money = (function () {
     var formatter = null;
     try {
@@ -38,6 +40,7 @@
       return formatter ? formatter.format(amount) : plain.format(amount) + " " + data.currency;
     };
   })();
+  var number = new Intl.NumberFormat(data.language).format;
 
   function t(key) { return words[key] || key; }
 
@@ -200,10 +203,15 @@
       node.setAttribute("aria-label", t(node.getAttribute("data-i18n-label")));
       node.title = t(node.getAttribute("data-i18n-label"));
     });
+    spinButton.style.setProperty("--chars", Math.max(4, Array.from(t("spin")).length));
     reelsBox.setAttribute("aria-label", data.game_name);
     buildReels();
     el("win").textContent = money(0);
-    el("lines-info").textContent = "5 × 3";
+    el("lines-info").textContent = number(REELS) + " × " + number(ROWS);
+    Array.prototype.forEach.call(document.querySelectorAll(".lines span"), function (node) {
+      node.textContent = number(Number(node.textContent));
+    });
+    showFallback();
     say(t("good_luck"));
     render();
 
@@ -216,7 +224,37 @@
         spin();
       }
     });
+    if (data.page_errors) misbehave();
     document.body.dataset.ready = "true";
+  }
+
+  // Says on the page when the session's language has no translation, by name.
+  function showFallback() {
+    if (data.shown_language === data.language) return;
+    var name = data.language;
+    try {
+      name = new Intl.DisplayNames([data.shown_language], { type: "language" }).of(data.language) || name;
+    } catch (err) {
+      name = data.language; // not a language tag Intl accepts: show the code
+    }
+    var note = el("lang-note");
+    note.textContent = t("fallback").replace("{language}", name + " (" + data.language + ")");
+    note.title = note.textContent;
+    note.hidden = false;
+  }
+
+  // The page_errors fault: what a broken game does, for the console's diagnostics to
+  // catch - an uncaught-looking console error, an image that is not there (404) and a
+  // long task that blocks the main thread for ~300 ms.
+  function misbehave() {
+    console.error("demo game: page_errors fault: symbol atlas failed to load");
+    var img = new Image();
+    img.className = "sprite";
+    img.alt = "";
+    img.src = "/game/static/missing-symbol-atlas.png";
+    document.body.appendChild(img);
+    var until = performance.now() + 300;
+    while (performance.now() < until) { /* busy on purpose */ }
   }
 
   init();

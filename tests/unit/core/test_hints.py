@@ -87,3 +87,20 @@ def test_every_typo_of_a_known_id_suggests_it(game_id, typo):
 def test_hints_never_raise_and_are_never_errors(text):
     request = REQUEST.with_changes(gameid=text, language=text, currency=text)
     assert all(p.severity == "warning" for p in hints_for(request, sample_catalog()))
+
+
+def test_did_you_mean_names_the_lookalike_and_carries_the_difference():
+    request = REQUEST.with_changes(gameid="Im_60_tumblefortune")
+    hint = by_field(hints_for(request, sample_catalog()))["gameid"]
+    assert "(capital I typed for lower-case L)" in hint.message
+    assert hint.difference.plain() == "[I]m_60_tumblefortune → [l]m_60_tumblefortune"
+    merged = by_field(review(request, sample_catalog()))["gameid"]
+    assert merged.difference == hint.difference
+    fragment = by_field(hints_for(REQUEST.with_changes(gameid="zeus"), sample_catalog()))["gameid"]
+    assert fragment.suggestion == "lm_8_treasureofzeus" and "typed for" not in fragment.message
+    assert fragment.difference.suggestion == "lm_8_treasureofzeus"
+
+
+def test_case_fixes_keep_one_entry_per_field_with_the_difference():
+    merged = by_field(review(REQUEST.with_changes(currency="usd"), sample_catalog()))
+    assert merged["player.currency"].difference.plain() == "[usd] → [USD]"

@@ -10,7 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from console_app.core.models import LaunchRequest
-from console_app.core.validation import Problem, check_uuid, errors_only, validate
+from console_app.core.validation import (
+    NICKNAME_WARN_LENGTH,
+    NOT_MONEY,
+    Problem,
+    check_uuid,
+    difference,
+    errors_only,
+    validate,
+)
 
 GOOD = LaunchRequest("lm_8_treasureofzeus", "u1", "Ann", "en", "USD", "s1", "203.0.113.7")
 
@@ -90,14 +98,14 @@ def test_validate_never_raises(request):
 
 
 languages = sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
-currencies = sorted(c.alpha_3 for c in pycountry.currencies)
+currencies = sorted(c.alpha_3 for c in pycountry.currencies if c.alpha_3 not in NOT_MONEY)
 ids = st.text(min_size=1).map(str.strip).filter(bool)
 
 
 @given(
     gameid=ids.filter(lambda s: not s.startswith("Im_")),
     player_id=ids,
-    nickname=ids,
+    nickname=ids.filter(lambda s: len(s) <= NICKNAME_WARN_LENGTH),
     language=st.sampled_from(languages),
     currency=st.sampled_from(currencies),
     session_id=ids,
@@ -106,3 +114,59 @@ ids = st.text(min_size=1).map(str.strip).filter(bool)
 )
 def test_valid_requests_have_no_errors(**fields):
     assert validate(LaunchRequest(**fields)) == []
+
+
+# -- frictions: look-alike characters, long nicknames, money that is not money --------
+
+def test_a_fix_says_where_it_differs_so_the_ui_can_highlight_it():
+    problem = problems_for(gameid="Im_60_tumblefortune")["gameid"]
+    assert problem.suggestion == "lm_60_tumblefortune"
+    diff = problem.difference
+    assert diff.spans == (((0, 1), (0, 1)),)
+    assert diff.plain() == "[I]m_60_tumblefortune → [l]m_60_tumblefortune"
+    assert diff.lookalikes() == [("I", "l")]
+    assert diff.segments() == [("l", True), ("m_60_tumblefortune", False)]
+    assert diff.segments("typed") == [("I", True), ("m_60_tumblefortune", False)]
+    case = problems_for(language="EN")["player.language"]
+    assert (case.suggestion, case.difference.plain()) == ("en", "[EN] → [en]")
+    assert case.difference.lookalikes() == []
+
+
+@pytest.mark.parametrize(("typed", "fixed", "plain", "spans"), [
+    ("lm_60_tumblefortun", "lm_60_tumblefortune", "lm_60_tumblefortun[] → lm_60_tumblefortun[e]",
+     (((18, 18), (18, 19)),)),
+    (" lm_8_x ", "lm_8_x", "[ ]lm_8_x[ ] → []lm_8_x[]", (((0, 1), (0, 0)), ((7, 8), (6, 6)))),
+    ("lm_1O_a", "lm_10_a", "lm_1[O]_a → lm_1[0]_a", (((4, 5), (4, 5)),)),
+    ("same", "same", "same → same", ()),
+])
+def test_difference_spans_and_plain_text(typed, fixed, plain, spans):
+    diff = difference(typed, fixed)
+    assert diff.plain() == plain and diff.spans == spans
+    rebuilt, last = "", 0  # the spans turn the typed text into the fix
+    for (t0, t1), (s0, s1) in diff.spans:
+        rebuilt, last = rebuilt + typed[last:t0] + fixed[s0:s1], t1
+    assert rebuilt + typed[last:] == fixed
+    assert diff.plain("<b>", "</b>").count("<b>") == 2 * len(spans)
+
+
+def test_a_very_long_nickname_is_a_warning_naming_the_limit():
+    assert "player.nickname" not in problems_for(nickname="N" * NICKNAME_WARN_LENGTH)
+    problem = problems_for(nickname="N" * (NICKNAME_WARN_LENGTH + 9))["player.nickname"]
+    assert problem.severity == "warning"
+    assert f"{NICKNAME_WARN_LENGTH + 9} characters" in problem.message
+    assert f"warns above {NICKNAME_WARN_LENGTH}" in problem.message
+
+
+@pytest.mark.parametrize(("code", "words"), [("XXX", "no currency"), ("XTS", "testing")])
+def test_codes_that_are_not_money_are_flagged(code, words):
+    assert code in NOT_MONEY
+    problem = problems_for(currency=code)["player.currency"]
+    assert problem.severity == "warning" and words in problem.message and "real currency" in problem.message
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_difference_segments_always_rebuild_both_sides(typed, fixed):
+    diff = difference(typed, fixed)
+    assert "".join(text for text, _ in diff.segments("typed")) == typed
+    assert "".join(text for text, _ in diff.segments("suggestion")) == fixed
+    assert (diff.spans == ()) == (typed == fixed)

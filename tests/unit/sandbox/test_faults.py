@@ -4,6 +4,7 @@ HTTP, and stop() while requests are held open."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 
@@ -211,9 +212,28 @@ def test_bad_faults_are_refused_naming_the_field(kwargs, field):
         Fault(**kwargs)
 
 
+def test_page_errors_fault_reaches_only_the_game_page(sandbox):
+    def page_errors_flag(url):
+        page = httpx.get(url, timeout=10).text
+        data = re.search(r'<script id="session-data" type="application/json">(.*?)</script>', page, re.S)
+        return json.loads(data.group(1))["page_errors"]
+
+    url = enter(sandbox).json()["url"]
+    assert page_errors_flag(url) is False
+    sandbox.inject(Fault("page_errors", endpoint="game"))
+    assert enter(sandbox).status_code == 200  # the API is not faulted by it
+    assert page_errors_flag(url) is True
+    assert page_errors_flag(url) is False  # used up
+    sandbox.inject(Fault("g01", count=-1, endpoint="any"))
+    assert page_errors_flag(url) is False  # "any" means any API endpoint, not the page
+    for kind, endpoint in (("page_errors", "session"), ("page_errors", "any"), ("g01", "game")):
+        with pytest.raises(ValueError, match="^endpoint: page_errors applies to 'game'"):
+            Fault(kind, endpoint=endpoint)
+
+
 def test_every_fault_kind_is_covered_here():
     tested = {"g01", "html502", "malformed_json", "no_url", "javascript_url", "retry_after_429",
-              "huge_body", "drop", "delay", "drip", "hang"}
+              "huge_body", "drop", "delay", "drip", "hang", "page_errors"}
     assert tested == set(FAULT_KINDS)
 
 

@@ -9,6 +9,7 @@ import re
 import httpx
 import pytest
 
+from console_app.sandbox import pages
 from console_app.sandbox.game import bet_steps
 from tests.unit.sandbox.helpers import auth, launch, spin, token_of
 
@@ -26,7 +27,7 @@ def test_game_page_for_a_valid_token(sandbox):
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     page = response.text
     assert "<title>Treasure of Zeus — LuckyMonaco demo</title>" in page
-    assert '<html lang="ja">' in page
+    assert '<html lang="ja" dir="ltr">' in page
     data = session_data(page)
     assert data["language"] == "ja" and data["currency"] == "JPY"
     assert data["nickname"] == "Ann" and data["game_name"] == "Treasure of Zeus"
@@ -60,11 +61,11 @@ def test_game_name_is_escaped_in_the_title(sandbox_factory):
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("en", "SPIN"), ("ja", "スピン"), ("ko", "스핀"), ("zh", "旋转"), ("fr", "SPIN")])
+    ("en", "SPIN"), ("ja", "スピン"), ("ko", "스핀"), ("zh", "旋转"), ("fr", "TOURNER"), ("sv", "SPIN")])
 def test_interface_words_in_the_session_language_with_english_fallback(sandbox, language, expected):
     page = httpx.get(launch(sandbox, player={"language": language}), timeout=10).text
     assert session_data(page)["strings"]["spin"] == expected
-    assert f'<html lang="{language}">' in page
+    assert f'<html lang="{language}" dir="ltr">' in page
 
 
 def test_static_assets_are_served(sandbox):
@@ -86,8 +87,8 @@ def test_unknown_token_gets_the_expired_page(sandbox):
 
 def test_unknown_token_page_follows_accept_language(sandbox):
     response = httpx.get(f"{sandbox.url}/game/index.html?token=nope", timeout=10,
-                         headers={"Accept-Language": "fr-FR;q=0.9, ko-KR;q=0.8, en;q=0.5"})
-    assert '<html lang="ko">' in response.text
+                         headers={"Accept-Language": "sv-SE;q=0.9, ko-KR;q=0.8, en;q=0.5"})
+    assert '<html lang="ko" dir="ltr">' in response.text
     assert "이 게임 세션은 만료되었거나 존재하지 않습니다" in response.text
 
 
@@ -181,7 +182,7 @@ def test_spin_then_snapshot_round_trip(sandbox):
         page = httpx.get(url, timeout=10)
         assert page.status_code == 200
         assert result["transaction_id"] in page.text and "Kim" in page.text
-        assert '<html lang="ko">' in page.text and "라운드 결과" in page.text
+        assert '<html lang="ko" dir="ltr">' in page.text and "라운드 결과" in page.text
         shown = re.findall(r'data-symbol="(\w+)"', page.text)
         assert shown == [symbol for reel in result["reels"] for symbol in reel]
         assert f'data-amount="{result["win"]:.2f}"' in page.text
@@ -217,3 +218,16 @@ def test_snapshot_needs_credentials(sandbox):
 
 def test_unknown_snapshot_token_gets_the_expired_page(sandbox):
     assert httpx.get(f"{sandbox.url}/snapshot/index.html?token=nope", timeout=10).status_code == 404
+
+
+@pytest.mark.parametrize(("language", "shown", "direction"), [
+    ("ar", "ar", "rtl"), ("th", "th", "ltr"), ("de", "de", "ltr"), ("he", "en", "ltr"), ("sv", "en", "ltr")])
+def test_pages_say_which_language_they_show_and_its_direction(sandbox, language, shown, direction):
+    page = httpx.get(launch(sandbox, player={"language": language}), timeout=10).text
+    assert f'<html lang="{language}" dir="{direction}">' in page
+    data = session_data(page)
+    assert data["shown_language"] == shown
+    assert data["strings"] == pages.all_strings()[shown]
+    expired = httpx.get(f"{sandbox.url}/game/index.html?token=nope", timeout=10,
+                        headers={"Accept-Language": "ar"}).text
+    assert '<html lang="ar" dir="rtl">' in expired and "الجلسة غير متاحة" in expired

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from console_app.core.catalog import sample_catalog
 from console_app.sandbox import codes, pages
 from console_app.sandbox.game import PAYLINES, SYMBOLS, SandboxWorld, line_wins
 
@@ -94,9 +95,13 @@ def test_icons_differ_by_game_and_escape_names():
 
 def test_every_language_has_every_word():
     table = pages.all_strings()
-    assert {"en", "ja", "ko", "zh"} <= set(table)
+    assert {"en", "ja", "ko", "zh", "th", "vi", "id", "es", "pt", "de", "tr", "ru", "ar"} <= set(table)
+    assert set(sample_catalog().languages) <= set(table)
+    # The fallback note is only ever shown in English (the language fallen back to).
+    words_everywhere = set(table["en"]) - {"fallback"}
     for language, words in table.items():
-        assert set(words) == set(table["en"]), language
+        assert set(words) == words_everywhere | ({"fallback"} if language == "en" else set()), language
+        assert "{amount}" in words["you_won"], language
 
 
 def test_every_template_placeholder_is_filled(sandbox):

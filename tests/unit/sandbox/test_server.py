@@ -166,7 +166,7 @@ def test_sandbox_imports_neither_qt_nor_httpx():
 def test_a_sandbox_bug_is_logged_as_an_error_not_hidden(sandbox, caplog, monkeypatch):
     from console_app.sandbox import pages
 
-    def broken(session):
+    def broken(session, **options):
         raise RuntimeError("template exploded")
 
     monkeypatch.setattr(pages, "game_page", broken)
