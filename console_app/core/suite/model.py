@@ -102,7 +102,7 @@ class GameCheck:
     load_s: float | None = None
     console_errors: list[str] = field(default_factory=list)
     #: A small PNG of the page, base64 (only in memory and in the HTML report).
-    thumbnail_png_b64: str | None = None
+    thumbnail_jpeg_b64: str | None = None
     problem: str = ""
 
     def to_dict(self) -> dict[str, Any]:

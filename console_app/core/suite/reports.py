@@ -256,8 +256,8 @@ def _row(case: dict[str, Any]) -> str:
 def _figure(case: dict[str, Any]) -> str:
     game = case["game"]
     status = "passed" if case.get("passed") else "failed"
-    picture = (f'<img alt="{_e(case["name"])}" src="data:image/png;base64,{game["thumbnail_png_b64"]}">'
-               if game.get("thumbnail_png_b64") else f'<div class="none">{_e(game.get("problem") or "no picture")}</div>')
+    picture = (f'<img alt="{_e(case["name"])}" src="data:image/jpeg;base64,{game["thumbnail_jpeg_b64"]}">'
+               if game.get("thumbnail_jpeg_b64") else f'<div class="none">{_e(game.get("problem") or "no picture")}</div>')
     load = f" · {game['load_s']:.1f} s" if game.get("load_s") is not None else ""
     return (f'<figure class="{status}" data-status="{status}" data-case="{_e(case["name"].lower())}">{picture}'
             f'<figcaption><span class="pill {status[:4]}">{"PASS" if status == "passed" else "FAIL"}</span>'

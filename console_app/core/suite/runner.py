@@ -164,11 +164,16 @@ class SuiteRunner:
         self.on_result = on_result
         self.dictionary = dictionary or bundled()
         self.run_id = run_id or new_run_id()
+        #: The run in progress (or the last one): after a cancel it holds what finished.
+        self.current: SuiteRun | None = None
 
     async def run(self, suite: Suite | Sequence[Case], *, name: str | None = None,
-                  shard: str | None = None) -> SuiteRun:
-        """Run every case; cancelling the task cancels the cases in flight (the run
-        keeps what finished and is marked ``cancelled``)."""
+                  shard: str | None = None, checker: GameChecker | None = None) -> SuiteRun:
+        """Run every case; cancelling the task cancels the cases in flight (then
+        :attr:`current` keeps what finished, marked ``cancelled``). ``checker``
+        replaces the one given at construction for this run."""
+        if checker is not None:
+            self.checker = checker
         cases = list(suite.cases) if isinstance(suite, Suite) else list(suite)
         run = SuiteRun(
             suite=name or (suite.name if isinstance(suite, Suite) else "suite"),
@@ -178,6 +183,7 @@ class SuiteRunner:
             started_at=time.time(),
             shard=shard,
         )
+        self.current = run
         gate = asyncio.Semaphore(self.concurrency)
         pace = _Pace(self.rate)
         slots: list[CaseResult | None] = [None] * len(cases)
