@@ -164,3 +164,13 @@ def test_the_catalog_is_read_only_when_a_matrix_asks_for_it() -> None:
     assert calls == []
     parse_suite('[[matrix]]\nname = "m"\nlanguage = "catalog"\n', catalog=CatalogValues(load))
     assert calls == [1]
+
+
+def test_the_example_suite_in_docs_loads() -> None:
+    root = Path(__file__).resolve().parents[4]
+    suite = load_suite(root / "docs" / "ci" / "go-live.toml", catalog=catalog())
+    sample = sample_catalog()
+    assert len(suite.cases) == 2 + len(sample.games) * len(sample.languages)
+    for ci_file in ("github-actions-suite.yml", "gitlab-ci-suite.yml"):
+        text = (root / "docs" / "ci" / ci_file).read_text()
+        assert "docs/ci/go-live.toml" in text and "--shard" in text and "suite merge" in text
