@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console_app.cli.common import add_target_options, open_target, settings_from_args
+from console_app.cli.history import _positive_int
 from console_app.core.errors import InvalidInputError
 from console_app.core.redaction import redact
 
@@ -92,16 +93,6 @@ def _production_rate() -> str:
     from console_app.core.suite.runner import PRODUCTION_RATE
 
     return f"{PRODUCTION_RATE:g}"
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 def _seconds(text: str) -> float:

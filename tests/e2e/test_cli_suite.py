@@ -9,20 +9,9 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from tests.fixtures.common import run_cli
+from tests.unit.core.suite.samples import HEADER
 
-SUITE = '''
-[suite]
-name = "smoke"
-
-[defaults]
-game_type = "slot"
-player_id = "qa-1"
-nickname = "QA"
-language = "en"
-currency = "USD"
-session_id = "auto"
-ip = "203.0.113.7"
-
+SUITE = HEADER + '''
 [[case]]
 name = "happy path"
 game_id = "lm_8_treasureofzeus"

@@ -3,7 +3,7 @@ case brought back. Plain frozen dataclasses, Qt-free, JSON-friendly."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from console_app.core.errors import InvalidInputError
@@ -101,16 +101,9 @@ class GameCheck:
     title: str = ""
     load_s: float | None = None
     console_errors: list[str] = field(default_factory=list)
-    #: A small PNG of the page, base64 (only in memory and in the HTML report).
+    #: A small JPEG of the page, base64 (kept in the JSON and HTML reports).
     thumbnail_jpeg_b64: str | None = None
     problem: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "GameCheck":
-        return cls(**{key: data[key] for key in cls.__dataclass_fields__ if key in data})
 
 
 @dataclass
@@ -128,13 +121,6 @@ class Answer:
     duration_ms: float = 0.0
     game_url: str | None = None  # redacted
     detail: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Answer":
-        return cls(**{key: data[key] for key in cls.__dataclass_fields__ if key in data})
 
 
 @dataclass
@@ -163,14 +149,5 @@ class CaseResult:
         return self.answers[-1] if self.answers else None
 
     def to_dict(self) -> dict[str, Any]:
-        data = dict(self.__dict__)
-        data["answers"] = [answer.to_dict() for answer in self.answers]
-        data["game"] = self.game.to_dict() if self.game else None
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "CaseResult":
-        values = {key: data[key] for key in cls.__dataclass_fields__ if key in data}
-        values["answers"] = [Answer.from_dict(a) for a in data.get("answers") or []]
-        values["game"] = GameCheck.from_dict(data["game"]) if data.get("game") else None
-        return cls(**values)
+        """The JSON form the reports hold (answers and game check included)."""
+        return asdict(self)

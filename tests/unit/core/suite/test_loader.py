@@ -10,19 +10,9 @@ import pytest
 from console_app.core.catalog import sample_catalog
 from console_app.core.suite import CatalogValues, SuiteError, load_suite, parse_shard, parse_suite, shard
 
-SMOKE = '''
-[suite]
-name = "smoke"
+from tests.unit.core.suite.samples import HEADER
 
-[defaults]
-game_type = "slot"
-player_id = "qa-1"
-nickname = "QA"
-language = "en"
-currency = "USD"
-session_id = "auto"
-ip = "203.0.113.7"
-
+SMOKE = HEADER + '''
 [[case]]
 name = "happy path"
 game_id = "lm_8_treasureofzeus"

@@ -19,16 +19,9 @@ from console_app.core.suite import (
     parse_suite,
 )
 
-HEADER = '''
-[defaults]
-game_id = "lm_8_treasureofzeus"
-player_id = "qa-1"
-nickname = "QA"
-language = "en"
-currency = "USD"
-session_id = "auto"
-ip = "203.0.113.7"
-'''
+from tests.unit.core.suite.samples import HEADER as SHARED_HEADER
+
+HEADER = SHARED_HEADER + 'game_id = "lm_8_treasureofzeus"\n'
 
 MIXED = HEADER + '''
 [[case]]
