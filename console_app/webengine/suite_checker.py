@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl
+from PySide6.QtGui import QImage
 from PySide6.QtWebEngineCore import QWebEngineCertificateError, QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
@@ -34,7 +35,12 @@ T = TypeVar("T")
 #: Width of the thumbnails in the HTML report, in pixels.
 THUMBNAIL_WIDTH = 320
 #: After ``loadFinished``, how long to wait at most for the page to paint and settle.
-SETTLE_S = 3.0
+SETTLE_S = 8.0
+#: Colours a small copy of the page must show to count as drawn (a blank or black
+#: page has one or two).
+DRAWN_COLOURS = 8
+#: Consecutive equal grabs (200 ms apart) after which a drawn page counts as settled.
+STILL_GRABS = 3
 
 
 class _CheckPage(GamePage):
@@ -102,9 +108,13 @@ class PageChecker:
             if not ok:
                 problem = certificate[0] if certificate else "the page failed to load"
                 return GameCheck(loaded=False, load_s=None, console_errors=page.console_errors, problem=problem)
-            thumbnail = await _settled_thumbnail(view)
-            return GameCheck(loaded=True, title=redact(page.title()), load_s=load_s,
-                             console_errors=list(page.console_errors), thumbnail_jpeg_b64=thumbnail)
+            settle = min(SETTLE_S, max(1.0, self._timeout - load_s))
+            image, drawn = await _settled_frame(view, settle)
+            return GameCheck(
+                loaded=drawn, title=redact(page.title()), load_s=load_s,
+                console_errors=list(page.console_errors), thumbnail_jpeg_b64=_thumbnail(image),
+                problem="" if drawn else f"the page loaded but drew nothing within {settle:g} s",
+            )
         finally:
             # Python owns these three: deleted now, in this order (view, page, then
             # profile; Qt warns and may crash when a profile dies before its page).
@@ -114,18 +124,35 @@ class PageChecker:
             del profile
 
 
-async def _settled_thumbnail(view: QWebEngineView) -> str | None:
-    """A JPEG thumbnail once two grabs 150 ms apart agree (or :data:`SETTLE_S` passed):
-    Chromium paints a moment after ``loadFinished`` and games lay out in script."""
-    deadline = time.monotonic() + SETTLE_S
+async def _settled_frame(view: QWebEngineView, seconds: float) -> tuple[QImage, bool]:
+    """The page's picture once it is drawn and still (:data:`STILL_GRABS` grabs 200 ms
+    apart agree: a game fetching its symbols holds a half-drawn frame for a moment),
+    or the last one after ``seconds``; and whether it was ever drawn at all.
+
+    Chromium paints a moment after ``loadFinished`` and games draw their reels in
+    script, so a grab at ``loadFinished`` is often black: "drawn" means at least
+    :data:`DRAWN_COLOURS` colours in a small copy, and an animated game that never
+    holds still is taken as it is when time runs out."""
+    deadline = time.monotonic() + seconds
     previous = None
+    still = 0
     image = view.grab().toImage()
+    drawn = False
     while time.monotonic() < deadline:
-        await asyncio.sleep(0.15)
+        await asyncio.sleep(0.2)
         image = view.grab().toImage()
-        if previous is not None and image == previous:
+        sample = image.scaled(64, 40)
+        colours = {sample.pixel(x, y) for y in range(sample.height()) for x in range(sample.width())}
+        drawn = drawn or len(colours) >= DRAWN_COLOURS
+        still = still + 1 if drawn and sample == previous else 0
+        if still >= STILL_GRABS:
             break
-        previous = image
+        previous = sample
+    return image, drawn
+
+
+def _thumbnail(image: QImage) -> str | None:
+    """``image`` as a small JPEG, base64."""
     small = image.scaledToWidth(THUMBNAIL_WIDTH, Qt.TransformationMode.SmoothTransformation)
     data = QByteArray()
     buffer = QBuffer(data)

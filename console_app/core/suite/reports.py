@@ -208,10 +208,10 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1p
 padding:5px 8px;text-align:left;vertical-align:top}th{background:#eef1f5;position:sticky;top:0}
 td.why{color:#a11d17;max-width:460px}tr.failed td:first-child{border-left:4px solid #d93025}
 tr.passed td:first-child{border-left:4px solid #1e8e3e}code{font-size:12px}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:12px;margin:12px 0 24px}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:12px;margin:12px 0 24px}
 figure{margin:0;background:#fff;border:1px solid #e3e7ec;border-radius:6px;overflow:hidden}
 figure.failed{border:2px solid #d93025}figure img{width:100%;display:block;aspect-ratio:16/10;
-object-fit:cover;background:#222}figcaption{padding:6px 8px;font-size:12px}
+object-fit:cover;background:#222}figcaption{padding:6px 8px;font-size:12px;overflow-wrap:anywhere}
 .none{display:flex;align-items:center;justify-content:center;aspect-ratio:16/10;background:#333;color:#eee}
 """
 
