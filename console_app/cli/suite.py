@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,7 +164,7 @@ def _run(args: argparse.Namespace, name: str, cases: list, *, conformance: bool 
     from console_app.core.suite import SuiteRunner, history_recorder
 
     settings = settings_from_args(args)
-    progress = _Progress(len(cases), sys.stderr.isatty())
+    progress = _Progress(len(cases), sys.stderr.isatty(), screen_share=args.screen_share)
     needs_games = any(case.expect.checks_game for case in cases)
     with open_target(args) as target:
         _check_production(args, target)
@@ -223,13 +224,19 @@ def _check_production(args: argparse.Namespace, target: "ApiTarget") -> None:
 class _Progress:
     """One updating line on a terminal; one plain line per case otherwise."""
 
-    def __init__(self, total: int, tty: bool) -> None:
+    def __init__(self, total: int, tty: bool, *, screen_share: bool = False) -> None:
         self.total = total
         self.tty = tty
+        self.screen_share = screen_share
         self.results: list["CaseResult"] = []
 
     def add(self, result: "CaseResult") -> None:
+        from console_app.core.suite.reports import identifiers, scrub
+
         self.results.append(result)
+        if self.screen_share:  # case names and failures can hold player and session IDs
+            ids = identifiers("", [result])
+            result = replace(result, name=scrub(result.name, ids), failures=scrub(result.failures, ids))
         failed = sum(not r.passed for r in self.results)
         if self.tty:
             line = f"\r[{len(self.results)}/{self.total}] {len(self.results) - failed} passed, {failed} failed"

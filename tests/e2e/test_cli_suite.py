@@ -128,7 +128,9 @@ def test_the_conformance_suite_against_the_sandbox(basedir: Path, tmp_path: Path
     assert document["summary"]["total"] >= 30
     assert document["two_at_once"] == "the same every time"
     assert "two simultaneous launches: the same every time" in proc.stderr
-    assert "Codes the error dictionary does not know yet" in (tmp_path / "c.html").read_text()
+    page = (tmp_path / "c.html").read_text()
+    assert "Codes the error dictionary does not know yet" in page
+    assert "&quot;V.3&quot;: {" in page  # the errors.json snippet that adds them
 
 
 def test_production_needs_the_flag(basedir: Path, suite_file: Path, spec_server) -> None:
@@ -177,3 +179,22 @@ expect = { game = "loads", title_contains = "No Such Title" }
     assert cases[0]["failures"][0].startswith("expected a page title containing 'No Such Title'")
     assert (tmp_path / "g.html").read_text().count("<figure") == 5
     assert "Release of profile requested" not in proc.stderr
+
+
+@pytest.mark.parametrize("options", [["--rate", "fast"], ["--concurrency", "0"], ["--shard", "3/2"]])
+def test_bad_options_exit_2(suite_file: Path, basedir: Path, options: list[str]) -> None:
+    proc = run_cli("suite", "run", str(suite_file), *options, basedir=basedir)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+
+
+def test_screen_share_masks_ids_in_the_lines_and_the_reports(tmp_path: Path, basedir: Path) -> None:
+    suite = tmp_path / "ids.toml"
+    suite.write_text(SUITE.replace('player_id = "qa-1"', 'player_id = "ZQX7PLAYER93"').replace(
+        'session_id = "auto"', 'session_id = "SESSZQX42"'))
+    proc = run_cli("suite", "run", str(suite), "--screen-share", "--json", str(tmp_path / "r.json"),
+                   "--html", str(tmp_path / "r.html"), basedir=basedir)
+    assert proc.returncode == 0, proc.stderr
+    for text in (proc.stdout, proc.stderr, (tmp_path / "r.json").read_text(), (tmp_path / "r.html").read_text()):
+        assert "ZQX7PLAYER93" not in text and "SESSZQX42" not in text
+    assert "Z•••" in (tmp_path / "r.json").read_text()

@@ -18,7 +18,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from console_app.core.redaction import mask_id, redact
-from console_app.core.suite.model import SuiteError
+from console_app.core.suite.model import CaseResult, SuiteError
 from console_app.core.suite.runner import SuiteRun
 
 FORMAT = 1
@@ -29,26 +29,28 @@ def _iso(timestamp: float | None) -> str | None:
     return None if timestamp is None else datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds")
 
 
-def _identifiers(run: SuiteRun) -> list[str]:
-    ids = {run.target.get("partner_id", "")}
-    for result in run.results:
+def identifiers(partner_id: str, results: Iterable[CaseResult]) -> list[str]:
+    """The partner, player and session IDs screen-share mode hides, longest first (so
+    an ID inside another is never left half readable)."""
+    ids = {partner_id}
+    for result in results:
         player = result.request.get("player") if isinstance(result.request.get("player"), dict) else {}
         session = player.get("session") if isinstance(player.get("session"), dict) else {}
         ids.update(str(value) for value in (player.get("id"), session.get("id")) if value)
-    # Longest first, so an ID inside another is never left half readable.
     return sorted((i for i in ids if len(i) >= 2), key=len, reverse=True)
 
 
-def _scrub(value: Any, ids: Sequence[str]) -> Any:
+def scrub(value: Any, ids: Sequence[str]) -> Any:
+    """``value`` (text, or dicts and lists of it) redacted, with ``ids`` masked."""
     if isinstance(value, str):
         text = redact(value)
         for identifier in ids:
             text = text.replace(identifier, mask_id(identifier))
         return text
     if isinstance(value, dict):
-        return {key: _scrub(item, ids) for key, item in value.items()}
+        return {key: scrub(item, ids) for key, item in value.items()}
     if isinstance(value, list):
-        return [_scrub(item, ids) for item in value]
+        return [scrub(item, ids) for item in value]
     return value
 
 
@@ -68,7 +70,8 @@ def run_document(run: SuiteRun, *, screen_share: bool = False) -> dict[str, Any]
         "summary": _summary(result.passed for result in run.results),
         "cases": [result.to_dict() for result in sorted(run.results, key=lambda r: r.index)],
     }
-    return _scrub(document, _identifiers(run) if screen_share else ())
+    ids = identifiers(run.target.get("partner_id", ""), run.results) if screen_share else ()
+    return scrub(document, ids)
 
 
 def _summary(passes: Iterable[bool]) -> dict[str, int]:
@@ -274,6 +277,15 @@ def _unknown_codes(cases: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     return list(found.values())
 
 
+def dictionary_snippet(unknown: list[tuple[str, str, str]]) -> str:
+    """An ``errors.json`` override that adds the ``unknown`` codes (code, HTTP, message)
+    with the observed message as their meaning, to be edited before use."""
+    codes = {code: {"meaning": message or f"observed with HTTP {status}", "retryable": False,
+                    "next_step": "Check the request fields the message names."}
+             for code, status, message in unknown}
+    return json.dumps({"session": {"codes": codes}}, ensure_ascii=False, indent=2)
+
+
 def html_report(document: dict[str, Any]) -> str:
     """One self-contained HTML page (no external resources, inline CSS and script)."""
     cases = document["cases"]
@@ -311,6 +323,9 @@ def html_report(document: dict[str, Any]) -> str:
         parts.append("<h2>Codes the error dictionary does not know yet</h2><table><tr><th>code</th><th>HTTP</th>"
                      "<th>message</th></tr>" + "".join(
                          f"<tr><td><code>{_e(c)}</code></td><td>{_e(s)}</td><td>{_e(m)}</td></tr>"
-                         for c, s, m in unknown) + "</table>")
+                         for c, s, m in unknown) + "</table>"
+                     "<p>To add them to your dictionary, merge this into <code>errors.json</code> in the "
+                     "console's config folder (<code>lm-console --self-check</code> shows it):</p>"
+                     f"<pre>{_e(dictionary_snippet(unknown))}</pre>")
     parts.append(f"<script>{_SCRIPT}</script></body></html>\n")
     return "".join(parts)

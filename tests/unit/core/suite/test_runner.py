@@ -259,3 +259,26 @@ def test_reports_hold_the_body_as_sent_without_secrets(sandbox) -> None:
     text = json.dumps([r.to_dict() for r in result.results])
     assert sandbox.token not in text
     assert result.results[0].request["player"]["id"] == "qa-1"
+
+
+def test_the_rate_spaces_request_starts_evenly(monkeypatch) -> None:
+    from console_app.core.suite import runner as runner_module
+
+    waits = []
+
+    async def fake_sleep(seconds):
+        waits.append(seconds)
+
+    async def go():
+        pace = runner_module._Pace(4.0)
+        monkeypatch.setattr(runner_module.asyncio, "sleep", fake_sleep)
+        for _ in range(4):
+            await pace.wait()
+
+    asyncio.run(go())
+    # The first starts at once; each next one a quarter second after the one before.
+    assert len(waits) == 3
+    for got, want in zip(waits, (0.25, 0.5, 0.75)):
+        assert abs(got - want) < 0.1
+    asyncio.run(runner_module._Pace(None).wait())
+    assert len(waits) == 3  # no rate: never waits
