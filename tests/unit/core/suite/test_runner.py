@@ -282,3 +282,11 @@ def test_the_rate_spaces_request_starts_evenly(monkeypatch) -> None:
         assert abs(got - want) < 0.1
     asyncio.run(runner_module._Pace(None).wait())
     assert len(waits) == 3  # no rate: never waits
+
+
+def test_reopening_an_expired_game_url_shows_a_clear_page(sandbox_factory) -> None:
+    server = sandbox_factory(session_ttl=0.05)
+    cases = parse_suite(HEADER + '[[case]]\nname = "reopen later"\nsend = "reopen"\nreopen_after = 0.2\n').cases
+    result = run(server.api_target(), cases)
+    assert result.results[0].passed
+    assert result.results[0].observed.startswith("reopened after 0.2 s: HTTP 403")
