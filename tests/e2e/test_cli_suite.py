@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from tests.fixtures.common import run_cli
-from tests.unit.core.suite.samples import HEADER
+from tests.unit.core.suite.samples import EMPTY_PLAYER, HEADER
 
 SUITE = HEADER + '''
 [[case]]
@@ -17,11 +17,7 @@ name = "happy path"
 game_id = "lm_8_treasureofzeus"
 expect = { outcome = "success" }
 
-[[case]]
-name = "empty player is refused"
-game_id = "lm_8_treasureofzeus"
-player_id = ""
-expect = { outcome = "api_error", http = 400, code_prefix = "V." }
+''' + EMPTY_PLAYER + '''
 
 [[matrix]]
 name = "games"

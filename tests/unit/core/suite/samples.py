@@ -1,4 +1,4 @@
-"""Suite text the suite tests share: the issue's header (``[suite]`` + ``[defaults]``)."""
+"""Suite text the suite tests share, from the issue's example."""
 
 #: Ends inside ``[defaults]``: a test may append more default keys.
 HEADER = '''
@@ -13,4 +13,13 @@ language = "en"
 currency = "USD"
 session_id = "auto"
 ip = "203.0.113.7"
+'''
+
+#: The issue's negative case: sent as written, refused with a V.* code.
+EMPTY_PLAYER = '''
+[[case]]
+name = "empty player is refused"
+game_id = "lm_8_treasureofzeus"
+player_id = ""
+expect = { outcome = "api_error", http = 400, code_prefix = "V." }
 '''

@@ -10,7 +10,7 @@ import pytest
 from console_app.core.catalog import sample_catalog
 from console_app.core.suite import CatalogValues, SuiteError, load_suite, parse_shard, parse_suite, shard
 
-from tests.unit.core.suite.samples import HEADER
+from tests.unit.core.suite.samples import EMPTY_PLAYER, HEADER
 
 SMOKE = HEADER + '''
 [[case]]
@@ -18,11 +18,7 @@ name = "happy path"
 game_id = "lm_8_treasureofzeus"
 expect = { outcome = "success", game = "loads", title_contains = "Zeus", max_load_s = 10 }
 
-[[case]]
-name = "empty player is refused"
-game_id = "lm_8_treasureofzeus"
-player_id = ""
-expect = { outcome = "api_error", http = 400, code_prefix = "V." }
+''' + EMPTY_PLAYER + '''
 
 [[matrix]]
 name = "every game in every language"
