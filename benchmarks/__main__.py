@@ -13,17 +13,19 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks import data, launch, memory, startup
+from benchmarks import data, launch, memory, startup, suites
 from benchmarks.common import DriverError, Metric, format_table, machine_info, write_json
 from benchmarks.config import FULL, QUICK
 
-GROUPS = {"startup": startup.run, "launch": launch.run, "memory": memory.run, "data": data.run}
+GROUPS = {"startup": startup.run, "launch": launch.run, "memory": memory.run, "data": data.run,
+          "suites": suites.run}
 
 #: Every metric the suite writes, in table order.
 METRIC_NAMES = (
     "startup_first_paint", "startup_with_data", "launch_to_request", "response_to_tab",
     "tick_gap_50_launches", "tick_gap_5mb_response", "rss_idle", "pss_one_game",
     "rss_growth_per_launch", "picker_filter_1000", "history_search_10000",
+    "suite_200_requests", "suite_cli_vs_newman", "suite_50_games", "suite_games_peak_memory",
 )
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "build" / "bench.json"

@@ -23,10 +23,17 @@ class Config:
     catalog_games: int = 1_000
     #: Repeats of each filter string / search query.
     repeats: int = 15
+    #: Request-only suite cases, measured rounds, and game checks (benchmarks/suites.py).
+    suite_cases: int = 200
+    suite_rounds: int = 3
+    suite_games: int = 50
+    #: Use newman only if already installed (the quick run never calls npm).
+    quick_newman: bool = False
 
 
 FULL = Config()
 QUICK = Config(
     startup_runs=1, launches=3, concurrent=20, growth_launches=5,
     history_entries=1_000, catalog_games=200, repeats=3,
+    suite_cases=40, suite_rounds=1, suite_games=4, quick_newman=True,
 )

@@ -32,6 +32,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "catalog": ("catalog", "import, fetch or show a profile's game catalog"),
     "history": ("history", "list, search, replay and export past attempts"),
     "snapshot": ("history", "get the page showing one round's result (from a transaction ID)"),
+    "suite": ("suite", "run launch suites with expectations and write CI reports"),
 }
 
 

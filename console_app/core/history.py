@@ -113,6 +113,8 @@ class Entry:
     game_url: str | None
     app_version: str
     replay_of: int | None
+    #: Groups entries made together, e.g. ``suite:<run id>`` for a suite run's cases.
+    tag: str = ""
 
     @property
     def request_cut(self) -> bool:
@@ -207,8 +209,13 @@ def _migrate_1(db: sqlite3.Connection, fts: bool) -> None:
         )
 
 
+def _migrate_2(db: sqlite3.Connection, fts: bool) -> None:
+    db.execute("ALTER TABLE history ADD COLUMN tag TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX history_tag ON history(tag)")
+
+
 #: Migration n takes the schema from version n-1 to n; never edit one that shipped.
-_MIGRATIONS: tuple[Callable[[sqlite3.Connection, bool], None], ...] = (_migrate_1,)
+_MIGRATIONS: tuple[Callable[[sqlite3.Connection, bool], None], ...] = (_migrate_1, _migrate_2)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
@@ -482,9 +489,11 @@ class HistoryStore:
         endpoint: str = "session",
         launch_id: str | None = None,
         replay_of: int | None = None,
+        tag: str = "",
     ) -> int:
         """Store one attempt and return its id. ``request`` supplies the searchable
-        fields (game, player, ...) when the attempt has no JSON request body."""
+        fields (game, player, ...) when the attempt has no JSON request body;
+        ``tag`` groups entries made together (a suite run)."""
         exchange = attempt.exchange
         request_json = exchange.request_body or ""
         if not request_json and request is not None:
@@ -528,6 +537,7 @@ class HistoryStore:
             "game_url": attempt.game_url or None,
             "app_version": self._app_version,
             "replay_of": replay_of,
+            "tag": tag,
         }
         return self._insert({name: _field(name, value) for name, value in row.items()})
 
@@ -584,6 +594,10 @@ class HistoryStore:
         """The entry with this id, or None."""
         found = self._query("SELECT * FROM history WHERE id = ?", (int(entry_id),))
         return found[0] if found else None
+
+    def tagged(self, tag: str) -> list[Entry]:
+        """Every entry with this tag (e.g. one suite run's), oldest first."""
+        return self._query("SELECT * FROM history WHERE tag = ? ORDER BY id", (tag,))
 
     def attempts_of(self, launch_id: str) -> list[Entry]:
         """Every attempt of one launch, in order."""
