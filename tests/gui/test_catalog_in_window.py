@@ -62,6 +62,9 @@ def test_typo_gets_a_one_click_fix_and_deliberate_bad_values_stay_sendable(qtbot
     assert "did you mean 'lm_60_tumblefortune'" in " ".join(p.message for p in form.problems())
     links = problem_links(window)
     assert list(links) == ["use lm_60_tumblefortune"]
+    # The character that differs (I typed for l) is marked, in a font that tells them apart.
+    html = form.findChild(QLabel, "problems").text()
+    assert "<b><u>I</u></b>m_60_tumblefortune" in html and "<b><u>l</u></b>m_60_tumblefortune" in html
     form.findChild(QLabel, "problems").linkActivated.emit(links["use lm_60_tumblefortune"])
     assert form.request().gameid == "lm_60_tumblefortune"
     assert form.problems() == []

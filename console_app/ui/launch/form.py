@@ -29,6 +29,19 @@ from console_app.ui.launch.code_combo import DEFAULT_CURRENCIES, DEFAULT_LANGUAG
 from console_app.ui.launch.simple_game_picker import GamePicker, SimpleGamePicker
 from console_app.qtstyle import named, set_problem, set_severity
 
+def _marked(problem, side: str) -> str:
+    """The typed value or the suggestion as HTML, the characters that differ underlined
+    and bold in a monospace font (so ``I`` and ``l`` can be told apart)."""
+    difference = getattr(problem, "difference", None)
+    if difference is None:
+        return escape(problem.suggestion if side == "suggestion" else "")
+    parts = []
+    for text, differs in difference.segments(side):
+        shown = escape(text) if text else "‸"  # an insertion point: a caret
+        parts.append(f"<b><u>{shown}</u></b>" if differs else escape(text))
+    return f'<span style="font-family:monospace">{"".join(parts)}</span>'
+
+
 #: The demo player of ``lm-console gui`` (the CLI's): a newcomer clicks Launch and plays.
 DEMO_REQUEST = LaunchRequest(**DEMO_PLAYER)
 
@@ -375,6 +388,10 @@ class LaunchForm(QWidget):
             icon = "✖" if problem.severity == "error" else "⚠"
             color = "error" if problem.severity == "error" else "warning"
             fix = (f' <a href="fix:{index}">use {escape(problem.suggestion)}</a>' if problem.suggestion else "")
+            if problem.suggestion and getattr(problem, "difference", None) is not None:
+                # I and l look alike in the UI font: show which characters differ.
+                fix += f' <span style="white-space:nowrap">({_marked(problem, "typed")} → {_marked(problem, "suggestion")})</span>'
+
             rows.append(
                 f'<div class="{color}">{icon} <b>{escape(problem.field)}</b>: {escape(problem.message)}{fix}</div>'
             )
