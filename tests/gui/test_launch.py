@@ -203,3 +203,18 @@ def test_warnings_do_not_block_launch(qtbot, main_window):
     assert problems and all(p.severity == "warning" for p in problems)
     assert main_window.form.currency.property("problem") == "warning"
     assert not main_window.form.send_anyway_button.isVisibleTo(main_window.form)
+
+
+def test_while_in_flight_the_form_counts_time_against_the_deadline(qtbot, main_window, sandbox):
+    import re
+
+    from console_app.sandbox.faults import Fault
+
+    sandbox.inject(Fault("delay", delay=1.0, count=1))
+    deadline = main_window.controller.client_settings.deadline
+    with qtbot.waitSignal(main_window.controller.launch_finished, timeout=LOAD_TIMEOUT_MS):
+        main_window.launch()
+        qtbot.waitUntil(lambda: re.fullmatch(r"Sending… \d+\.\d s of \S+ s", main_window.form.launch_button.text())
+                        is not None, timeout=5_000)
+        assert main_window.form.launch_button.text().endswith(f"of {deadline:g} s")
+    assert main_window.form.launch_button.text() == "Launch"

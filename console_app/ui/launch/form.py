@@ -321,6 +321,10 @@ class LaunchForm(QWidget):
         self.cancel_button.setEnabled(busy)
         self.launch_button.setText("Sending…" if busy else "Launch")
 
+    def show_elapsed(self, elapsed: float, deadline: float) -> None:
+        """While a request is in flight: how long it has run against its deadline."""
+        self.launch_button.setText(f"Sending… {elapsed:.1f} s of {deadline:g} s")
+
     def show_message(self, text: str, severity: str | None) -> None:
         """Show ``text`` under the Launch button (hidden when empty)."""
         self.launch_message.setText(text)

@@ -7,6 +7,7 @@ in one fixed order (the tab is handed over with ``game_opened`` before
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Slot
@@ -59,6 +60,11 @@ class LaunchPresenter(QObject):
         self._preview_uuid: str | None = None
         #: The last launch sent, for the answer panel's Retry.
         self.last_sent: Launch | None = None
+        # While a request is in flight the form counts the time against the deadline.
+        self._elapsed_timer = QTimer(self)
+        self._elapsed_timer.setInterval(100)
+        self._elapsed_timer.timeout.connect(self._on_elapsed_timer_timeout)
+        self._started_at = 0.0
         controller = window.controller
         controller.busy_changed.connect(self._on_controller_busy_changed)
         controller.launch_started.connect(self._on_controller_launch_started)
@@ -71,6 +77,8 @@ class LaunchPresenter(QObject):
     def _on_controller_busy_changed(self, busy: bool) -> None:
         window = self._window
         window.form.set_busy(busy)
+        if not busy:
+            self._elapsed_timer.stop()
         window.progress.setVisible(busy)
         window.cancel_action.setEnabled(busy)
         window.api.busy_changed.emit(busy)
@@ -86,6 +94,8 @@ class LaunchPresenter(QObject):
         window.set_status(f"Sending to {launch.target.profile_name}…", "info")
         # Next loop pass: the request is on the wire by then, so the import overlaps it.
         QTimer.singleShot(0, window.game_area.preload)
+        self._started_at = time.monotonic()
+        self._elapsed_timer.start()
         window.api.launch_started.emit(launch)
 
     @Slot(AttemptEvent)
@@ -104,6 +114,8 @@ class LaunchPresenter(QObject):
                 f"Attempt {attempt.number}: {attempt.error_code or attempt.outcome} after {attempt.duration_ms:.0f} ms…",
                 "warning",
             )
+            # The deadline is per attempt: the next one starts its own count.
+            self._started_at = time.monotonic()
         window.api.attempt_recorded.emit(event)
 
     @Slot(LaunchResult)
@@ -150,6 +162,11 @@ class LaunchPresenter(QObject):
         window.answer.show_cancelled(attempts)
         window.set_status("Cancelled — no game was opened", "warning")
         window.api.launch_cancelled.emit(launch, attempts)
+
+    @Slot()
+    def _on_elapsed_timer_timeout(self) -> None:
+        window = self._window
+        window.form.show_elapsed(time.monotonic() - self._started_at, window.controller.client_settings.deadline)
 
     def _take_launch(self) -> Launch:
         launch, self._launch = self._launch, None
