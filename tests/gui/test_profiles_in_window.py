@@ -263,3 +263,18 @@ def test_a_hanging_keyring_fails_the_launch_after_its_deadline(qtbot, window_fac
     finally:
         stuck.release.set()
     assert spec_server.requests_to("/api/session") == []
+
+
+def test_a_profile_added_from_the_cli_appears_without_a_restart(qtbot, window_factory, app_paths, sandbox,
+                                                                basedir):
+    from tests.fixtures.common import run_cli
+
+    window, _profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
+    assert window.environment.profile_names() == ["Sandbox"]
+    result = run_cli("profile", "add", "Staging EU", "--api-url", "https://staging.example", "--partner-id", "p-1",
+                     basedir=basedir)
+    assert result.returncode == 0, result.stderr
+    qtbot.waitUntil(lambda: window.environment.profile_names() == ["Sandbox", "Staging EU"], timeout=10_000)
+    result = run_cli("profile", "remove", "Staging EU", basedir=basedir)
+    assert result.returncode == 0, result.stderr
+    qtbot.waitUntil(lambda: window.environment.profile_names() == ["Sandbox"], timeout=10_000)

@@ -16,7 +16,7 @@ import logging
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 from qasync import asyncSlot
@@ -48,6 +48,9 @@ log = logging.getLogger("console_app.ui.profiles")
 
 KEYRING_MISSING_TEXT = "No OS keyring: tokens are kept in memory for this run only (nothing is written to disk)."
 NO_TOKEN_TEXT = "profile '{name}' has no token yet — set the token in Profiles… (File ▸ Profiles…)"
+#: How long the folder must be quiet before profiles.json is read again (a save
+#: writes a temporary file, then renames it).
+PROFILES_SETTLE_MS = 150
 #: How long the window waits for the OS keyring (a locked one can hang).
 KEYRING_DEADLINE = 8.0
 
@@ -113,6 +116,16 @@ class ProfilesFeature(QObject):
         api.first_painted.connect(self.check_keyring)
         api.shutting_down.connect(self._on_api_shutting_down)
         self._keyring_task: asyncio.Task | None = None
+        # Profiles added or changed from the CLI (or another tool) show up without a
+        # restart: profiles.json is replaced atomically, so the folder is watched.
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(PROFILES_SETTLE_MS)
+        self._reload_timer.timeout.connect(self.reload)
+        self._watcher = QFileSystemWatcher(self)
+        paths.config_dir.mkdir(parents=True, exist_ok=True)
+        self._watcher.addPath(str(paths.config_dir))
+        self._watcher.directoryChanged.connect(lambda _path: self._reload_timer.start())
         self.reload()
 
     # ------------------------------------------------------------------ profiles
