@@ -196,6 +196,13 @@ def run_window(
         return 2
     paths: AppPaths = args.paths
     log_file = configure_file_logging(paths)
+    lock = None
+    if remember:
+        # One window per data folder: two would both write history and window state.
+        lock = _lock_data_folder(paths)
+        if isinstance(lock, str):
+            print(f"lm-console: error: {lock}", file=sys.stderr)
+            return 1
 
     import asyncio
 
@@ -235,7 +242,30 @@ def run_window(
         hooks.uninstall()
         if services.sandbox is not None:
             services.sandbox.stop()
+        if lock is not None:
+            lock.unlock()
     return int(result or 0)
+
+
+#: The lock file that keeps a second window off the same data folder.
+WINDOW_LOCK = "window.lock"
+
+
+def _lock_data_folder(paths: AppPaths):
+    """The held :class:`QLockFile` of ``paths``' data folder, or the one line saying
+    why another window has it (a lock left by a killed process is taken over)."""
+    from PySide6.QtCore import QLockFile
+
+    paths.ensure()
+    lock = QLockFile(str(paths.data_dir / WINDOW_LOCK))
+    lock.setStaleLockTime(0)  # stale only when its process is gone
+    if lock.tryLock(100):
+        return lock
+    # PySide6 answers (pid, host name, app name); an empty tuple when it cannot read them.
+    info = lock.getLockInfo()
+    pid = info[0] if info else "?"
+    return (f"another console window (pid {pid}) already has the data folder {paths.data_dir} open; "
+            "switch to it, or start this one with --basedir DIR for a separate folder")
 
 
 __all__ = [

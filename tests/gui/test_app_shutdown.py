@@ -71,3 +71,34 @@ def test_closing_with_a_request_in_flight_exits_cleanly(tmp_path):
     unexpected = [line for line in result.stderr.splitlines()
                   if line.strip() and not any(noise in line for noise in NOISE)]
     assert unexpected == []
+
+
+def test_a_second_window_on_the_same_data_folder_says_so_and_exits(tmp_path):
+    from pathlib import Path
+
+    from console_app.core.paths import AppPaths
+
+    basedir = tmp_path / "basedir"
+    cli = str(Path(sys.executable).with_name("lm-console"))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    first = subprocess.Popen([cli, "--basedir", str(basedir), "gui", "--no-web-sandbox"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        lock = AppPaths.from_basedir(basedir).data_dir / "window.lock"
+        for _ in range(1200):  # up to a minute: wait for the lock file, or for the process to end
+            if lock.exists():
+                break
+            try:
+                first.wait(timeout=0.05)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+        assert lock.exists(), first.stderr.read() if first.poll() is not None else "no lock file"
+        second = subprocess.run([cli, "--basedir", str(basedir), "gui", "--no-web-sandbox"], env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1
+        assert f"pid {first.pid}" in second.stderr and "--basedir" in second.stderr
+        assert len(second.stderr.strip().splitlines()) == 1 and "Traceback" not in second.stderr
+    finally:
+        first.terminate()
+        first.communicate(timeout=30)
