@@ -135,11 +135,36 @@ class Services:
     sandbox: Any = None  # console_app.sandbox.server.SandboxServer when embedded
 
 
+#: Where the embedded sandbox's port is kept, so copied cURL lines and replays of
+#: sandbox entries keep working after a restart.
+SANDBOX_PORT_FILE = "sandbox.port"
+
+
 def _start_embedded_sandbox(services: Services) -> "ApiTarget":
+    """Start the embedded sandbox on the port it had last time in this data folder
+    (a new one when that port is taken, remembered from then on)."""
     from console_app.sandbox.server import SandboxServer
 
-    services.sandbox = SandboxServer().start()
-    return services.sandbox.api_target()
+    port_file = services.paths.data_dir / SANDBOX_PORT_FILE
+    try:
+        wanted = int(port_file.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        wanted = 0
+    server = None
+    if 1024 <= wanted <= 65535:
+        try:
+            server = SandboxServer(port=wanted).start()
+        except OSError as exc:
+            log.info("sandbox port %s is taken (%s): using another one", wanted, exc.strerror or exc)
+    if server is None:
+        server = SandboxServer().start()
+    services.sandbox = server
+    if server.port != wanted:
+        try:
+            port_file.write_text(f"{server.port}\n", encoding="ascii")
+        except OSError as exc:  # a read-only data folder: the port is new next time, that is all
+            log.info("could not remember the sandbox port: %s", exc.strerror or exc)
+    return server.api_target()
 
 
 def _build_window(services: Services, *, demo: bool, remember: bool) -> "MainWindow":

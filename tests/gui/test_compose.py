@@ -98,3 +98,27 @@ def test_a_resolver_that_knows_the_target_gives_its_token(qtbot, window_factory,
     with qtbot.waitSignal(window.api.launch_finished, timeout=TIMEOUT_MS):
         window.launch()
     assert sandbox.requests[-1].query["HASH"] == sandbox.token
+
+
+def test_the_embedded_sandbox_keeps_its_port_per_data_folder(app_paths):
+    import socket
+
+    from console_app.app import SANDBOX_PORT_FILE, Services, _start_embedded_sandbox
+    from console_app.qtenv import WebSandbox
+
+    services = Services(app_paths, WebSandbox.OFF_BY_ENVIRONMENT, time.perf_counter())
+    first = _start_embedded_sandbox(services)
+    port = services.sandbox.port
+    services.sandbox.stop()
+    assert (app_paths.data_dir / SANDBOX_PORT_FILE).read_text().strip() == str(port)
+    again = _start_embedded_sandbox(services)
+    assert again.api_url == first.api_url  # a copied cURL line still reaches it
+    services.sandbox.stop()
+    # The port is taken by someone else: another one, remembered from then on.
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        moved = _start_embedded_sandbox(services)
+        services.sandbox.stop()
+    assert moved.api_url != first.api_url
+    assert (app_paths.data_dir / SANDBOX_PORT_FILE).read_text().strip() == moved.api_url.rsplit(":", 1)[1]
