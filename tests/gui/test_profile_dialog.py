@@ -145,3 +145,19 @@ def test_every_widget_is_named_for_tests_and_screen_readers(qtbot, store) -> Non
     unnamed = [w for w in [dialog, *ours] if not w.objectName() or not w.accessibleName()]
     assert unnamed == []
     assert len({w.objectName() for w in ours}) == len(ours)
+
+
+def test_closing_with_a_typed_unsaved_token_asks_first(qtbot, store):
+    from console_app.ui.profiles.dialog import DISCARD_TOKEN_TEXT
+
+    dialog = _dialog(qtbot, store, RunCredentials())
+    dialog.show()
+    dialog.token_edit.setText("typed-but-not-set")
+    dialog.reject()  # Close: not yet, the dialog says why (no modal box)
+    assert dialog.isVisible() and dialog.token_edit.text() == "typed-but-not-set"
+    assert dialog.error_label.text() == DISCARD_TOKEN_TEXT
+    dialog.token_edit.setText("typed-again")  # typing again starts over
+    dialog.reject()
+    assert dialog.isVisible()
+    dialog.reject()  # Close again: forgotten
+    assert not dialog.isVisible() and dialog.token_edit.text() == ""

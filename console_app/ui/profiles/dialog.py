@@ -82,6 +82,10 @@ class _Relay(QObject):
     failed = Signal(object)
 
 
+DISCARD_TOKEN_TEXT = ("The token you typed is not set yet: press Set token to keep it in the OS keyring, "
+                      "or Close again to forget it.")
+
+
 class ProfileDialog(QDialog):
     """Add/edit/remove profiles and their tokens.
 
@@ -232,6 +236,9 @@ class ProfileDialog(QDialog):
         self.ca_bundle_button.clicked.connect(self._on_ca_bundle_button_clicked)
         self.proxy_combo.currentIndexChanged.connect(self._on_proxy_combo_current_index_changed)
         self.button_box.rejected.connect(self.reject)
+        # True once Close was pressed with a typed token: the next Close forgets it.
+        self._discard_armed = False
+        self.token_edit.textChanged.connect(self._on_token_edit_text_changed)
 
     # ------------------------------------------------------------------ list
     def _reload(self, select: str | None = None) -> None:
@@ -513,3 +520,28 @@ class ProfileDialog(QDialog):
         self.error_label.setText(redact(text))
         colour = "#b06000" if warning else "#d93025"
         self.error_label.setStyleSheet(f"color: {colour};")
+
+    def reject(self) -> None:  # Close, Esc or the window's close button
+        """Close, unless that would throw away a typed token: the first Close says so
+        (no modal box), a second one forgets it."""
+        if self._keeps_typed_token():
+            return
+        super().reject()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self._keeps_typed_token():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def _keeps_typed_token(self) -> bool:
+        if self.token_edit.text() and not self._discard_armed:
+            self._discard_armed = True
+            self._show_error(DISCARD_TOKEN_TEXT, warning=True)
+            self.token_edit.setFocus()
+            return True
+        self.token_edit.clear()
+        return False
+
+    def _on_token_edit_text_changed(self, _text: str) -> None:
+        self._discard_armed = False
