@@ -20,8 +20,9 @@ run: $(STAMP)
 	@$(if $(ROOT_OPTS),echo "$(ROOT_NOTICE)")
 	$(VENV)/bin/lm-console gui $(ROOT_OPTS)
 
-# The layers and no-cycles contracts in pyproject.toml.
+# ruff (rules in pyproject.toml) and the layers and no-cycles contracts.
 lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 
 test: lint

@@ -34,7 +34,8 @@ def run(config: Config, scratch: Path) -> list[Metric]:
     }))
     rss_slope, pss_slope = slope(rss), slope(pss)
     growth = Metric("rss_growth_per_launch", rss_slope, "MB", extra={
-        "pss_total_slope": pss_slope, "launches": len(result["samples"]), "warm_up": len(result["samples"]) - len(rss), "rss_first": rss[0], "rss_last": rss[-1],
+        "pss_total_slope": pss_slope, "launches": len(result["samples"]),
+        "warm_up": len(result["samples"]) - len(rss), "rss_first": rss[0], "rss_last": rss[-1],
         "pss_first": pss[0], "pss_last": pss[-1], "rss_samples": rss, "pss_samples": pss,
     })
     growth.budget = f"<= {GROWTH_MB:g} MB per launch (RSS and PSS slopes)"

@@ -62,7 +62,7 @@ def configure_file_logging(paths: AppPaths) -> Path:
 # --------------------------------------------------------------------------- Qt set-up
 
 
-def create_application(argv: list[str] | None = None) -> "QApplication":
+def create_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication: Fusion style, the OS light/dark scheme, the system font."""
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
@@ -140,7 +140,7 @@ class Services:
 SANDBOX_PORT_FILE = "sandbox.port"
 
 
-def _start_embedded_sandbox(services: Services) -> "ApiTarget":
+def _start_embedded_sandbox(services: Services) -> ApiTarget:
     """Start the embedded sandbox on the port it had last time in this data folder
     (a new one when that port is taken, remembered from then on)."""
     from console_app.sandbox.server import SandboxServer
@@ -167,7 +167,7 @@ def _start_embedded_sandbox(services: Services) -> "ApiTarget":
     return server.api_target()
 
 
-def _build_window(services: Services, *, demo: bool, remember: bool) -> "MainWindow":
+def _build_window(services: Services, *, demo: bool, remember: bool) -> MainWindow:
     from console_app.ui.compose import build_window
 
     return build_window(services.paths, web_sandbox=services.web_sandbox, demo=demo, remember=remember)
@@ -181,7 +181,7 @@ def _set_application_version() -> None:
     QApplication.setApplicationVersion(__version__)
 
 
-def _after_first_paint(window: "MainWindow", services: Services, target_factory) -> None:
+def _after_first_paint(window: MainWindow, services: Services, target_factory) -> None:
     """Work deferred until the window has painted: the target and the HTTP client."""
     from PySide6.QtCore import QTimer
 
@@ -196,7 +196,7 @@ def _after_first_paint(window: "MainWindow", services: Services, target_factory)
 
 
 def run_window(
-    args: "argparse.Namespace",
+    args: argparse.Namespace,
     *,
     options: QtOptions,
     demo: bool,

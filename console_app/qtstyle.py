@@ -24,7 +24,7 @@ def set_problem(widget: QWidget, problem: str | None) -> None:
     widget.style().polish(widget)
 
 
-def named(widget: QWidget, object_name: str, accessible_name: str) -> QWidget:
+def named[W: QWidget](widget: W, object_name: str, accessible_name: str) -> W:
     """Give ``widget`` its object name and accessible name (tests and screen readers)."""
     widget.setObjectName(object_name)
     widget.setAccessibleName(accessible_name)

@@ -75,10 +75,10 @@ def _run(scene: Callable[[Any, Any, Any], Awaitable[None]]) -> None:
     basedir, run ``scene(window, sandbox, target)`` and shut everything down."""
     loop = _event_loop()
     from console_app.app import Services, _build_window
-    from console_app.qtenv import WebSandbox
     from console_app.core.models import ApiTarget, ClientSettings
     from console_app.core.paths import AppPaths
     from console_app.core.redaction import Secret
+    from console_app.qtenv import WebSandbox
     from console_app.sandbox.server import SandboxServer
 
     with tempfile.TemporaryDirectory(prefix="lm-shots-") as basedir:
@@ -155,7 +155,8 @@ def scene_history(out: Path) -> None:
             await _signal(history.store_opened)
         await _launch(window)
         sandbox.inject(Fault("g01", count=1, retry_after=0))
-        await _launch(window, DEMO_REQUEST.with_changes(gameid="lm_1_pumpkinfarm", player_id="qa-vip-7", nickname="Mika", language="ja",
+        await _launch(window, DEMO_REQUEST.with_changes(gameid="lm_1_pumpkinfarm", player_id="qa-vip-7", nickname="Mika",
+                                                        language="ja",
                                                         currency="JPY", session_id="s-7f3a91"))
         window.add_target(ApiTarget(sandbox.url, sandbox.partner_id, Secret("not-the-partner-token"),
                                     "Sub-brand B", "sandbox"), select=True)

@@ -22,8 +22,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from scripts.screenshot_scenes import scene_picker, scene_production  # noqa: E402
-from scripts.screenshot_scenes_support import (  # noqa: E402
-    _event_loop, _grab, _run, _settle, _signal, scene_history, scene_snapshot)
+from scripts.screenshot_scenes_support import _event_loop, _grab, _run, _settle, _signal, scene_history, scene_snapshot  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 

@@ -188,11 +188,10 @@ async def concurrent_app_launches(window: Any, sandbox: TimedSandbox, n: int, de
     """``n`` launches in flight at once on the window's loop and HTTP client. The
     window sends one launch at a time, so each runs on its own LaunchController (the
     window's launch path) and its answer is shown in the window's answer panel."""
-    from console_app.sandbox.faults import Fault
-    from console_app.ui.launch.controller import LaunchController
-    from console_app.ui.api import Launch
-
     from benchmarks.drivers.qt_tools import TickRecorder
+    from console_app.sandbox.faults import Fault
+    from console_app.ui.api import Launch
+    from console_app.ui.launch.controller import LaunchController
 
     target = window.environment.current_target()
     request = window.form.request()
@@ -216,9 +215,8 @@ async def concurrent_app_launches(window: Any, sandbox: TimedSandbox, n: int, de
 
 
 async def concurrent_raw(raw: RawClient, sandbox: TimedSandbox, n: int, delay: float) -> dict[str, float]:
-    from console_app.sandbox.faults import Fault
-
     from benchmarks.drivers.qt_tools import TickRecorder
+    from console_app.sandbox.faults import Fault
 
     sandbox.server.inject(Fault("delay", delay=delay, count=n))
     ticks = TickRecorder()
@@ -234,9 +232,8 @@ async def big_answer_app(window: Any, sandbox: TimedSandbox, size: int) -> dict[
     whole body is read, parsed and shown) with the Answer tab visible."""
     import dataclasses
 
-    from console_app.sandbox.faults import Fault
-
     from benchmarks.drivers.qt_tools import TickRecorder, signal_future
+    from console_app.sandbox.faults import Fault
 
     settings = window.controller.client_settings
     window.controller.client_settings = dataclasses.replace(settings, max_body_bytes=2 * size)
@@ -261,9 +258,8 @@ async def big_answer_app(window: Any, sandbox: TimedSandbox, size: int) -> dict[
 
 
 async def big_answer_raw(raw: RawClient, sandbox: TimedSandbox, size: int) -> dict[str, float]:
-    from console_app.sandbox.faults import Fault
-
     from benchmarks.drivers.qt_tools import TickRecorder
+    from console_app.sandbox.faults import Fault
 
     sandbox.server.inject(Fault("huge_body", size=size))
     ticks = TickRecorder()

@@ -84,7 +84,7 @@ class BareWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
         self.resize(1320, 840)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if self.first_paint_at is None:
             self.first_paint_at = time.perf_counter()

@@ -29,10 +29,9 @@ def main(argv: list[str]) -> int:
     from PySide6.QtCore import QSortFilterProxyModel, QStringListModel, Qt
     from PySide6.QtWidgets import QApplication, QListView, QVBoxLayout, QWidget
 
+    from benchmarks.fixtures import game_catalog
     from console_app.core.paths import AppPaths
     from console_app.ui.catalog.game_picker import GamePicker
-
-    from benchmarks.fixtures import game_catalog
 
     app = QApplication(sys.argv[:1])
     app.setStyle("Fusion")

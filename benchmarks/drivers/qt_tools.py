@@ -37,7 +37,7 @@ class TickRecorder(QObject):
         self.ticks.append(time.perf_counter())
 
     def gaps_ms(self) -> list[float]:
-        return [(b - a) * 1000 for a, b in zip(self.ticks, self.ticks[1:])]
+        return [(b - a) * 1000 for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
 
     def max_gap_ms(self) -> float:
         gaps = self.gaps_ms()

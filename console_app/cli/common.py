@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from console_app.core.errors import InvalidInputError
-from console_app.core.models import DEMO_PLAYER, MAX_RETRIES, MAX_SECONDS, ApiTarget, ClientSettings, LaunchRequest
+from console_app.core.models import MAX_RETRIES, MAX_SECONDS, ApiTarget, ClientSettings, LaunchRequest
 from console_app.core.redaction import Secret
 
 #: The request fields: (option, LaunchRequest attribute, metavar, help).

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console_app.cli.common import (
-    DEMO_PLAYER,
     RETRIES,
     SECONDS,
     add_request_options,
@@ -22,6 +21,7 @@ from console_app.cli.common import (
     settings_from_args,
     uses_sandbox,
 )
+from console_app.core.models import DEMO_PLAYER
 
 if TYPE_CHECKING:
     from console_app.core.devices import Device
@@ -115,11 +115,10 @@ def run_gui(args: argparse.Namespace) -> int:
 def run_capture(args: argparse.Namespace) -> int:
     """``lm-console capture``: launch, wait for the page, save the PNG, print title and URL."""
     from console_app.app import run_window
-    from console_app.qtenv import QtOptions
+    from console_app.core.devices import device_named
     from console_app.core.errors import InvalidInputError
     from console_app.core.validation import validate
-
-    from console_app.core.devices import device_named
+    from console_app.qtenv import QtOptions
 
     try:
         device = device_named(args.device)
@@ -143,7 +142,7 @@ def run_capture(args: argparse.Namespace) -> int:
     with open_target(args) as target:
         settings = settings_from_args(argparse.Namespace(retries=args.retries, timeout=None))
 
-        async def session(window: "MainWindow") -> int:
+        async def session(window: MainWindow) -> int:
             window.controller.client_settings = settings
             return await capture(window, target, request, out, timeout=args.timeout,
                                  screen_share=args.screen_share, panel=args.panel, presenter=args.presenter,
@@ -156,8 +155,8 @@ def run_capture(args: argparse.Namespace) -> int:
 
 
 async def capture(
-    window: "MainWindow", target: "ApiTarget", request: "LaunchRequest", out: Path, *, timeout: float,
-    screen_share: bool = False, panel: str = "answer", presenter: bool = False, device: "Device | None" = None,
+    window: MainWindow, target: ApiTarget, request: LaunchRequest, out: Path, *, timeout: float,
+    screen_share: bool = False, panel: str = "answer", presenter: bool = False, device: Device | None = None,
     screen: tuple[int, int] | None = None,
 ) -> int:
     """Launch ``request`` in ``window``, wait for the game page, show ``panel``
@@ -245,7 +244,7 @@ def _screen_size(text: str | None) -> tuple[int, int] | None:
     return int(width), int(height)
 
 
-async def show_panel(window: "MainWindow", panel: str, *, until: float) -> None:
+async def show_panel(window: MainWindow, panel: str, *, until: float) -> None:
     """Bring ``panel`` to the front of the drawer (History: with the newest entry open)."""
     widgets = {"request": window.preview, "answer": window.answer_scroll, "log": window.log_panel}
     if panel != "history":
@@ -266,7 +265,7 @@ async def show_panel(window: "MainWindow", panel: str, *, until: float) -> None:
     history.show_history()
 
 
-async def wait_for_game_frame(window: "MainWindow", tab, *, until: float) -> None:
+async def wait_for_game_frame(window: MainWindow, tab, *, until: float) -> None:
     """Wait (bounded by ``until``) until the web view shows a drawn, settled frame.
 
     Chromium paints a moment after ``loadFinished`` and the demo game lays out its

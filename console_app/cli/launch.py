@@ -18,7 +18,6 @@ import sys
 from typing import Any
 
 from console_app.cli.common import (
-    DEMO_PLAYER,
     RETRIES,
     SECONDS,
     add_request_options,
@@ -29,7 +28,7 @@ from console_app.cli.common import (
     uses_sandbox,
 )
 from console_app.core.errors import ApiError, ConsoleError, InvalidInputError
-from console_app.core.models import ApiTarget, Attempt, ClientSettings, LaunchRequest, LaunchResult
+from console_app.core.models import DEMO_PLAYER, ApiTarget, Attempt, ClientSettings, LaunchRequest, LaunchResult
 from console_app.core.redaction import redact
 
 EXIT_OK = 0

@@ -84,13 +84,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # --------------------------------------------------------------------------- helpers
 
 
-def _profiles(args: argparse.Namespace) -> "ProfileStore":
+def _profiles(args: argparse.Namespace) -> ProfileStore:
     from console_app.core.profiles import ProfileStore
 
     return ProfileStore(args.paths)
 
 
-def _credentials() -> "CredentialStore":
+def _credentials() -> CredentialStore:
     from console_app.core.credentials import CredentialStore
 
     return CredentialStore()
@@ -123,7 +123,7 @@ def _proxy_fields(value: str) -> dict[str, str | None]:
     return {"proxy_mode": "explicit", "proxy_url": value}
 
 
-def _store_token(profiles: "ProfileStore", profile: "Profile", token: str) -> str:
+def _store_token(profiles: ProfileStore, profile: Profile, token: str) -> str:
     """Put ``token`` in the keyring for ``profile`` and bind it to the profile's host;
     returns the keyring's description."""
     credentials = _credentials()
@@ -193,11 +193,11 @@ def run_list(args: argparse.Namespace) -> int:
     rows = [("NAME", "KIND", "API URL", "PARTNER ID")] + [(p.name, p.kind, p.api_url, p.partner_id) for p in profiles]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
-        _say("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+        _say("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])
     return 0
 
 
-def token_status(profile: "Profile") -> str:
+def token_status(profile: Profile) -> str:
     """Where the profile's token is, for people: never the token itself."""
     if profile.is_embedded:
         return "built in (the embedded sandbox's own token)"

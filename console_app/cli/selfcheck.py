@@ -189,7 +189,7 @@ def _within_deadline(call: Callable[[], object], deadline: float) -> tuple[bool,
     return finished, (errors[0] if errors else None)
 
 
-def _check_web_sandbox(plan: "QtPlan") -> Check:
+def _check_web_sandbox(plan: QtPlan) -> Check:
     from console_app.qtenv import DISABLE_SANDBOX_ENV, WebSandbox
 
     as_root = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -231,7 +231,7 @@ def _check_web_view() -> Check:
     return _report(Check("web view", "OK", f"demo game loaded in {result.seconds:.2f} s, title {result.title!r}"))
 
 
-def _enter_demo_game(server: "SandboxServer") -> str:
+def _enter_demo_game(server: SandboxServer) -> str:
     """The game URL from ENTER on ``server``, through the console's own API client."""
     import asyncio
 

@@ -16,14 +16,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from console_app.cli.common import add_target_options, open_target, settings_from_args
-from console_app.cli.history import _positive_int
+from console_app.cli.common import COUNT, RETRIES, add_target_options, open_target, settings_from_args
 from console_app.core.errors import InvalidInputError
 from console_app.core.redaction import redact
 
 if TYPE_CHECKING:
     from console_app.core.models import ApiTarget
-    from console_app.core.suite import CaseResult, Suite, SuiteRun
+    from console_app.core.suite import CaseResult, SuiteRun
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -77,11 +76,11 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
     add_target_options(parser)
-    parser.add_argument("--concurrency", metavar="N", type=_positive_int, default=4,
+    parser.add_argument("--concurrency", metavar="N", type=COUNT, default=4,
                         help="cases (requests and game pages) at once (default 4)")
     parser.add_argument("--rate", metavar="R/s", type=_rate,
                         help=f"start at most R requests per second (production default: {_production_rate()}/s)")
-    parser.add_argument("--retries", metavar="N", type=int, help="retries for retryable failures (default: the profile's)")
+    parser.add_argument("--retries", metavar="N", type=RETRIES, help="retries for retryable failures (default: the profile's)")
     parser.add_argument("--timeout", metavar="S", type=_seconds, help="deadline per attempt (default: the profile's)")
     parser.add_argument("--production", action="store_true", help="allow running against a production profile")
     parser.add_argument("--screen-share", action="store_true", help="mask partner, player and session IDs in reports")
@@ -199,7 +198,7 @@ def _run(args: argparse.Namespace, name: str, cases: list, *, conformance: bool 
     return EXIT_OK if run.ok else EXIT_FAILED
 
 
-def _run_with_games(args: argparse.Namespace, main) -> "SuiteRun":
+def _run_with_games(args: argparse.Namespace, main) -> SuiteRun:
     """Run ``main(checker)`` with the QtWebEngine game checker (offscreen without a display)."""
     from console_app.qtenv import ROOT_MESSAGE, QtOptions, prepare_qt
 
@@ -213,7 +212,7 @@ def _run_with_games(args: argparse.Namespace, main) -> "SuiteRun":
     return run_with_checker(main, size=args.concurrency)
 
 
-def _check_production(args: argparse.Namespace, target: "ApiTarget") -> None:
+def _check_production(args: argparse.Namespace, target: ApiTarget) -> None:
     if target.profile_kind == "production" and not args.production:
         raise InvalidInputError(
             f"profile {target.profile_name!r} is PRODUCTION: real players, real money; add --production "
@@ -228,9 +227,9 @@ class _Progress:
         self.total = total
         self.tty = tty
         self.screen_share = screen_share
-        self.results: list["CaseResult"] = []
+        self.results: list[CaseResult] = []
 
-    def add(self, result: "CaseResult") -> None:
+    def add(self, result: CaseResult) -> None:
         from console_app.core.suite.reports import identifiers, scrub
 
         self.results.append(result)
@@ -253,7 +252,7 @@ class _Progress:
             print(file=sys.stderr, flush=True)
 
 
-def _write_reports(args: argparse.Namespace, run: "SuiteRun", *, conformance: bool = False) -> None:
+def _write_reports(args: argparse.Namespace, run: SuiteRun, *, conformance: bool = False) -> None:
     from console_app.core.suite import run_document
 
     document = run_document(run, screen_share=getattr(args, "screen_share", False))

@@ -63,7 +63,7 @@ class Game:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Game":
+    def from_dict(cls, data: dict[str, Any]) -> Game:
         extra = data.get("extra") or {}
         return cls(
             id=str(data["id"]),
@@ -132,7 +132,7 @@ class Catalog:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], *, default_updated: datetime | None = None) -> "Catalog":
+    def from_dict(cls, data: dict[str, Any], *, default_updated: datetime | None = None) -> Catalog:
         """Parse the stored form; raises :class:`CatalogError` when it is malformed."""
         try:
             if not isinstance(data, dict):
@@ -156,7 +156,7 @@ class Catalog:
             raise CatalogError(f"malformed catalog: {exc}") from exc
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> "Catalog":
+    def from_json(cls, text: str | bytes) -> Catalog:
         try:
             data = json.loads(text)
         except ValueError as exc:
@@ -185,7 +185,7 @@ class CatalogDiff:
     currencies_removed: tuple[str, ...] = ()
 
     @classmethod
-    def between(cls, old: Catalog, new: Catalog) -> "CatalogDiff":
+    def between(cls, old: Catalog, new: Catalog) -> CatalogDiff:
         old_games = {g.id: g for g in old.games}
         new_games = {g.id: g for g in new.games}
         renamed = tuple(

@@ -232,7 +232,7 @@ class LuckyMonacoClient:
 
     def __init__(
         self,
-        http: "httpx.AsyncClient",
+        http: httpx.AsyncClient,
         settings: ClientSettings | None = None,
         *,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
@@ -534,7 +534,7 @@ def _compact_json(body: dict[str, Any]) -> str:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
 
 
-async def _read_capped(response: "httpx.Response", cap: int, recorder: _Recorder) -> bytes:
+async def _read_capped(response: httpx.Response, cap: int, recorder: _Recorder) -> bytes:
     """The body, read as a stream and never past ``cap`` bytes."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:

@@ -21,14 +21,14 @@ if TYPE_CHECKING:
 TOKEN_ENV = "LM_TOKEN"
 # Fails with a clear message when the variable is unset, instead of sending HASH=.
 # The quote right after "HASH=" keeps redact() (which masks HASH=value) off the reference.
-_TOKEN_REF = 'HASH="${%s:?set %s to the partner token}"' % (TOKEN_ENV, TOKEN_ENV)
+_TOKEN_REF = f'HASH="${{{TOKEN_ENV}:?set {TOKEN_ENV} to the partner token}}"'
 
 #: The path each endpoint POSTs to.
 ENDPOINT_PATHS = {"session": "/api/session", "snapshot": "/api/snapshot.php", "gamelist": "/api/gamelist"}
 
 
 def to_curl(
-    source: "Entry | tuple[str, str, dict[str, Any] | str]",
+    source: Entry | tuple[str, str, dict[str, Any] | str],
     reveal_token: Secret | None = None,
     *,
     endpoint: str = "session",

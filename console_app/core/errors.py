@@ -102,7 +102,7 @@ class TransportError(ConsoleError):
     exit_code = 4
 
 
-class ConnectionRefusedError_(TransportError):
+class ConnectionRefusedError_(TransportError):  # noqa: N801, N818 -- the builtin's name, not shadowing it
     """Raised when nothing accepts connections at the API address (request not sent)."""
 
 

@@ -412,7 +412,7 @@ class HistoryStore:
         return str(self._write_refusal) if self._write_refusal is not None else None
 
     @classmethod
-    def open(cls, data_dir: str | Path, **options: Any) -> "HistoryStore":
+    def open(cls, data_dir: str | Path, **options: Any) -> HistoryStore:
         """The store in ``data_dir`` (usually ``AppPaths.data_dir``)."""
         return cls(Path(data_dir) / FILE_NAME, **options)
 
@@ -422,7 +422,7 @@ class HistoryStore:
         with self._lock:
             self._close_quietly()
 
-    def __enter__(self) -> "HistoryStore":
+    def __enter__(self) -> HistoryStore:
         return self
 
     def __exit__(self, *exc: object) -> None:

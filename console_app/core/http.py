@@ -60,7 +60,7 @@ _TLS_REASONS_BY_TEXT = (
     ("unable to verify the first certificate", "untrusted-root"),
     ("untrusted", "untrusted-root"),
 )
-def make_http_client(settings: ClientSettings | None = None) -> "httpx.AsyncClient":
+def make_http_client(settings: ClientSettings | None = None) -> httpx.AsyncClient:
     """One long-lived :class:`httpx.AsyncClient` for the app, configured from ``settings``.
 
     Redirects are never followed (a ``HASH`` must not travel to another host);

@@ -49,7 +49,7 @@ class LaunchRequest:
         }
 
     @classmethod
-    def from_body(cls, body: dict[str, Any]) -> "LaunchRequest":
+    def from_body(cls, body: dict[str, Any]) -> LaunchRequest:
         """Rebuild a request from a spec-shaped body. Missing fields, and objects of
         the wrong type (a pasted body can be anything), become ""."""
         as_dict = lambda v: v if isinstance(v, dict) else {}  # noqa: E731
@@ -68,7 +68,7 @@ class LaunchRequest:
             ip=as_text(session.get("ip")),
         )
 
-    def with_changes(self, **changes: Any) -> "LaunchRequest":
+    def with_changes(self, **changes: Any) -> LaunchRequest:
         return replace(self, **changes)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from console_app import APP_ID
+
 # Core's callers find it here; the sandbox imports the leaf directly.
 from console_app.resources import resources_dir as resources_dir
 
@@ -25,12 +26,12 @@ class AppPaths:
     log_dir: Path
 
     @classmethod
-    def from_basedir(cls, basedir: str | os.PathLike[str]) -> "AppPaths":
+    def from_basedir(cls, basedir: str | os.PathLike[str]) -> AppPaths:
         base = Path(basedir).expanduser().resolve()
         return cls(base / "config", base / "data", base / "cache", base / "logs")
 
     @classmethod
-    def default(cls) -> "AppPaths":
+    def default(cls) -> AppPaths:
         """``$LM_CONSOLE_BASEDIR`` if set, else the platform's user folders."""
         env = os.environ.get(BASEDIR_ENV)
         if env:
@@ -45,10 +46,10 @@ class AppPaths:
         )
 
     @classmethod
-    def resolve(cls, basedir: str | os.PathLike[str] | None) -> "AppPaths":
+    def resolve(cls, basedir: str | os.PathLike[str] | None) -> AppPaths:
         return cls.from_basedir(basedir) if basedir else cls.default()
 
-    def ensure(self) -> "AppPaths":
+    def ensure(self) -> AppPaths:
         """Create the folders (owner-only on POSIX) and return self."""
         for folder in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)

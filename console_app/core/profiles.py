@@ -20,7 +20,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, get_args, get_type_hints
@@ -133,7 +133,7 @@ class Profile:
             proxy=proxy,
         )
 
-    def with_changes(self, **changes: Any) -> "Profile":
+    def with_changes(self, **changes: Any) -> Profile:
         """A copy with ``changes``; the colour follows a changed kind unless given."""
         if "kind" in changes and "color" not in changes and self.color == KIND_COLORS.get(self.kind):
             changes["color"] = ""
@@ -147,7 +147,7 @@ class Profile:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Profile":
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
         """Build a profile from a stored/imported dict; unknown keys are ignored.
         Every known field must have its declared JSON type: :class:`ProfileError`
         names the first one that does not."""
@@ -164,7 +164,7 @@ class Profile:
         return cls(**values)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_types(cls: type) -> dict[str, Any]:
     """Field name -> declared type, for the dataclass ``cls``."""
     hints = get_type_hints(cls)

@@ -138,7 +138,7 @@ class _Layer:
 
     __slots__ = ("text", "_parent", "_units", "_decoded_at")
 
-    def __init__(self, text: str, parent: "_Layer | None" = None) -> None:
+    def __init__(self, text: str, parent: _Layer | None = None) -> None:
         self.text = text
         self._parent = parent
         # Per escape unit of the parent: (start here, end here, start there, end
@@ -146,7 +146,7 @@ class _Layer:
         self._units: list[tuple[int, int, int, int]] | None = None
         self._decoded_at: list[int] = []
 
-    def decoded(self) -> "_Layer | None":
+    def decoded(self) -> _Layer | None:
         """The next layer down, or None when nothing in this one decodes."""
         if not any(c in self.text for c in _ESCAPE_STARTS):
             return None

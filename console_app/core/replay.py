@@ -43,7 +43,7 @@ class ReplayHostChangedError(ProfileError):
         )
 
 
-def replay_profile(entry: "Entry", profiles: ProfileStore, *, to_current_host: bool = False) -> Profile | None:
+def replay_profile(entry: Entry, profiles: ProfileStore, *, to_current_host: bool = False) -> Profile | None:
     """The profile, as it is now, that ``entry`` must be replayed with; None for an
     entry sent with ``--api-url`` (it needs a token given for this run, and goes to
     the entry's own URL).
@@ -76,7 +76,7 @@ def replay_profile(entry: "Entry", profiles: ProfileStore, *, to_current_host: b
 
 
 def replay_target(
-    entry: "Entry",
+    entry: Entry,
     profile: Profile | None,
     *,
     token: Secret | None = None,

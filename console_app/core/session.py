@@ -38,7 +38,7 @@ class ApiSession:
     """The API client and the HTTP client under it, for one block of work."""
 
     client: LuckyMonacoClient
-    http: "httpx.AsyncClient"
+    http: httpx.AsyncClient
 
     async def fetch_page(self, url: str) -> Page:
         """GET ``url`` (a game page) without following redirects; never raises for

@@ -442,7 +442,7 @@ class _Counted(io.RawIOBase):
     """A zip member as a stream that stops the import once the archive's parts,
     together, unpack past the limit: declared sizes can lie."""
 
-    def __init__(self, member: io.BufferedIOBase, scan: "_WorkbookScan") -> None:
+    def __init__(self, member: io.BufferedIOBase, scan: _WorkbookScan) -> None:
         self._member = member
         self._scan = scan
 

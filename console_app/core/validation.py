@@ -116,7 +116,7 @@ class Problem:
     #: Where ``suggestion`` differs from the typed value (set whenever ``suggestion`` is).
     difference: Difference | None = None
 
-    def offering(self, typed: str, suggestion: str) -> "Problem":
+    def offering(self, typed: str, suggestion: str) -> Problem:
         """This problem with ``suggestion`` as its fix for the value ``typed``."""
         from dataclasses import replace
 

@@ -64,7 +64,7 @@ class Fault:
             raise ValueError("delay, size and retry_after must not be negative")
 
     @classmethod
-    def from_json(cls, data: Any) -> "Fault":
+    def from_json(cls, data: Any) -> Fault:
         """Build a fault from the JSON of ``POST /_sandbox/faults``; ValueError names
         the bad field."""
         if not isinstance(data, dict):

@@ -13,8 +13,8 @@ import html
 import json
 import random
 import re
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cache, lru_cache
 from typing import Any
 
 from console_app.resources import resources_dir
@@ -36,7 +36,7 @@ _PLACEHOLDER_RE = re.compile(r"\{\{(\w+)\}\}")
 _SMALL_WORDS = {"of", "the", "to", "a", "an", "and", "s"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> str:
     return (resources_dir() / "demo_game" / name).read_text("utf-8")
 
@@ -149,7 +149,7 @@ def snapshot_page(result: Round) -> str:
             f'<svg viewBox="0 0 100 100" aria-hidden="true"><use href="#sym-{name}"/></svg></div>'
             for row, name in enumerate(column))
         reels.append(f'<div class="reel">{cells}</div>')
-    when = datetime.fromtimestamp(result.time, timezone.utc)
+    when = datetime.fromtimestamp(result.time, UTC)
     e = html.escape
     if result.wins:
         lines = "".join(

@@ -190,7 +190,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, address: tuple[str, int], sandbox: "SandboxServer",
+    def __init__(self, address: tuple[str, int], sandbox: SandboxServer,
                  family: socket.AddressFamily) -> None:
         self.address_family = family
         self.sandbox = sandbox
@@ -264,7 +264,7 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = lambda self: self._dispatch()
 
     @property
-    def sandbox(self) -> "SandboxServer":
+    def sandbox(self) -> SandboxServer:
         return self.server.sandbox
 
     def _wait(self, seconds: float | None) -> bool:
@@ -632,7 +632,7 @@ class SandboxServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{self.scheme}://{host}:{self.port}"
 
-    def api_target(self, profile_name: str = "Sandbox") -> "ApiTarget":
+    def api_target(self, profile_name: str = "Sandbox") -> ApiTarget:
         """The client's view of this server: its URL, partner ID and token."""
         from console_app.core.models import ApiTarget
         from console_app.core.redaction import Secret
@@ -640,7 +640,7 @@ class SandboxServer:
         return ApiTarget(api_url=self.url, partner_id=self.partner_id, token=Secret(self.token),
                          profile_name=profile_name, profile_kind="sandbox")
 
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         """Bind, listen and serve on a daemon thread; returns self once listening."""
         if self._server is not None:
             return self
@@ -673,7 +673,7 @@ class SandboxServer:
             self._thread.join(timeout)
         log.info("sandbox on %s stopped", self.url)
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -110,7 +110,7 @@ class WindowApi(QObject):
     #: The window is shutting down: features cancel what they still run.
     shutting_down = Signal()
 
-    def __init__(self, shell: "MainWindow") -> None:
+    def __init__(self, shell: MainWindow) -> None:
         super().__init__(shell)
         self.setObjectName("windowApi")
         self._shell = shell
@@ -118,7 +118,7 @@ class WindowApi(QObject):
     # ------------------------------------------------------------------ state
 
     @property
-    def paths(self) -> "AppPaths":
+    def paths(self) -> AppPaths:
         return self._shell.paths
 
     @property
@@ -132,13 +132,13 @@ class WindowApi(QObject):
         return self._shell.screen_share
 
     @property
-    def screen_share_mask(self) -> "ScreenShareMask":
+    def screen_share_mask(self) -> ScreenShareMask:
         """What screen-share hides: views pass each ID (``value``) and each text that
         may hold IDs (``text``) through it, and ``remember`` the IDs they show."""
-        return self._shell.mask
+        return self._shell.id_mask
 
     @property
-    def form(self) -> "LaunchForm":
+    def form(self) -> LaunchForm:
         """The launch form (its public methods: ``request``, ``set_request``,
         ``set_supported``, ``set_catalog``, ``game_picker``, …)."""
         return self._shell.form
@@ -150,23 +150,23 @@ class WindowApi(QObject):
 
     # ------------------------------------------------------------------ registering
 
-    def add_action(self, action: "QAction", *, menu: str | None = None, toolbar: str | None = None,
-                   before: "QAction | None" = None) -> "QAction":
+    def add_action(self, action: QAction, *, menu: str | None = None, toolbar: str | None = None,
+                   before: QAction | None = None) -> QAction:
         """Put ``action`` into the named ``menu`` and/or ``toolbar`` section
         (``targets`` or ``tools``), before ``before`` when given; its shortcut works
         anywhere in the window."""
         self._shell.add_action(action, menu=menu, toolbar=toolbar, before=before)
         return action
 
-    def toolbar_button(self, action: "QAction") -> QWidget | None:
+    def toolbar_button(self, action: QAction) -> QWidget | None:
         """The toolbar's button for ``action`` (e.g. to make it pop up its menu)."""
         return self._shell.toolbar.widgetForAction(action)
 
-    def add_menu(self, name: str, title: str) -> "QMenu":
+    def add_menu(self, name: str, title: str) -> QMenu:
         """A new named top-level menu, placed before Help."""
         return self._shell.add_menu(name, title)
 
-    def add_panel(self, widget: QWidget, title: str, *, action: "QAction | None" = None,
+    def add_panel(self, widget: QWidget, title: str, *, action: QAction | None = None,
                   min_height: int = 0) -> None:
         """Add a tab to the bottom drawer; ``action`` (when given) shows it, with at
         least ``min_height`` pixels of room."""
@@ -205,7 +205,7 @@ class WindowApi(QObject):
         """``target`` with its token, and the network settings to send with."""
         return await self._shell.controller.resolve(target)
 
-    def http_client_for(self, settings: ClientSettings) -> "httpx.AsyncClient":
+    def http_client_for(self, settings: ClientSettings) -> httpx.AsyncClient:
         """The window's HTTP client for ``settings`` (one per distinct settings)."""
         return self._shell.controller.http_client_for(settings)
 

@@ -26,10 +26,10 @@ if TYPE_CHECKING:
 class Features:
     """The features of one window (for tests and scripts; features never read it)."""
 
-    profiles: "ProfilesFeature"
-    catalog: "CatalogFeature"
-    history: "HistoryFeature"
-    support: "SupportFeature"
+    profiles: ProfilesFeature
+    catalog: CatalogFeature
+    history: HistoryFeature
+    support: SupportFeature
 
 
 def build_window(
@@ -40,8 +40,8 @@ def build_window(
     remember: bool = True,
     credentials: Any = None,
     keyring_deadline: float | None = None,
-    client_settings: "ClientSettings | None" = None,
-) -> "MainWindow":
+    client_settings: ClientSettings | None = None,
+) -> MainWindow:
     """The window with every feature wired in; ``window.features`` lists them.
 
     ``credentials`` replaces the run's keyring-backed token store and

@@ -61,7 +61,7 @@ _JS_LEVELS = {
 MAX_TABS_PER_LAUNCH = 5
 
 # Profiles whose pages are being deleted; kept alive until the last page is gone.
-_retiring: set["_LaunchProfile"] = set()
+_retiring: set[_LaunchProfile] = set()
 
 
 class _LaunchProfile:
@@ -87,7 +87,7 @@ class _LaunchProfile:
     def page_count(self) -> int:
         return len(self._pages)
 
-    def new_page(self, popup_factory: Callable[[], QWebEnginePage | None]) -> "GamePage":
+    def new_page(self, popup_factory: Callable[[], QWebEnginePage | None]) -> GamePage:
         page = GamePage(self.profile, popup_factory)
         key = id(page)
         self._pages.add(key)
@@ -116,7 +116,7 @@ class GamePage(QWebEnginePage):
         super().__init__(profile)
         self._popup_factory = popup_factory
 
-    def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:  # noqa: N802
+    def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:
         text = url.toString()
         reason = refusal_reason(text)
         if reason is None:
@@ -126,10 +126,10 @@ class GamePage(QWebEnginePage):
         self.navigation_refused.emit(shown, reason)
         return False
 
-    def createWindow(self, window_type) -> QWebEnginePage | None:  # noqa: N802
+    def createWindow(self, window_type) -> QWebEnginePage | None:
         return self._popup_factory()
 
-    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
+    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
         log.log(_JS_LEVELS.get(level, logging.INFO), "js %s:%s %s", redact(source), line, redact(message))
 
 
@@ -157,7 +157,7 @@ class DeviceStage(QWidget):
         """The factor the page is drawn at (1.0 when it fills the view)."""
         return self.view.zoomFactor()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._place()
 
@@ -186,7 +186,7 @@ class GameTab(QWidget):
         self,
         launch_profile: _LaunchProfile,
         title: str,
-        popup_factory: Callable[["GameTab"], QWebEnginePage | None],
+        popup_factory: Callable[[GameTab], QWebEnginePage | None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

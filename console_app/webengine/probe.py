@@ -65,9 +65,9 @@ def probe_page_load(url: str, *, timeout: float = 30.0) -> ProbeResult:
     outlives the probe.
     """
     # QtWebEngine must be imported, and contexts shared, before the QApplication exists.
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt, QTimer, QUrl
     from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEnginePage, QWebEngineProfile
     from PySide6.QtWebEngineWidgets import QWebEngineView
-    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt, QTimer, QUrl
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
@@ -143,7 +143,7 @@ def probe_page_load(url: str, *, timeout: float = 30.0) -> ProbeResult:
     return ProbeResult(True, title, seconds)
 
 
-def _load_error(info: "QWebEngineLoadingInfo") -> str:
+def _load_error(info: QWebEngineLoadingInfo) -> str:
     """One line for a failed load (Chromium's HTTP error text is an HTML template)."""
     from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
 

@@ -50,7 +50,7 @@ class _CheckPage(GamePage):
         super().__init__(profile, lambda: None)  # popups are refused: a check opens one page
         self.console_errors: list[str] = []
 
-    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
+    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
         super().javaScriptConsoleMessage(level, message, line, source)
         if level == QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
             self.console_errors.append(redact(f"{message} ({source}:{line})")[:500])
@@ -163,7 +163,7 @@ def _thumbnail(image: QImage) -> str | None:
     return base64.b64encode(bytes(data.data())).decode("ascii")
 
 
-def run_with_checker(main: Callable[[PageChecker], Awaitable[T]], *, size: int, timeout: float = 30.0) -> T:
+def run_with_checker[T](main: Callable[[PageChecker], Awaitable[T]], *, size: int, timeout: float = 30.0) -> T:
     """Run ``main(checker)`` to completion on a qasync loop over a QApplication
     (create the environment first: the caller applies the Qt plan, as the window does)."""
     import qasync

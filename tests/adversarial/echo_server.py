@@ -75,7 +75,7 @@ class EchoServer:
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="echo-server", daemon=True)
 
-    def start(self) -> "EchoServer":
+    def start(self) -> EchoServer:
         self._thread.start()
         return self
 

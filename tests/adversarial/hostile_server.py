@@ -41,7 +41,7 @@ class Behaviour:
 
 
 class _Handler(socketserver.BaseRequestHandler):
-    server: "_Server"
+    server: _Server
 
     def handle(self) -> None:
         owner = self.server.owner
@@ -130,7 +130,7 @@ class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 64
-    owner: "HostileServer"
+    owner: HostileServer
 
     def handle_error(self, request, client_address) -> None:
         pass  # clients hanging up mid-answer is what these tests provoke
@@ -152,7 +152,7 @@ class HostileServer:
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
-    def behave(self, mode: str, **options: Any) -> "HostileServer":
+    def behave(self, mode: str, **options: Any) -> HostileServer:
         if not hasattr(_Handler, "_" + mode):
             raise ValueError(f"unknown behaviour {mode!r}")
         self.behaviour = Behaviour(mode=mode, **options)
@@ -162,7 +162,7 @@ class HostileServer:
         with self._lock:
             self.requests.append(request)
 
-    def start(self) -> "HostileServer":
+    def start(self) -> HostileServer:
         self._thread.start()
         return self
 
@@ -172,7 +172,7 @@ class HostileServer:
         self._server.server_close()
         self._thread.join(5)
 
-    def __enter__(self) -> "HostileServer":
+    def __enter__(self) -> HostileServer:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

@@ -4,8 +4,8 @@ independent spec server, then list, replay, cURL and export from the history."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 from pathlib import Path
 

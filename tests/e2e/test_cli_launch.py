@@ -54,7 +54,7 @@ def test_must_show_exact_request_url_on_stdout_and_no_token_anywhere(spec_server
     first = launch(spec_server, basedir=basedir)
     second = launch(spec_server, basedir=basedir)
 
-    for result, token in zip((first, second), spec_server.issued_tokens):
+    for result, token in zip((first, second), spec_server.issued_tokens, strict=False):
         assert result.returncode == 0, result.stderr
         assert result.stdout == f"{spec_server.url}/play/index.html?token={token}\n"
         assert result.stderr == ""

@@ -84,7 +84,7 @@ class _PageHandler(BaseHTTPRequestHandler):
     pages = {"/titled": b"<html><head><title>Probe page</title></head><body>x</body></html>",
              "/untitled": b"<html><body>no title here</body></html>"}
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         body = self.pages.get(self.path)
         self.send_response(200 if body else 404)
         self.send_header("Content-Type", "text/html")

@@ -20,9 +20,9 @@ import pytest
 import trustme
 
 from console_app.core.client import LuckyMonacoClient
-from console_app.core.messages import one_line
 from console_app.core.errors import ProxyError, TlsError
 from console_app.core.http import make_http_client
+from console_app.core.messages import one_line
 from console_app.core.models import LaunchRequest, LaunchResult
 from console_app.core.profiles import Profile, target_for
 from console_app.core.redaction import Secret
@@ -117,7 +117,7 @@ def test_certificate_for_another_host_is_wrong_host(ca, ca_file, sandbox_for) ->
 
 
 def test_expired_certificate_is_named(ca, ca_file, sandbox_for) -> None:
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     server = sandbox_for(ca.issue_cert("127.0.0.1", not_before=now - dt.timedelta(days=30),
                                        not_after=now - dt.timedelta(days=1)))
     with pytest.raises(TlsError) as caught:
@@ -150,7 +150,7 @@ def _self_signed_pair(host: str) -> tuple[bytes, bytes]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(x509.random_serial_number())

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QLabel
 
 from console_app.core.catalog import CatalogStore, GameShortlist, sample_catalog
 from console_app.ui.catalog.game_picker import GamePicker
-from tests.gui.test_profiles_in_window import featured
 from tests.fixtures.qt import sandbox_target
+from tests.gui.test_profiles_in_window import featured
 
 TIMEOUT_MS = 30_000
 

@@ -8,8 +8,8 @@ import time
 
 from PySide6.QtWidgets import QToolButton
 
-from console_app.ui.catalog.game_picker import GamePicker
 from console_app.ui.api import Launch
+from console_app.ui.catalog.game_picker import GamePicker
 from tests.fixtures.qt import sandbox_target
 
 TIMEOUT_MS = 30_000

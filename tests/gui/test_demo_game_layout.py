@@ -33,24 +33,24 @@ SIZES = [
 PARTS = {"reels": ".cabinet", "spin": "#spin", "bet row": ".bet", "balance": ".balance", "win": ".win",
          "demo badge": ".demo"}
 
-_MEASURE = """(function () {
-  function box(selector) {
+_MEASURE = f"""(function () {{
+  function box(selector) {{
     var r = document.querySelector(selector).getBoundingClientRect();
     return [r.left, r.top, r.right, r.bottom];
-  }
-  var parts = %s, boxes = {};
-  Object.keys(parts).forEach(function (name) { boxes[name] = box(parts[name]); });
-  var cut = ["balance", "bet", "win"].filter(function (id) {
+  }}
+  var parts = {json.dumps(PARTS)}, boxes = {{}};
+  Object.keys(parts).forEach(function (name) {{ boxes[name] = box(parts[name]); }});
+  var cut = ["balance", "bet", "win"].filter(function (id) {{
     var node = document.getElementById(id);
     return node.scrollWidth > node.clientWidth + 1;
-  });
+  }});
   var face = document.querySelector(".spin-face").getBoundingClientRect();
   var ring = document.getElementById("spin").getBoundingClientRect();
   if (face.width > ring.width * 0.85) cut.push("spin-face");
   var cell = document.querySelector(".cell").getBoundingClientRect();
-  return JSON.stringify({width: innerWidth, height: innerHeight, boxes: boxes, cut: cut,
-                         cell: [cell.width, cell.height], dir: document.documentElement.dir});
-})()""" % json.dumps(PARTS)
+  return JSON.stringify({{width: innerWidth, height: innerHeight, boxes: boxes, cut: cut,
+                         cell: [cell.width, cell.height], dir: document.documentElement.dir}});
+}})()"""
 
 
 class RecordingPage(QWebEnginePage):
@@ -60,7 +60,7 @@ class RecordingPage(QWebEnginePage):
         super().__init__(profile)
         self.console: list[tuple[QWebEnginePage.JavaScriptConsoleMessageLevel, str]] = []
 
-    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
+    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
         self.console.append((level, message))
 
 

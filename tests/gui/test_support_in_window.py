@@ -3,14 +3,13 @@ command to fill the form; open a round snapshot in a tab, recorded in history.""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame
-
 import json
 from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFrame
 
 from console_app.ui.support.feature import PREFILL_BANNER
 from tests.fixtures.common import files_containing

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from console_app.qtenv import CHROMIUM_FLAGS_ENV, DISABLE_SANDBOX_ENV, NO_DISPLAY_MESSAGE, QtOptions, WebSandbox, plan_qt
+from console_app.qtenv import (
+    CHROMIUM_FLAGS_ENV,
+    DISABLE_SANDBOX_ENV,
+    NO_DISPLAY_MESSAGE,
+    QtOptions,
+    WebSandbox,
+    plan_qt,
+)
 
 DESKTOP = {"DISPLAY": ":0"}
 
 
-def plan(options=QtOptions(), environ=DESKTOP, *, is_root=False, system="Linux"):
+DEFAULTS = QtOptions()
+
+
+def plan(options=DEFAULTS, environ=DESKTOP, *, is_root=False, system="Linux"):
     return plan_qt(options, environ, is_root=is_root, system=system)
 
 

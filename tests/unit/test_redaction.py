@@ -1,11 +1,16 @@
+import html as _html
+import json as _json
 import logging
+import re
+from urllib.parse import quote, quote_plus
 
 import pytest
-
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from console_app.core.redaction import (
     MASK,
+    MAX_LAYERS,
     RedactingFilter,
     Secret,
     SecretSet,
@@ -14,7 +19,8 @@ from console_app.core.redaction import (
     register_secret,
 )
 
-TOKENS = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126, exclude_characters="&#\"'<>"), min_size=4, max_size=40)
+TOKENS = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126, exclude_characters="&#\"'<>"),
+                 min_size=4, max_size=40)
 
 
 @given(TOKENS)
@@ -67,12 +73,6 @@ def test_every_one_of_many_registered_secrets_is_masked_even_inside_a_longer_one
 
 # ---------------------------------------------------------------- every encoded form
 
-import html as _html
-import re
-import json as _json
-from urllib.parse import quote, quote_plus
-
-from console_app.core.redaction import MAX_LAYERS
 
 # A base64 token: "+", "/" and "=" are the characters encodings change.
 B64_TOKEN = "Zq9+Xv/Lm3=Tk8+/Pw=="
@@ -163,7 +163,8 @@ def test_stacked_layers_beyond_the_limit_are_a_documented_limit():
 
 
 @given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=", min_size=8, max_size=40),
-       st.lists(st.sampled_from(sorted(CHAR_ENCODINGS)), min_size=1, max_size=40), st.text(st.characters(exclude_characters="|"), max_size=20))
+       st.lists(st.sampled_from(sorted(CHAR_ENCODINGS)), min_size=1, max_size=40),
+       st.text(st.characters(exclude_characters="|"), max_size=20))
 def test_any_per_character_mix_of_encodings_is_masked(token, choices, noise):
     forget_secrets()
     register_secret(token)

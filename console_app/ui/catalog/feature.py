@@ -23,11 +23,10 @@ from qasync import asyncSlot
 
 from console_app.core.catalog import Catalog, CatalogDiff, CatalogStore, catalog_from_game_list
 from console_app.core.errors import CatalogError, ConsoleError
-from console_app.core.models import ApiTarget
-from console_app.core.paths import AppPaths
 from console_app.core.messages import SANDBOX_STARTING
+from console_app.core.models import ApiTarget, LaunchResult
+from console_app.core.paths import AppPaths
 from console_app.core.redaction import redact
-from console_app.core.models import LaunchResult
 from console_app.ui.api import Launch
 
 if TYPE_CHECKING:
@@ -67,7 +66,7 @@ class CatalogFeature(QObject):
     catalog_replaced = Signal(str, object)
     catalog_failed = Signal(str)
 
-    def __init__(self, api: "WindowApi", paths: AppPaths) -> None:
+    def __init__(self, api: WindowApi, paths: AppPaths) -> None:
         super().__init__(api)
         self.setObjectName("catalogFeature")
         self.api = api

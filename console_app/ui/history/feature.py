@@ -19,8 +19,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,8 +37,8 @@ from console_app.core.redaction import redact
 from console_app.ui.api import AttemptEvent, Launch
 
 if TYPE_CHECKING:
-    from console_app.ui.history.panel import HistoryPanel
     from console_app.ui.api import WindowApi
+    from console_app.ui.history.panel import HistoryPanel
 
 log = logging.getLogger("console_app.ui.history")
 
@@ -62,12 +62,12 @@ class HistoryFeature(QObject):
     #: A cURL command with the real token is on the clipboard.
     token_copied = Signal()
 
-    def __init__(self, api: "WindowApi") -> None:
+    def __init__(self, api: WindowApi) -> None:
         super().__init__(api)
         self.setObjectName("historyFeature")
         self.api = api
         self.store: HistoryStore | None = None
-        self.panel: "HistoryPanel | None" = None
+        self.panel: HistoryPanel | None = None
         self._record: Callable[[Attempt], None] | None = None
         self._launch_id: str | None = None
         #: The open "replay to another host?" question, if any (tests answer it).

@@ -83,13 +83,13 @@ class HistoryTableModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None, *, mask: ScreenShareMask | None = None) -> None:
         super().__init__(parent)
         self._entries: list[Entry] = []
-        self.mask = mask or ScreenShareMask()
+        self.id_mask = mask or ScreenShareMask()
 
     def set_entries(self, entries: list[Entry]) -> None:
         self.beginResetModel()
         self._entries = list(entries)
         for entry in self._entries:
-            self.mask.remember(entry.player_id, entry.session_id)
+            self.id_mask.remember(entry.player_id, entry.session_id)
         self.endResetModel()
 
     def refresh_mask(self) -> None:
@@ -103,10 +103,10 @@ class HistoryTableModel(QAbstractTableModel):
     def row_of(self, entry_id: int) -> int:
         return next((i for i, e in enumerate(self._entries) if e.id == entry_id), -1)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt idiom
         return 0 if parent.isValid() else len(self._entries)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt idiom
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
@@ -121,14 +121,14 @@ class HistoryTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             text = self._display(entry, column)
-            return self.mask.value(text) if column == 3 and entry.player_id else text
+            return self.id_mask.value(text) if column == 3 and entry.player_id else text
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             _label, light, dark = OUTCOMES.get(entry.outcome, (entry.outcome, "#5f6b76", "#a9b4bf"))
             return QColor(dark if is_dark() else light)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (5, 7):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.mask.text(f"#{entry.id} · {entry.time} · uuid {entry.uuid or '—'}"
+            return self.id_mask.text(f"#{entry.id} · {entry.time} · uuid {entry.uuid or '—'}"
                                   + (f"\n{entry.error_message}" if entry.error_message else ""))
         if role == Qt.ItemDataRole.UserRole:
             return entry.id
@@ -179,7 +179,7 @@ class HistoryPanel(QWidget):
         named(self, "historyPanel", "History")
         self._store = store
         #: What screen-share hides in the table and the entry's detail.
-        self.mask = mask or ScreenShareMask()
+        self.id_mask = mask or ScreenShareMask()
         #: Asks the user to confirm; replaceable (tests answer without a dialog).
         self.confirm: Callable[[str, str], bool] = self._confirm_with_dialog
 
@@ -194,7 +194,7 @@ class HistoryPanel(QWidget):
         self.count_label = named(QLabel(self), "historyCount", "Number of entries shown")
         self.count_label.setProperty("role", "hint")
 
-        self.model = HistoryTableModel(self, mask=self.mask)
+        self.model = HistoryTableModel(self, mask=self.id_mask)
         self.table = named(QTableView(self), "historyTable", "History entries")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -403,11 +403,11 @@ class HistoryPanel(QWidget):
         lines = [f"{entry.profile} ({entry.profile_kind}) · POST {entry.api_url} · uuid {entry.uuid or '—'}"]
         if entry.error_message or entry.error_code:
             lines.append(entry.error_message or entry.error_code or "")
-        self.mask.remember(entry.player_id, entry.session_id)
-        self.summary.setText(f"<b>{escape(self.mask.text(headline))}</b><br>"
-                             + "<br>".join(escape(self.mask.text(line)) for line in lines))
-        self.request_view.setPlainText(self.mask.text(_pretty(entry.request_json)))
-        self.response_view.setPlainText(self.mask.text(_pretty(entry.response_body)))
+        self.id_mask.remember(entry.player_id, entry.session_id)
+        self.summary.setText(f"<b>{escape(self.id_mask.text(headline))}</b><br>"
+                             + "<br>".join(escape(self.id_mask.text(line)) for line in lines))
+        self.request_view.setPlainText(self.id_mask.text(_pretty(entry.request_json)))
+        self.response_view.setPlainText(self.id_mask.text(_pretty(entry.response_body)))
 
     def _emit_replay(self, same_uuid: bool) -> None:
         entry = self.current_entry()

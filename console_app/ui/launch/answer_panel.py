@@ -67,10 +67,11 @@ class AnswerPanel(QWidget):
         super().__init__(parent)
         named(self, "answerPanel", "Answer")
         #: Decides what screen-share hides in the URL, body and messages.
-        self.mask = mask or ScreenShareMask()
+        self.id_mask = mask or ScreenShareMask()
         # The last outcome shown, drawn again when screen-share is switched.
         self._shown: tuple | None = None
-        self.headline = named(QLabel("No request sent yet — press Ctrl+Enter to launch", self), "answerHeadline", "Answer headline")
+        self.headline = named(QLabel("No request sent yet — press Ctrl+Enter to launch", self), "answerHeadline",
+                              "Answer headline")
         self.headline.setWordWrap(True)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.headline.setProperty("chip", "false")
@@ -179,13 +180,13 @@ class AnswerPanel(QWidget):
         # long URL cost ~0.25 ms more (its size is worked out twice).
         self._set_rows_visible({"status", "url", "timing"})
         self._rows["status"].setText(f"HTTP {result.http_status}")
-        self._rows["url"].setText(self.mask.text(result.redacted_url))
+        self._rows["url"].setText(self.id_mask.text(result.redacted_url))
         last = result.attempts[-1] if result.attempts else None
         ttfb = f" · first byte {_ms(last.ttfb_ms)}" if last and last.ttfb_ms is not None else ""
         self._rows["timing"].setText(f"{_ms(result.duration_ms)} total{ttfb} · {_attempts(len(result.attempts))}")
         self._fill_attempts(result.attempts)
         # The stored body is redacted already (a 5 MB answer is not scanned again here).
-        self.raw_body.setPlainText(shown_body(self.mask.ids(last.exchange.response_body)) if last else "")
+        self.raw_body.setPlainText(shown_body(self.id_mask.ids(last.exchange.response_body)) if last else "")
 
     def show_error(self, error: Exception, description) -> None:
         """Show ``error`` as worded by ``description`` (from ``messages.describe``)."""
@@ -209,8 +210,8 @@ class AnswerPanel(QWidget):
                 {"G": "G — generic failure", "V": "V — input validation failed"}.get(category, category)
             )
             shown.add("category")
-        self._rows["meaning"].setText(self.mask.text(description.meaning))
-        self._rows["next"].setText(self.mask.text(description.next_step))
+        self._rows["meaning"].setText(self.id_mask.text(description.meaning))
+        self._rows["next"].setText(self.id_mask.text(description.next_step))
         self._rows["retry"].setText("may help — use Retry" if description.retryable else "will not help as is")
         if attempts:
             total = sum(a.duration_ms for a in attempts)
@@ -219,7 +220,7 @@ class AnswerPanel(QWidget):
         self._set_rows_visible(shown)
         self._fill_attempts(attempts)
         raw = getattr(error, "raw_body", "") or (attempts[-1].exchange.response_body if attempts else "")
-        self.raw_body.setPlainText(shown_body(self.mask.text(raw)))
+        self.raw_body.setPlainText(shown_body(self.id_mask.text(raw)))
         self.retry_button.setVisible(bool(description.retryable))
         if description.maybe_delivered:
             self.delivered_warning.setText(

@@ -44,9 +44,9 @@ class LaunchController(QObject):
     def __init__(self, parent: QObject | None = None, *, client_settings: ClientSettings | None = None) -> None:
         super().__init__(parent)
         self.client_settings = client_settings or ClientSettings()
-        self._http: "httpx.AsyncClient | None" = None
+        self._http: httpx.AsyncClient | None = None
         #: One client per distinct profile network settings (CA bundle, proxy, ...).
-        self._clients: dict[ClientSettings, "httpx.AsyncClient"] = {}
+        self._clients: dict[ClientSettings, httpx.AsyncClient] = {}
         self._gates: list[LaunchGate] = []
         self._resolvers: list[TargetResolver] = []
         self._task: asyncio.Task | None = None
@@ -62,11 +62,11 @@ class LaunchController(QObject):
     def add_resolver(self, resolver: TargetResolver) -> None:
         self._resolvers.append(resolver)
 
-    def set_http_client(self, http: "httpx.AsyncClient") -> None:
+    def set_http_client(self, http: httpx.AsyncClient) -> None:
         """Use ``http`` (the app's one client) for every launch."""
         self._http = http
 
-    def ensure_http_client(self) -> "httpx.AsyncClient":
+    def ensure_http_client(self) -> httpx.AsyncClient:
         """The HTTP client, built now (~40 ms) if none was set yet."""
         if self._http is None:
             from console_app.core.http import make_http_client
@@ -74,7 +74,7 @@ class LaunchController(QObject):
             self._http = make_http_client(self.client_settings)
         return self._http
 
-    def http_client_for(self, settings: ClientSettings) -> "httpx.AsyncClient":
+    def http_client_for(self, settings: ClientSettings) -> httpx.AsyncClient:
         """The HTTP client for ``settings``: the main one for :attr:`client_settings`,
         else one built on first use and kept until :meth:`aclose`."""
         if settings == self.client_settings:
@@ -162,7 +162,7 @@ class LaunchController(QObject):
         for http in clients:
             await http.aclose()
 
-    def _client(self, settings: ClientSettings) -> "LuckyMonacoClient":
+    def _client(self, settings: ClientSettings) -> LuckyMonacoClient:
         from console_app.core.client import LuckyMonacoClient
 
         return LuckyMonacoClient(self.http_client_for(settings), settings)

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from console_app.core.models import DEMO_PLAYER, LaunchRequest
+from console_app.qtstyle import named, set_problem, set_severity
 from console_app.ui.launch.code_combo import DEFAULT_CURRENCIES, DEFAULT_LANGUAGES, CodeCombo
 from console_app.ui.launch.simple_game_picker import GamePicker, SimpleGamePicker
-from console_app.qtstyle import named, set_problem, set_severity
+
 
 def _marked(problem, side: str) -> str:
     """The typed value or the suggestion as HTML, the characters that differ underlined
@@ -394,7 +395,8 @@ class LaunchForm(QWidget):
             fix = (f' <a href="fix:{index}">use {escape(problem.suggestion)}</a>' if problem.suggestion else "")
             if problem.suggestion and getattr(problem, "difference", None) is not None:
                 # I and l look alike in the UI font: show which characters differ.
-                fix += f' <span style="white-space:nowrap">({_marked(problem, "typed")} → {_marked(problem, "suggestion")})</span>'
+                pair = f'{_marked(problem, "typed")} → {_marked(problem, "suggestion")}'
+                fix += f' <span style="white-space:nowrap">({pair})</span>'
 
             rows.append(
                 f'<div class="{color}">{icon} <b>{escape(problem.field)}</b>: {escape(problem.message)}{fix}</div>'

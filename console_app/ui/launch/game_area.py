@@ -51,9 +51,9 @@ class GameArea(QStackedWidget):
         layout.setContentsMargins(40, 40, 40, 40)
         layout.addWidget(self.empty)
         self.addWidget(holder)
-        self.tabs: "GameTabs | None" = None
+        self.tabs: GameTabs | None = None
         #: Pages opened beside the game (a round snapshot), in their own tabs.
-        self.side_tabs: "GameTabs | None" = None
+        self.side_tabs: GameTabs | None = None
         self._split: QSplitter | None = None
         self._presenting = False
         self.device: Device = DESKTOP
@@ -78,7 +78,7 @@ class GameArea(QStackedWidget):
         if self.can_show_games:
             import console_app.webengine.game_view  # noqa: F401
 
-    def open_game(self, url: str, title: str, *, beside: bool = False) -> "GameTab | None":
+    def open_game(self, url: str, title: str, *, beside: bool = False) -> GameTab | None:
         """Show the game at ``url`` in a new tab (None when the view is off as root);
         ``beside`` puts it next to the game instead (e.g. a round's result page)."""
         if not self.can_show_games:
@@ -94,7 +94,7 @@ class GameArea(QStackedWidget):
         self.setCurrentWidget(self._ensure_split())
         return tab
 
-    def current_game(self) -> "GameTab | None":
+    def current_game(self) -> GameTab | None:
         return self.tabs.current_game() if self.tabs is not None else None
 
     def close_current(self) -> None:
@@ -116,7 +116,7 @@ class GameArea(QStackedWidget):
             if tabs is not None:
                 tabs.shutdown()
 
-    def _ensure_tabs(self) -> "GameTabs":
+    def _ensure_tabs(self) -> GameTabs:
         if self.tabs is None:
             from console_app.webengine.game_view import GameTabs
 
@@ -128,7 +128,7 @@ class GameArea(QStackedWidget):
             self._ensure_split().insertWidget(0, self.tabs)
         return self.tabs
 
-    def _ensure_side_tabs(self) -> "GameTabs":
+    def _ensure_side_tabs(self) -> GameTabs:
         if self.side_tabs is None:
             from console_app.webengine.game_view import GameTabs
 

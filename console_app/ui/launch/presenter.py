@@ -52,7 +52,7 @@ def error_summary(error: ConsoleError, description) -> str:
 class LaunchPresenter(QObject):
     """Presents the window's launches (one at a time)."""
 
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
         self._launch: Launch | None = None
@@ -88,7 +88,7 @@ class LaunchPresenter(QObject):
         window = self._window
         self._launch = self.last_sent = launch
         self._preview_uuid = launch.uuid
-        window.mask.remember(launch.request.player_id, launch.request.session_id, launch.target.partner_id)
+        window.id_mask.remember(launch.request.player_id, launch.request.session_id, launch.target.partner_id)
         window.preview.show_request(launch.target, launch.request, launch.uuid)
         window.answer.show_pending()
         window.set_status(f"Sending to {launch.target.profile_name}…", "info")

@@ -51,7 +51,7 @@ MEMORY_NOTICE = "No OS keyring on this machine: tokens are kept in memory for th
 _PROXY_MODES = (("system", "System settings (HTTPS_PROXY / NO_PROXY)"), ("none", "No proxy"), ("explicit", "This proxy:"))
 
 
-def _name(widget: QWidget, object_name: str, accessible_name: str) -> QWidget:
+def _name[W: QWidget](widget: W, object_name: str, accessible_name: str) -> W:
     widget.setObjectName(object_name)
     widget.setAccessibleName(accessible_name)
     return widget
@@ -65,7 +65,7 @@ class SecretLineEdit(QLineEdit):
         self.setEchoMode(QLineEdit.EchoMode.Password)
         self.setDragEnabled(False)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Copy) or event.matches(QKeySequence.StandardKey.Cut):
             event.ignore()
             return
@@ -174,7 +174,7 @@ class ProfileDialog(QDialog):
         form.addRow("Retries", self.retries_spin)
         defaults_box = _name(QGroupBox("Default player"), "playerDefaultsGroup", "Default player")
         defaults_form = QFormLayout(defaults_box)
-        for field, edit in self.default_edits.items():
+        for edit in self.default_edits.values():
             defaults_form.addRow(edit.accessibleName().removeprefix("Default ").capitalize(), edit)
 
         self.token_edit = _name(SecretLineEdit(), "tokenEdit", "Partner token")
@@ -528,7 +528,7 @@ class ProfileDialog(QDialog):
             return
         super().reject()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if self._keeps_typed_token():
             event.ignore()
             return

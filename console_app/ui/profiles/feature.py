@@ -28,6 +28,7 @@ from console_app.core.errors import (
     NoKeyringError,
     ProfileError,
 )
+from console_app.core.messages import SANDBOX_STARTING
 from console_app.core.models import ApiTarget, ClientSettings
 from console_app.core.paths import AppPaths
 from console_app.core.profiles import (
@@ -38,7 +39,6 @@ from console_app.core.profiles import (
     builtin_sandbox,
     target_from_store,
 )
-from console_app.core.messages import SANDBOX_STARTING
 from console_app.core.redaction import Secret, mask_id, redact
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class ProfilesFeature(QObject):
     profile_changed = Signal(object)
     keyring_checked = Signal()
 
-    def __init__(self, api: "WindowApi", paths: AppPaths, *, credentials: Any = None,
+    def __init__(self, api: WindowApi, paths: AppPaths, *, credentials: Any = None,
                  keyring_deadline: float = KEYRING_DEADLINE) -> None:
         super().__init__(api)
         from console_app.core.credentials import RunCredentials
@@ -241,7 +241,7 @@ class ProfilesFeature(QObject):
                 "unlock it and launch again"
             ) from exc
 
-    async def launch_gate(self, launch: "Launch", _send_anyway: bool) -> bool:
+    async def launch_gate(self, launch: Launch, _send_anyway: bool) -> bool:
         """True to launch; the first production launch of this run waits for the
         user's answer in a non-modal box (Esc on the window cancels the wait)."""
         profile = self._profiles.get(launch.target.profile_name)

@@ -34,16 +34,16 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from console_app.core.errors import ConsoleError
+from console_app.core.messages import SANDBOX_STARTING
 from console_app.core.models import LaunchRequest
 from console_app.core.prefill import Prefill, parse_pasted
-from console_app.core.messages import SANDBOX_STARTING
 from console_app.core.redaction import redact
 from console_app.qtstyle import named, set_severity
 from console_app.ui.theme import monospace_font
 
 if TYPE_CHECKING:
-    from console_app.ui.history.feature import HistoryFeature
     from console_app.ui.api import WindowApi
+    from console_app.ui.history.feature import HistoryFeature
 
 log = logging.getLogger("console_app.ui.support")
 
@@ -155,7 +155,7 @@ class SupportFeature(QObject):
     #: A snapshot failed: the line shown.
     snapshot_failed = Signal(str)
 
-    def __init__(self, api: "WindowApi", *, history: "HistoryFeature | None" = None) -> None:
+    def __init__(self, api: WindowApi, *, history: HistoryFeature | None = None) -> None:
         super().__init__(api)
         self.setObjectName("supportFeature")
         self.api = api

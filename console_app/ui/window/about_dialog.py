@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console_app.qtstyle import confirm_copied
 from console_app import APP_NAME, __version__
 from console_app.core.paths import resources_dir
 from console_app.core.redaction import redact
+from console_app.qtstyle import confirm_copied
 
 #: Runtime distributions shipped in the bundle, in the order shown.
 RUNTIME_DISTRIBUTIONS = (

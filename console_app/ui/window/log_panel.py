@@ -45,7 +45,7 @@ class LogPanel(QWidget):
                  mask: ScreenShareMask | None = None) -> None:
         super().__init__(parent)
         named(self, "logPanel", "Log")
-        self.mask = mask or ScreenShareMask()
+        self.id_mask = mask or ScreenShareMask()
         # The redacted lines as logged: drawn again, masked or not, when screen-share switches.
         self._lines: deque[str] = deque(maxlen=self.MAX_LINES)
         self.text = named(QPlainTextEdit(self), "logText", "Log text")
@@ -66,12 +66,12 @@ class LogPanel(QWidget):
 
     def refresh_mask(self) -> None:
         """Draw every kept line again (screen-share was switched)."""
-        self.text.setPlainText("\n".join(self.mask.ids(line) for line in self._lines))
+        self.text.setPlainText("\n".join(self.id_mask.ids(line) for line in self._lines))
         self.text.moveCursor(QTextCursor.MoveOperation.End)
 
     def _on_relay_record_formatted(self, line: str) -> None:
         self._lines.append(line)
-        self.text.appendPlainText(self.mask.ids(line))
+        self.text.appendPlainText(self.id_mask.ids(line))
 
     def detach(self) -> None:
         """Stop receiving records (call before the panel is deleted)."""

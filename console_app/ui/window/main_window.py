@@ -39,20 +39,20 @@ from PySide6.QtWidgets import (
 )
 
 from console_app import APP_NAME
+from console_app.core.messages import SANDBOX_STARTING
 from console_app.core.models import ApiTarget, LaunchRequest
 from console_app.core.paths import AppPaths
-from console_app.core.messages import SANDBOX_STARTING
 from console_app.core.redaction import mask_id, redact
 from console_app.core.screen_share import ScreenShareMask
 from console_app.qtenv import WebSandbox
 from console_app.qtstyle import named, set_severity
+from console_app.ui.api import Launch, WindowApi
 from console_app.ui.launch.answer_panel import AnswerPanel
 from console_app.ui.launch.controller import LaunchController
 from console_app.ui.launch.form import DEMO_REQUEST, LaunchForm, new_session_id
 from console_app.ui.launch.game_area import GameArea
 from console_app.ui.launch.presenter import LaunchPresenter
 from console_app.ui.launch.request_preview import RequestPreview
-from console_app.ui.api import Launch, WindowApi
 from console_app.ui.window import fit
 from console_app.ui.window.device_selector import DeviceSelector
 from console_app.ui.window.environment_selector import EnvironmentSelector
@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         #: True once the deferred after-first-paint set-up has run.
         self.ready = False
         #: What screen-share hides, for every view (the window's one screen-share state).
-        self.mask = ScreenShareMask()
+        self.id_mask = ScreenShareMask()
         self._closing = False
         self._shutdown_announced = False
         self._drawer_collapsed = False
@@ -237,8 +237,8 @@ class MainWindow(QMainWindow):
         self.game_area = GameArea(can_show_games=self.web_sandbox.can_show_games)
 
         self.preview = RequestPreview()
-        self.answer = AnswerPanel(mask=self.mask)
-        self.log_panel = LogPanel(mask=self.mask)
+        self.answer = AnswerPanel(mask=self.id_mask)
+        self.log_panel = LogPanel(mask=self.id_mask)
         self.bottom_tabs = named(QTabWidget(), "bottomTabs", "Request, answer and log")
         self.bottom_tabs.setDocumentMode(True)
         self.bottom_tabs.setToolTip("Double-click a tab (or Ctrl+J) to fold or unfold these panels")
@@ -577,7 +577,7 @@ class MainWindow(QMainWindow):
 
     def set_status(self, text: str, severity: str | None = None) -> None:
         """The status line; warnings and errors also stand under the Launch button."""
-        text = self.mask.text(text)
+        text = self.id_mask.text(text)
         self.status_label.setText(text)
         self.status_label.setToolTip(text)
         set_severity(self.status_label, severity)
@@ -591,12 +591,12 @@ class MainWindow(QMainWindow):
             self.screen_share_action.setChecked(on)
         if on == self.screen_share:
             return
-        self.mask.on = on
+        self.id_mask.on = on
         self.preview.set_screen_share(on)
         self.form.set_screen_share(on)
         self.answer.refresh_mask()
         self.log_panel.refresh_mask()
-        self.status_label.setText(self.mask.ids(self.status_label.text()))
+        self.status_label.setText(self.id_mask.ids(self.status_label.text()))
         self._show_partner(self.environment.current_target())
         self._mask_tab_titles(on)
         self.api.screen_share_changed.emit(on)
@@ -604,7 +604,7 @@ class MainWindow(QMainWindow):
     @property
     def screen_share(self) -> bool:
         """Whether IDs are masked in every view."""
-        return self.mask.on
+        return self.id_mask.on
 
     def save_screenshot(self, path: str | Path) -> bool:
         """Save a PNG of the whole window (secrets are never drawn unredacted)."""
@@ -627,13 +627,13 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ Qt overrides
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if self.first_paint_at is None:
             self.first_paint_at = time.perf_counter()
             QTimer.singleShot(0, self._on_first_paint)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing:
             self._closing = True
             if self.state is not None:

@@ -28,7 +28,7 @@ class _Before:
     screen_share: bool
     full_screen: bool
     maximized: bool
-    cancel_shortcuts: list["QKeySequence"]
+    cancel_shortcuts: list[QKeySequence]
 
 
 class PresenterBar(QFrame):
@@ -74,7 +74,7 @@ class PresenterMode(QObject):
     #: True when the mode starts, False when it ends.
     changed = Signal(bool)
 
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
         self._before: _Before | None = None

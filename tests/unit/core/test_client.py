@@ -9,8 +9,8 @@ import socket
 import time
 import tracemalloc
 import uuid as uuidlib
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -186,7 +186,7 @@ def test_backoff_is_exponential_with_jitter_and_capped():
 
 
 def test_retry_after_seconds_and_http_date_are_honoured_and_capped(spec_server):
-    in_5s = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=5), usegmt=True)
+    in_5s = format_datetime(datetime.now(UTC) + timedelta(seconds=5), usegmt=True)
     spec_server.script(
         [
             (429, {"Retry-After": "3"}, {"errors": {"code": "G.9", "message": "slow down"}}),

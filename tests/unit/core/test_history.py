@@ -11,11 +11,11 @@ import pytest
 
 from console_app.core.errors import HistoryDiskFullError, HistoryError, HistoryReadOnlyError
 from console_app.core.history import (
-    FILE_NAME,
     FIELD_LIMITS,
+    FILE_NAME,
     MAX_ROW_BYTES,
-    SHORT_FIELD_BYTES,
     SCHEMA_VERSION,
+    SHORT_FIELD_BYTES,
     HistoryStore,
     recorder,
 )

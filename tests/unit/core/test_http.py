@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 import trustme
 
 from console_app.core.client import LuckyMonacoClient
-from console_app.core.messages import one_line
 from console_app.core.errors import (
     BadAnswerError,
     ConnectionDroppedError,
@@ -24,6 +23,7 @@ from console_app.core.errors import (
     TlsError,
 )
 from console_app.core.http import make_http_client, map_transport_error, ssl_context_for, tls_reason
+from console_app.core.messages import one_line
 from console_app.core.models import ApiTarget, ClientSettings, LaunchRequest
 from console_app.core.redaction import Secret
 
@@ -165,7 +165,7 @@ def test_tls_untrusted_root_against_the_system_store(ca):
 
 
 def test_tls_expired_certificate(ca):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with ca.cert_pem.tempfile() as path:
         error = _tls_launch(ca, path, not_before=now - timedelta(days=10), not_after=now - timedelta(days=1))
     assert isinstance(error, TlsError) and error.reason == "expired" and "renew" in one_line(error)

@@ -1,6 +1,7 @@
 import re
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from console_app.core.models import LaunchRequest, new_uuid
 

@@ -70,7 +70,8 @@ def test_error_answers_keep_the_connection_usable(sandbox):
     with httpx.Client(timeout=10) as client:
         url = f"{sandbox.url}/api/session"
         assert client.post(url, params={}, json=enter_body()).status_code == 401
-        assert client.post(url, params=auth(sandbox), content=b"{", headers={"Content-Type": "application/json"}).status_code == 400
+        answer = client.post(url, params=auth(sandbox), content=b"{", headers={"Content-Type": "application/json"})
+        assert answer.status_code == 400
         assert client.get(f"{sandbox.url}/nope").status_code == 404
         assert client.post(url, params=auth(sandbox), json=enter_body()).status_code == 200
 

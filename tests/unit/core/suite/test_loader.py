@@ -9,7 +9,6 @@ import pytest
 
 from console_app.core.catalog import sample_catalog
 from console_app.core.suite import CatalogValues, SuiteError, load_suite, parse_shard, parse_suite, shard
-
 from tests.unit.core.suite.samples import EMPTY_PLAYER, HEADER
 
 SMOKE = HEADER + '''
