@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from console_app.ui.catalog.feature import CatalogFeature
     from console_app.ui.history.feature import HistoryFeature
     from console_app.ui.profiles.feature import ProfilesFeature
+    from console_app.ui.suites.feature import SuitesFeature
     from console_app.ui.support.feature import SupportFeature
     from console_app.ui.window.main_window import MainWindow
 
@@ -30,6 +31,7 @@ class Features:
     catalog: CatalogFeature
     history: HistoryFeature
     support: SupportFeature
+    suites: SuitesFeature
 
 
 def build_window(
@@ -51,6 +53,7 @@ def build_window(
     from console_app.ui.catalog.feature import CatalogFeature, picker_factory
     from console_app.ui.history.feature import HistoryFeature
     from console_app.ui.profiles.feature import KEYRING_DEADLINE, ProfilesFeature
+    from console_app.ui.suites.feature import SuitesFeature
     from console_app.ui.support.feature import SupportFeature
     from console_app.ui.window.main_window import MainWindow
 
@@ -66,5 +69,6 @@ def build_window(
     # History opens its store after first paint; support records snapshots in it.
     history = HistoryFeature(api)
     support = SupportFeature(api, history=history)
-    window.features = Features(profiles=profiles, catalog=catalog, history=history, support=support)
+    suites = SuitesFeature(api, history=history)
+    window.features = Features(profiles=profiles, catalog=catalog, history=history, support=support, suites=suites)
     return window

@@ -34,7 +34,7 @@ def test_the_app_builds_its_window_with_every_feature(qtbot, qasync_loop, app_pa
         # No placeholders: every toolbar button belongs to a feature that works.
         buttons = {b.objectName(): b for b in window.toolbar.findChildren(QToolButton) if b.objectName()}
         assert {"profilesActionButton", "screenShareActionButton", "historyActionButton",
-                "catalogActionButton", "snapshotActionButton"} <= set(buttons)
+                "catalogActionButton", "snapshotActionButton", "suitesActionButton"} <= set(buttons)
         assert features.catalog.catalog_action.menu() is features.catalog.menu
         qtbot.waitUntil(lambda: features.history.panel is not None, timeout=5_000)
         assert features.history.history_action.isEnabled()

@@ -1,0 +1,77 @@
+"""The Suites panel: open a suite, run it against the sandbox, watch the cases pass
+and fail, re-run the failed ones, open a case's History entry and save the report."""
+
+from __future__ import annotations
+
+from tests.fixtures.common import CANARY_TOKEN
+from tests.fixtures.qt import sandbox_target
+
+TIMEOUT_MS = 60_000
+SUITE = """
+[suite]
+name = "smoke"
+
+[defaults]
+game_type = "slot"
+player_id = "qa-1"
+nickname = "QA"
+language = "en"
+currency = "USD"
+session_id = "auto"
+ip = "203.0.113.7"
+
+[[case]]
+name = "happy path"
+game_id = "lm_8_treasureofzeus"
+expect = { outcome = "success" }
+
+[[case]]
+name = "empty player is refused"
+game_id = "lm_8_treasureofzeus"
+player_id = ""
+expect = { outcome = "api_error", http = 400, code_prefix = "V." }
+
+[[case]]
+name = "a wrong expectation fails"
+game_id = "lm_8_treasureofzeus"
+expect = { outcome = "api_error" }
+"""
+
+
+def test_a_suite_runs_in_the_window_turns_green_and_red_and_leaves_evidence(qtbot, window_factory, sandbox, tmp_path):
+    sandbox.token = CANARY_TOKEN
+    window = window_factory(target=sandbox_target(sandbox), demo=True)
+    suites, history = window.features.suites, window.features.history
+    qtbot.waitUntil(lambda: history.panel is not None, timeout=5_000)
+    path = tmp_path / "smoke.toml"
+    path.write_text(SUITE, encoding="utf-8")
+    assert suites.load_file(path)
+    assert window.current_panel() is suites.panel and suites.panel.table.topLevelItemCount() == 3
+
+    with qtbot.waitSignal(suites.run_finished, timeout=TIMEOUT_MS) as finished:
+        suites.panel.run_button.click()
+    run = finished.args[0]
+    results = {r.name: r.passed for r in run.results}
+    assert results == {"happy path": True, "empty player is refused": True, "a wrong expectation fails": False}
+    table = suites.panel.table
+    assert [table.topLevelItem(i).text(1) for i in range(3)] == ["✔ passed", "✔ passed", "✖ failed"]
+    assert table.topLevelItem(1).text(3).startswith("V.") and "failed" in suites.panel.summary.text()
+
+    # Re-run only the failed case: one more request.
+    sent = len([r for r in sandbox.requests if r.path == "/api/session"])
+    assert suites.panel.rerun_button.isEnabled()
+    with qtbot.waitSignal(suites.run_finished, timeout=TIMEOUT_MS):
+        suites.panel.rerun_button.click()
+    assert len([r for r in sandbox.requests if r.path == "/api/session"]) == sent + 1
+
+    # A case opens its History entry.
+    item = table.topLevelItem(1)
+    suites.panel.table.itemDoubleClicked.emit(item, 0)
+    assert window.current_panel() is history.panel
+    entry = history.panel.current_entry()
+    assert entry is not None and entry.error_code and entry.error_code.startswith("V.")
+
+    report = tmp_path / "report.html"
+    assert suites.save_report(report)
+    text = report.read_text("utf-8")
+    assert "happy path" in text and CANARY_TOKEN not in text
