@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QRect, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from console_app.qtstyle import named, set_severity
@@ -29,6 +29,7 @@ class _Before:
     full_screen: bool
     maximized: bool
     cancel_shortcuts: list[QKeySequence]
+    geometry: QRect
 
 
 class PresenterBar(QFrame):
@@ -97,7 +98,7 @@ class PresenterMode(QObject):
         if self.active:
             return
         self._before = _Before(window.screen_share, window.isFullScreen(), window.isMaximized(),
-                               window.cancel_action.shortcuts())
+                               window.cancel_action.shortcuts(), window.geometry())
         window.set_screen_share(True)
         window.screen_share_action.setEnabled(False)
         # Esc leaves the mode here (it cancels a request elsewhere).
@@ -108,6 +109,10 @@ class PresenterMode(QObject):
         self.bar.message.hide()
         self._set_chrome_visible(False)
         self.bar.show()
+        # The whole screen even where no window manager honours "full screen" (kiosks, Xvfb).
+        screen = window.screen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
         self.changed.emit(True)
 
@@ -125,6 +130,8 @@ class PresenterMode(QObject):
         window.set_screen_share(before.screen_share)
         if not before.full_screen:
             window.showMaximized() if before.maximized else window.showNormal()
+            if not before.maximized:
+                window.setGeometry(before.geometry)
         self.changed.emit(False)
 
     def show_status(self, text: str, severity: str | None) -> None:
