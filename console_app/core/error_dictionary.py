@@ -125,3 +125,34 @@ def for_paths(paths: AppPaths) -> ErrorDictionary:
     """The bundled dictionary overlaid with ``<config>/errors.json`` (if present): what
     the window and the CLI pass to :mod:`console_app.core.messages`."""
     return load_dictionary(paths.config_dir / OVERRIDE_FILE_NAME)
+
+
+def add_user_codes(paths: AppPaths, codes: dict[str, dict[str, object]], *, endpoint: str = "session") -> list[str]:
+    """Add ``codes`` (``{"V.9": {"meaning": …, "retryable": …, "next_step": …}}``) to the
+    user's ``<config>/errors.json``; codes already there are kept as the user wrote
+    them. Returns the codes added. Raises :class:`~console_app.core.errors.ConsoleError`
+    when the file cannot be read as JSON or written (it is then left as it was)."""
+    from console_app.core.errors import ConsoleError
+    from console_app.core.paths import write_atomically
+
+    path = paths.config_dir / OVERRIDE_FILE_NAME
+    try:
+        current = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    except (OSError, ValueError) as exc:
+        raise ConsoleError(f"{path} is not readable JSON ({exc}); fix or move it, then add the codes again") from exc
+    if not isinstance(current, dict):
+        raise ConsoleError(f"{path} is not a JSON object; fix or move it, then add the codes again")
+    section = current.setdefault(endpoint, {})
+    known = section.setdefault("codes", {}) if isinstance(section, dict) else None
+    if not isinstance(known, dict):
+        raise ConsoleError(f"{path}: '{endpoint}.codes' is not an object; fix it, then add the codes again")
+    added = [code for code in codes if code not in known]
+    for code in added:
+        known[code] = codes[code]
+    if added:
+        try:
+            paths.config_dir.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, json.dumps(current, ensure_ascii=False, indent=2) + "\n")
+        except OSError as exc:
+            raise ConsoleError(f"cannot write {path} ({exc.strerror or exc}); check the config folder") from exc
+    return added

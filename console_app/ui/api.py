@@ -138,6 +138,11 @@ class WindowApi(QObject):
         return self._shell.id_mask
 
     @property
+    def can_show_games(self) -> bool:
+        """False when the game view is off (running as root without the opt-in)."""
+        return bool(self._shell.game_area.can_show_games)
+
+    @property
     def form(self) -> LaunchForm:
         """The launch form (its public methods: ``request``, ``set_request``,
         ``set_supported``, ``set_catalog``, ``game_picker``, …)."""

@@ -75,3 +75,33 @@ def test_a_suite_runs_in_the_window_turns_green_and_red_and_leaves_evidence(qtbo
     assert suites.save_report(report)
     text = report.read_text("utf-8")
     assert "happy path" in text and CANARY_TOKEN not in text
+
+
+def test_codes_the_dictionary_does_not_know_are_added_to_mine_in_one_click(qtbot, window_factory, tmp_path,
+                                                                         app_paths):
+    import json
+
+    from console_app.core.error_dictionary import OVERRIDE_FILE_NAME, for_paths
+    from console_app.core.models import ApiTarget
+    from console_app.core.redaction import Secret
+    from tests.adversarial.hostile_server import HostileServer
+
+    with HostileServer() as server:
+        server.behave("answer", status=400, body=b'{"error": {"code": "V.99", "message": "player.vip: not allowed"}}')
+        target = ApiTarget(server.url, "p-1", Secret("hostile-token-1234"), profile_name="Sandbox",
+                           profile_kind="sandbox")
+        window = window_factory(target=target, demo=True)
+        suites = window.features.suites
+        path = tmp_path / "one.toml"
+        path.write_text(SUITE.split("[[case]]")[0] + '[[case]]\nname = "vip"\ngame_id = "lm_8_treasureofzeus"\n'
+                        'expect = { outcome = "api_error" }\n', encoding="utf-8")
+        assert suites.load_file(path)
+        with qtbot.waitSignal(suites.run_finished, timeout=TIMEOUT_MS):
+            suites.panel.run_button.click()
+    button = suites.panel.add_codes_button
+    assert button.isVisibleTo(window) and button.text() == "Add 1 new code to my dictionary"
+    button.click()
+    saved = json.loads((app_paths.config_dir / OVERRIDE_FILE_NAME).read_text("utf-8"))
+    assert saved["session"]["codes"]["V.99"]["meaning"] == "player.vip: not allowed"
+    assert for_paths(app_paths).lookup("session", "V.99") is not None
+    assert not button.isVisibleTo(window) and "V.99" in suites.panel.summary.text()

@@ -23,6 +23,7 @@ from console_app.core.suite.reports import (
     merge,
     run_document,
     to_json,
+    unknown_code_entries,
 )
 from console_app.core.suite.runner import GameChecker, SuiteRun, SuiteRunner, history_recorder, new_run_id
 
@@ -30,5 +31,5 @@ __all__ = [
     "Answer", "Case", "CaseResult", "CatalogValues", "Expectation", "GameCheck", "GameChecker", "Suite",
     "SuiteError", "SuiteRun", "SuiteRunner", "conformance_suite", "diff", "failed_names", "history_recorder",
     "html_report", "junit_xml", "load_document", "load_suite", "merge", "new_run_id", "parse_shard",
-    "parse_suite", "run_document", "shard", "to_json",
+    "parse_suite", "run_document", "shard", "to_json", "unknown_code_entries",
 ]

@@ -277,12 +277,20 @@ def _unknown_codes(cases: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     return list(found.values())
 
 
+def unknown_code_entries(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The codes a run's answers carried that the dictionary did not know, as
+    dictionary entries (the observed message as their meaning, to be edited)."""
+    return {code: {"meaning": message or f"observed with HTTP {status}", "retryable": False,
+                   "next_step": "Check the request fields the message names."}
+            for code, status, message in _unknown_codes(document["cases"])}
+
+
 def dictionary_snippet(unknown: list[tuple[str, str, str]]) -> str:
     """An ``errors.json`` override that adds the ``unknown`` codes (code, HTTP, message)
     with the observed message as their meaning, to be edited before use."""
-    codes = {code: {"meaning": message or f"observed with HTTP {status}", "retryable": False,
-                    "next_step": "Check the request fields the message names."}
-             for code, status, message in unknown}
+    codes = unknown_code_entries({"cases": [{"answers": [
+        {"known_code": False, "code": code, "http_status": status, "message": message}]}
+        for code, status, message in unknown]})
     return json.dumps({"session": {"codes": codes}}, ensure_ascii=False, indent=2)
 
 

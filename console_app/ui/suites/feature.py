@@ -59,6 +59,9 @@ class SuitesPanel(QWidget):
         self.rerun_button = named(QPushButton("Re-run failed", self), "suiteRerunFailed", "Run the failed cases again")
         self.cancel_button = named(QPushButton("Cancel", self), "suiteCancel", "Cancel the run")
         self.save_button = named(QPushButton("Save report…", self), "suiteSave", "Save the report (HTML or JSON)")
+        self.add_codes_button = named(QPushButton(self), "suiteAddCodes", "Add the unknown codes to my dictionary")
+        self.add_codes_button.setToolTip("Add the codes the error dictionary did not know to <config>/errors.json")
+        self.add_codes_button.hide()
         self.summary = named(QLabel("Open a suite file or the conformance suite, then Run.", self), "suiteSummary",
                              "Suite summary")
         self.summary.setWordWrap(True)
@@ -69,7 +72,7 @@ class SuitesPanel(QWidget):
         self.table.setToolTip("Double-click a case to open its entry in History")
         buttons = QHBoxLayout()
         for button in (self.open_button, self.conformance_button, self.run_button, self.rerun_button,
-                       self.cancel_button, self.save_button):
+                       self.cancel_button, self.save_button, self.add_codes_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -144,6 +147,7 @@ class SuitesFeature(QObject):
         panel.rerun_button.clicked.connect(lambda: self.run_cases(only_failed=True))
         panel.cancel_button.clicked.connect(self.cancel)
         panel.save_button.clicked.connect(self._on_save_clicked)
+        panel.add_codes_button.clicked.connect(self.add_unknown_codes)
         panel.table.itemDoubleClicked.connect(self._on_table_item_double_clicked)
         api.shutting_down.connect(self.cancel)
 
@@ -204,9 +208,15 @@ class SuitesFeature(QObject):
             if item is not None:
                 item.setText(1, "running…")
         store = self.history.store if self.history is not None else None
+        checker = None
+        if self.api.can_show_games and any(case.expect.game for case in cases):
+            # Game checks open each game in its own off-the-record page, like a launch.
+            from console_app.webengine.suite_checker import PageChecker
+
+            checker = PageChecker(WINDOW_CONCURRENCY)
         try:
             resolved, settings = await self.api.resolve(target)
-            runner = SuiteRunner(resolved, settings, concurrency=WINDOW_CONCURRENCY,
+            runner = SuiteRunner(resolved, settings, concurrency=WINDOW_CONCURRENCY, checker=checker,
                                  recorder=history_recorder(store) if store is not None else None,
                                  on_result=self._on_runner_result)
             self._say(f"Running {len(cases)} cases against {target.profile_name}…", "info")
@@ -241,6 +251,27 @@ class SuitesFeature(QObject):
     def cancel(self) -> None:
         if self._task is not None and not self._task.done():
             self._task.cancel()
+
+    def unknown_codes(self) -> dict[str, dict[str, Any]]:
+        """The codes the last run met that the error dictionary does not know."""
+        from console_app.core.suite import run_document, unknown_code_entries
+
+        return unknown_code_entries(run_document(self.run)) if self.run is not None else {}
+
+    def add_unknown_codes(self) -> list[str]:
+        """One click: add the unknown codes to the user's dictionary (to edit later)."""
+        from console_app.core.error_dictionary import OVERRIDE_FILE_NAME, add_user_codes
+
+        try:
+            added = add_user_codes(self.api.paths, self.unknown_codes())
+        except ConsoleError as exc:
+            self._say(str(exc), "error")
+            return []
+        self.panel.add_codes_button.hide()
+        where = self.api.paths.config_dir / OVERRIDE_FILE_NAME
+        self._say(f"Added {', '.join(added) or 'nothing new'} to {where}: edit their meaning and next step there",
+                  "success")
+        return added
 
     def _on_runner_result(self, result: CaseResult) -> None:
         row = self._rows.get(result.name)
@@ -319,6 +350,10 @@ class SuitesFeature(QObject):
         has_failed = self.run is not None and any(not r.passed for r in self.run.results)
         self.panel.set_running(running, has_suite=self.suite is not None, has_failed=has_failed)
         self.panel.save_button.setEnabled(self.run is not None and not running)
+        unknown = self.unknown_codes() if self.run is not None and not running else {}
+        self.panel.add_codes_button.setText(f"Add {len(unknown)} new code{'s' if len(unknown) != 1 else ''} "
+                                            "to my dictionary")
+        self.panel.add_codes_button.setVisible(bool(unknown))
 
     def _say(self, line: str, severity: str) -> None:
         line = self.api.screen_share_mask.text(line)
