@@ -178,3 +178,13 @@ def test_lone_surrogates_and_invalid_percent_bytes_are_redacted_not_raised():
     text = "bad \ud800 then %FF%FE and \\udc00 then " + quote(B64_TOKEN, safe="")
     masked = redact(text)
     assert masked == f"bad \ud800 then %FF%FE and \\udc00 then {MASK}"
+
+
+def test_a_token_in_a_json_string_inside_json_keeps_the_text_valid_json():
+    # An echoed query string, JSON-encoded twice (as a server's error body often is):
+    # the mask must stop before the backslash of the closing \", or the JSON breaks.
+    inner = _json.dumps({"q": "MEMB_ID=p&HASH=TOKZQX7CANARY42secret&x=1"})
+    for text in (_json.dumps({"raw": inner}), _json.dumps({"raw": inner.replace("&x=1", "")})):
+        masked = redact(text)
+        assert "TOKZQX7CANARY42secret" not in masked
+        assert _json.loads(_json.loads(masked)["raw"])["q"].startswith(f"MEMB_ID=p&HASH={MASK}")
