@@ -78,8 +78,12 @@ def widget_texts(widget: QWidget) -> list[str]:
         texts += [widget.text(), widget.informativeText(), widget.detailedText()]
     if isinstance(widget, QAbstractItemView) and widget.model() is not None:
         model = widget.model()
+        try:
+            columns = model.columnCount()
+        except TypeError:  # a list model: one column (its columnCount is not public)
+            columns = 1
         for row in range(min(model.rowCount(), 200)):
-            for column in range(model.columnCount()):
+            for column in range(columns):
                 index = model.index(row, column)
                 for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                     value = index.data(role)

@@ -3,7 +3,7 @@ no-token message, per-profile network settings, screen-share, Profiles… and Ab
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from console_app.core.catalog import Catalog, CatalogStore, Game
 from console_app.core.credentials import RunCredentials
@@ -162,8 +162,9 @@ def test_screen_share_masks_ids_everywhere_and_restores(qtbot, window_factory, a
     select(window, "Prod")
     window.screen_share_action.trigger()
 
-    assert window.form.player_id.echoMode() == QLineEdit.EchoMode.PasswordEchoOnEdit
-    assert window.form.session_id.echoMode() == QLineEdit.EchoMode.PasswordEchoOnEdit
+    # A fixed-length mask, read-only while sharing; the request still has the real values.
+    assert window.form.player_id.text() == window.form.session_id.text() == "•••"
+    assert window.form.player_id.isReadOnly() and window.form.request().player_id == "player-123"
     banner = window.findChild(QWidget, "banner_production_text").text()
     assert "brand-7" not in banner and "•••" in banner
     assert "brand-7" not in window.partner_label.text()
@@ -171,7 +172,7 @@ def test_screen_share_masks_ids_everywhere_and_restores(qtbot, window_factory, a
     assert window.game_area.tabs.tabText(0).endswith("· •••")
 
     window.screen_share_action.trigger()
-    assert window.form.player_id.echoMode() == QLineEdit.EchoMode.Normal
+    assert window.form.player_id.text() == "player-123" and not window.form.player_id.isReadOnly()
     assert "brand-7" in window.findChild(QWidget, "banner_production_text").text()
     assert window.game_area.tabs.tabText(0).endswith("· player-123")
 
@@ -278,3 +279,25 @@ def test_a_profile_added_from_the_cli_appears_without_a_restart(qtbot, window_fa
     result = run_cli("profile", "remove", "Staging EU", basedir=basedir)
     assert result.returncode == 0, result.stderr
     qtbot.waitUntil(lambda: window.environment.profile_names() == ["Sandbox"], timeout=10_000)
+
+
+def test_screen_share_covers_the_profiles_dialog(qtbot, window_factory, app_paths, sandbox):
+    from tests.gui.test_screen_share import leaks
+
+    store = ProfileStore(app_paths)
+    store.add(Profile(name="Stage", api_url="https://stage.example", partner_id="PARTZQX7", kind="staging",
+                      defaults=PlayerDefaults(player_id="ZQX7PLAYER93")))
+    window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
+    select(window, "Stage")
+    window.screen_share_action.trigger()
+    profiles.profiles_action.trigger()
+    dialog = profiles.dialog
+    dialog.token_edit.setText("TOKZQX7CANARY42secret")
+    assert not dialog.reveal_button.isEnabled()
+    assert leaks("PARTZQX7", "ZQX7PLAYER93", "TOKZQX7CANARY42secret") == []
+    # Saving while sharing keeps the real values.
+    assert dialog._profile_from_form().partner_id == "PARTZQX7"
+    window.screen_share_action.trigger()
+    assert dialog.partner_id_edit.text() == "PARTZQX7" and dialog.reveal_button.isEnabled()
+    dialog.token_edit.clear()
+    dialog.close()

@@ -28,6 +28,7 @@ from console_app.core.models import DEMO_PLAYER, LaunchRequest
 from console_app.qtstyle import named, set_problem, set_severity
 from console_app.ui.launch.code_combo import DEFAULT_CURRENCIES, DEFAULT_LANGUAGES, CodeCombo
 from console_app.ui.launch.simple_game_picker import GamePicker, SimpleGamePicker
+from console_app.ui.masking import field_text, mask_field, set_field_text
 
 
 def _marked(problem, side: str) -> str:
@@ -174,7 +175,7 @@ class LaunchForm(QWidget):
         self.currency.code_changed.connect(self._on_field_changed)
         self.game_picker.game_changed.connect(self._on_field_changed)
         self.slot_radio.toggled.connect(self._on_field_changed)
-        self.new_session_button.clicked.connect(lambda: self.session_id.setText(new_session_id()))
+        self.new_session_button.clicked.connect(lambda: set_field_text(self.session_id, new_session_id()))
         self.launch_button.clicked.connect(lambda: self.launch_requested.emit(False))
         self.send_anyway_button.clicked.connect(lambda: self.launch_requested.emit(True))
         self.cancel_button.clicked.connect(self.cancel_requested)
@@ -255,10 +256,9 @@ class LaunchForm(QWidget):
         self._on_field_changed()
 
     def set_screen_share(self, on: bool) -> None:
-        """Mask the player and session IDs except while they are being edited."""
-        mode = QLineEdit.EchoMode.PasswordEchoOnEdit if on else QLineEdit.EchoMode.Normal
+        """Show the player and session IDs as a fixed-length mask (read-only meanwhile)."""
         for line in (self.player_id, self.session_id):
-            line.setEchoMode(mode)
+            mask_field(line, on)
 
     def apply_suggestion(self, field: str, value: str) -> None:
         """Put ``value`` into ``field`` (a problem's suggested fix)."""
@@ -275,11 +275,11 @@ class LaunchForm(QWidget):
         return LaunchRequest(
             gameid=self.game_picker.game_id(),
             gametype="table" if self.table_radio.isChecked() else "slot",
-            player_id=self.player_id.text(),
+            player_id=field_text(self.player_id),
             nickname=self.nickname.text(),
             language=self.language.code(),
             currency=self.currency.code(),
-            session_id=self.session_id.text(),
+            session_id=field_text(self.session_id),
             ip=self.ip.text(),
         )
 
@@ -289,11 +289,11 @@ class LaunchForm(QWidget):
         try:
             (self.table_radio if request.gametype == "table" else self.slot_radio).setChecked(True)
             self.game_picker.set_game_id(request.gameid)
-            self.player_id.setText(request.player_id)
+            set_field_text(self.player_id, request.player_id)
             self.nickname.setText(request.nickname)
             self.language.set_code(request.language)
             self.currency.set_code(request.currency)
-            self.session_id.setText(request.session_id)
+            set_field_text(self.session_id, request.session_id)
             self.ip.setText(request.ip)
         finally:
             self.blockSignals(False)

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from console_app.core.errors import ConsoleError
 from console_app.core.profiles import KINDS, PlayerDefaults, Profile, ProfileStore, api_host
 from console_app.core.redaction import redact
+from console_app.ui.masking import field_text, mask_field, set_field_text
 
 log = logging.getLogger("console_app.ui.profiles.dialog")
 
@@ -282,7 +283,7 @@ class ProfileDialog(QDialog):
         self.kind_combo.setCurrentText(shown.kind)
         self.api_url_edit.setText("" if shown.is_embedded else shown.api_url)
         self.api_url_edit.setPlaceholderText("the embedded sandbox" if shown.is_embedded else "https://…")
-        self.partner_id_edit.setText(shown.partner_id)
+        set_field_text(self.partner_id_edit, shown.partner_id)
         self.color_edit.setText(shown.color if profile else "")
         self.verify_tls_check.setChecked(shown.verify_tls)
         self.ca_bundle_edit.setText(shown.ca_bundle or "")
@@ -292,7 +293,7 @@ class ProfileDialog(QDialog):
         self.deadline_spin.setValue(shown.deadline)
         self.retries_spin.setValue(shown.retries)
         for field, edit in self.default_edits.items():
-            edit.setText(getattr(shown.defaults, field))
+            set_field_text(edit, getattr(shown.defaults, field))
         builtin = shown.is_builtin
         for widget in (self.name_edit, self.kind_combo, self.api_url_edit, self.partner_id_edit):
             widget.setEnabled(not builtin)
@@ -314,11 +315,11 @@ class ProfileDialog(QDialog):
 
     def _profile_from_form(self) -> Profile:
         base = self._current
-        defaults = PlayerDefaults(**{field: edit.text().strip() for field, edit in self.default_edits.items()})
+        defaults = PlayerDefaults(**{field: field_text(edit).strip() for field, edit in self.default_edits.items()})
         values: dict[str, Any] = {
             "name": self.name_edit.text().strip(),
             "api_url": self.api_url_edit.text().strip(),
-            "partner_id": self.partner_id_edit.text().strip(),
+            "partner_id": field_text(self.partner_id_edit).strip(),
             "kind": self.kind_combo.currentText(),
             "color": self.color_edit.text().strip(),
             "verify_tls": self.verify_tls_check.isChecked(),
@@ -388,6 +389,19 @@ class ProfileDialog(QDialog):
         path, _filter = QFileDialog.getOpenFileName(self, "CA bundle", "", "PEM certificates (*.pem *.crt);;All files (*)")
         if path:
             self.ca_bundle_edit.setText(path)
+
+    def set_screen_share(self, on: bool) -> None:
+        """Under screen-share the partner ID and the default player and session IDs are
+        masked (fixed length), and a typed token cannot be shown."""
+        for line in (self.partner_id_edit, *self._id_default_edits()):
+            mask_field(line, on)
+        if on and self.reveal_button.isChecked():
+            self.reveal_button.setChecked(False)
+        self.reveal_button.setEnabled(not on)
+        self.reveal_button.setToolTip("Hidden while screen-share is on" if on else "Show the typed token")
+
+    def _id_default_edits(self) -> list[QLineEdit]:
+        return [edit for field, edit in self.default_edits.items() if field in ("player_id", "session_id")]
 
     def _on_reveal_button_toggled(self, shown: bool) -> None:
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)

@@ -174,6 +174,7 @@ class ProfilesFeature(QObject):
         # Setting a token also records the host it belongs to in profiles.json.
         dialog.token_changed.connect(self._on_dialog_token_changed)
         dialog.finished.connect(self._on_dialog_finished)
+        dialog.set_screen_share(self.api.screen_share)
         self.dialog = dialog
         dialog.open()
 
@@ -300,5 +301,7 @@ class ProfilesFeature(QObject):
                             tint_launch=view is not None and view.launch_tint is not None)
 
     @Slot(bool)
-    def _on_api_screen_share_changed(self, _on: bool) -> None:
+    def _on_api_screen_share_changed(self, on: bool) -> None:
         self._present(self.current_profile)
+        if self.dialog is not None:
+            self.dialog.set_screen_share(on)
