@@ -202,8 +202,9 @@ def junit_xml(document: dict[str, Any]) -> str:
 
 _CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2430;background:#fafbfc}
+td{overflow-wrap:anywhere;max-width:32em}
 h1{font-size:20px;margin:0 0 4px}.meta{color:#5b6573;margin-bottom:14px}
-.pill{display:inline-block;padding:2px 10px;border-radius:10px;font-weight:600;margin-right:6px}
+.pill{white-space:nowrap;display:inline-block;padding:2px 10px;border-radius:10px;font-weight:600;margin-right:6px}
 .pass{background:#dff5e3;color:#17692d}.fail{background:#fde2e1;color:#a11d17}
 .bar{margin:12px 0;display:flex;gap:8px}input,select{font:inherit;padding:4px 8px}
 input{flex:1;max-width:420px}
@@ -228,8 +229,15 @@ q.addEventListener('input',f);s.addEventListener('change',f);f();
 """
 
 
+#: Longest value a report cell shows (a "too long" case sends 10,000 characters).
+CELL_CHARS = 80
+
+
 def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
+    text = "" if value is None else str(value)
+    if len(text) > CELL_CHARS:
+        text = f"{text[:CELL_CHARS]}… ({len(text):,} characters)"
+    return html.escape(text)
 
 
 def _row(case: dict[str, Any]) -> str:
