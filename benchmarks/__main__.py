@@ -23,7 +23,7 @@ GROUPS = {"startup": startup.run, "launch": launch.run, "memory": memory.run, "d
 METRIC_NAMES = (
     "startup_first_paint", "startup_with_data", "launch_to_request", "response_to_tab",
     "tick_gap_50_launches", "tick_gap_5mb_response", "rss_idle", "pss_one_game",
-    "rss_growth_per_launch", "picker_filter_1000", "history_search_10000",
+    "rss_growth_per_launch", "picker_filter_1000", "history_open_10000", "history_search_10000",
 )
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "build" / "bench.json"

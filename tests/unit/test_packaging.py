@@ -134,6 +134,7 @@ def test_metainfo_names_the_desktop_entry_screenshot_and_current_version() -> No
     assert component.findtext("icon") == _desktop_entry()["Icon"]
     assert component.findtext("provides/binary") == "lm-console"
     assert component.findtext("screenshots/screenshot/image").endswith("docs/screenshots/window.png")
+    assert component.findtext("url[@type='homepage']") == PROJECT["urls"]["Homepage"]
     # A release bumps pyproject.toml; the metainfo must list it too.
     assert component.find("releases/release").get("version") == PROJECT["version"]
 

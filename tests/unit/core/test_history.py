@@ -227,31 +227,21 @@ def test_a_corrupt_file_is_a_history_error(tmp_path: Path) -> None:
         HistoryStore.open(tmp_path)
 
 
-def test_search_and_open_stay_fast_at_the_bound(tmp_path: Path) -> None:
-    """10,000 rows: opening and searching stay well under what a person notices."""
+def test_search_and_open_work_at_the_bound(tmp_path: Path) -> None:
+    """10,000 rows open and search correctly (how fast: `make bench`, history_open_10000
+    and history_search_10000)."""
     with HistoryStore.open(tmp_path) as store:
         template = store.get(store.record_attempt(make_attempt(), target=make_target())).to_dict()
     del template["id"]
     rows = [dict(template, uuid=f"uuid-{i:05d}", player_id=f"player{i}", session_id=f"s{i}",
                  game_id=f"lm_{i % 60}_game") for i in range(1, 10_000)]
-    # Fill through plain SQL in one transaction (the triggers index every row): the
-    # fixture is not what is being timed.
+    # Fill through plain SQL in one transaction (the triggers index every row).
     db = sqlite3.connect(tmp_path / FILE_NAME)
     with db:
         db.executemany(f"INSERT INTO history ({', '.join(template)}) VALUES "
                        f"({', '.join(':' + c for c in template)})", rows)
     db.close()
-    start = time.perf_counter()
-    store = HistoryStore.open(tmp_path)
-    open_ms = (time.perf_counter() - start) * 1000
-    timings = {}
-    for query in ("player9876", "uuid-0042", "lm_7_game", "treasure", "zz-nothing"):
-        start = time.perf_counter()
-        store.search(query)
-        timings[query] = (time.perf_counter() - start) * 1000
-    assert store.count() == 10_000
-    assert [e.uuid for e in store.search("player9876")] == ["uuid-09876"]
-    store.close()
-    print(f"open {open_ms:.1f} ms; search ms {timings}")
-    assert open_ms < 200
-    assert max(timings.values()) < 100
+    with HistoryStore.open(tmp_path) as store:
+        assert store.count() == 10_000
+        assert [e.uuid for e in store.search("player9876")] == ["uuid-09876"]
+        assert store.search("zz-nothing") == []
