@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # told openly to run without the web sandbox. Never done silently for normal users.
 ROOT_OPTS := $(if $(filter 0,$(shell id -u)),--no-web-sandbox,)
 
-.PHONY: setup run capture test bench package screenshots clean
+.PHONY: setup run capture test bench package deb screenshots clean
 
 $(STAMP): pyproject.toml uv.lock scripts/bootstrap.sh
 	@VENV=$(VENV) scripts/bootstrap.sh
@@ -39,6 +39,10 @@ bench: $(STAMP)
 
 package: $(STAMP)
 	$(PY) packaging/build.py
+
+# dist/luckymonaco-console_<version>_<arch>.deb from the bundle `make package` built and tested.
+deb: package
+	$(PY) packaging/deb.py
 
 screenshots: $(STAMP)
 	$(PY) scripts/screenshots.py

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import configparser
 import importlib.util
+import shutil
 import struct
 import subprocess
 import sys
@@ -201,3 +202,62 @@ def test_build_script_rejects_a_blank_screenshot_and_accepts_a_real_one(tmp_path
     with pytest.raises(build.BuildError, match="was not written"):
         build.check_screenshot(tmp_path / "missing.png")
     assert build.check_screenshot(real).startswith("320x200")
+
+
+def _load_deb_module() -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location("lm_packaging_deb", PACKAGING / "deb.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_ldd_output_yields_only_the_libraries_outside_the_bundle(tmp_path: Path) -> None:
+    deb = _load_deb_module()
+    bundle = tmp_path / "bundle"
+    output = (f"\tlinux-vdso.so.1 (0x00007ffc)\n"
+              f"\tlibQt6Core.so.6 => {bundle}/_internal/libQt6Core.so.6 (0x00007f01)\n"
+              f"\tlibasound.so.2 => /lib/x86_64-linux-gnu/libasound.so.2 (0x00007f02)\n"
+              f"\t/lib64/ld-linux-x86-64.so.2 (0x00007f03)\n")
+
+    assert deb.system_libraries(output, bundle) == {"/lib/x86_64-linux-gnu/libasound.so.2"}
+
+
+def test_depends_versions_libc_to_the_build_machine_and_adds_the_runtime_libraries() -> None:
+    deb = _load_deb_module()
+
+    line = deb.depends_line({"libc6", "libnss3", "libasound2"}, "2.36")
+
+    assert line.startswith("libc6 (>= 2.36), ")
+    assert line.count("libc6") == 1
+    assert {"libnss3", "libasound2", "libegl1", "fonts-dejavu-core"} <= set(line.split(", "))
+
+
+@pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="a .deb builds on Debian/Ubuntu only")
+def test_a_bundle_becomes_a_deb_with_the_launcher_on_path_and_the_desktop_files(tmp_path: Path) -> None:
+    """A stand-in bundle (a real ELF launcher, the real desktop files) through dpkg-deb."""
+    build = _load_build_module()
+    deb = _load_deb_module()
+    bundle = tmp_path / "dist" / "luckymonaco-console"
+    bundle.mkdir(parents=True)
+    (bundle / "lm-console").write_bytes(Path("/bin/true").read_bytes())
+    (bundle / "lm-console").chmod(0o755)
+    build.add_linux_integration(bundle)
+
+    out, control = deb.build_deb(PROJECT, bundle, tmp_path / "deb-root", tmp_path)
+
+    fields = dict(line.split(": ", 1) for line in control.splitlines() if ": " in line and not line.startswith(" "))
+    assert out.name == f"luckymonaco-console_{PROJECT['version']}_{fields['Architecture']}.deb"
+    assert fields["Package"] == "luckymonaco-console" and fields["Version"] == PROJECT["version"]
+    assert "libc6 (>= " in fields["Depends"] and "libegl1" in fields["Depends"]
+    info = subprocess.run(["dpkg-deb", "--field", str(out), "Package", "Depends"], capture_output=True, text=True)
+    assert info.returncode == 0 and "Package: luckymonaco-console" in info.stdout, info.stderr
+    listing = subprocess.run(["dpkg-deb", "--contents", str(out)], capture_output=True, text=True).stdout
+    assert "./usr/bin/lm-console -> /opt/luckymonaco-console/lm-console" in listing
+    for path in ("./opt/luckymonaco-console/lm-console", "./usr/share/applications/luckymonaco-console.desktop",
+                 "./usr/share/metainfo/com.luckymonaco.TestConsole.metainfo.xml",
+                 "./usr/share/icons/hicolor/256x256/apps/luckymonaco-console.png",
+                 "./usr/share/icons/hicolor/scalable/apps/luckymonaco-console.svg"):
+        assert path in listing
+    assert "install.sh" not in listing  # the per-user installer has no place in a system package
+    assert " root/root " in listing
