@@ -81,7 +81,8 @@ installed_names() {
 
 # The real package apt offers for a name: itself, or the one providing a virtual name.
 resolve_package() {
-  if apt-cache show --no-all-versions "$1" >/dev/null 2>&1; then echo "$1"; return; fi
+  # (apt-cache show exits 0 even for a purely virtual name: look for a real record)
+  if apt-cache show --no-all-versions "$1" 2>/dev/null | grep -q '^Package:'; then echo "$1"; return; fi
   local provider
   provider=$(apt-cache showpkg "$1" 2>/dev/null | sed -n '/^Reverse Provides:/{n;p;q}' | cut -d' ' -f1)
   echo "${provider:-$1}"
