@@ -18,7 +18,7 @@ setup: $(STAMP)
 ROOT_NOTICE := make run: running as root: the game view runs WITHOUT Chromium's sandbox (--no-web-sandbox).
 
 SHOT ?= shot.png
-CAPTURE := $(VENV)/bin/lm-console capture --out $(SHOT) $(ROOT_OPTS)
+CAPTURE := $(strip $(VENV)/bin/lm-console capture --out $(SHOT) $(ROOT_OPTS))
 
 run: $(STAMP)
 	@$(if $(ROOT_OPTS),echo "$(ROOT_NOTICE)")

@@ -101,6 +101,53 @@ def test_spec_keeps_only_the_chosen_chromium_locales(monkeypatch: pytest.MonkeyP
     assert "resources/sample_catalog.json" in kept
 
 
+def test_spec_leaves_out_what_the_console_never_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    _calls, namespace = exec_spec(ROOT, monkeypatch)
+    left_out = namespace["left_out"]
+
+    for dest in ("PySide6/Qt/qml/QtQuick/Controls/libqtquickcontrols2plugin.so",
+                 "PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so",
+                 "PySide6/Qt/plugins/sceneparsers/libgltfsceneimport.so",
+                 "PySide6/Qt/plugins/platforms/libqeglfs.so", "PySide6/Qt/translations/qtbase_de.qm",
+                 "PySide6/Qt/resources/qtwebengine_devtools_resources.pak",
+                 "babel/locale-data/ko.dat", "pycountry/locales/de/LC_MESSAGES/iso3166-1.mo"):
+        assert left_out(dest), dest
+    for dest in ("PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+                 "PySide6/Qt/plugins/platforms/libqwayland.so", "PySide6/Qt/plugins/imageformats/libqsvg.so",
+                 "PySide6/Qt/plugins/tls/libqopensslbackend.so", "PySide6/Qt/resources/qtwebengine_resources.pak",
+                 "PySide6/Qt/translations/qtwebengine_locales/ko.pak", "PySide6/Qt/libexec/QtWebEngineProcess",
+                 "babel/locale-data/en.dat", "babel/locale-data/root.dat", "babel/global.dat",
+                 "pycountry/databases/iso639-3.json"):
+        assert not left_out(dest), dest
+
+
+def test_spec_keeps_exactly_the_qt_libraries_something_kept_links_against(monkeypatch: pytest.MonkeyPatch) -> None:
+    _calls, namespace = exec_spec(ROOT, monkeypatch)
+    lib = "PySide6/Qt/lib/"
+    links = {
+        "src/QtWebEngineWidgets.abi3.so": {"libQt6WebEngineWidgets.so.6", "libc.so.6"},
+        "src/libQt6WebEngineWidgets.so.6": {"libQt6Quick.so.6", "libQt6Core.so.6"},
+        "src/libQt6Quick.so.6": {"libQt6Core.so.6"},
+        "src/QtWebEngineProcess": {"libQt6WebEngineCore.so.6"},
+        "src/libffmpegmediaplugin.so": {"libQt6Multimedia.so.6", "libavcodec.so.63"},
+    }
+    binaries = [(lib + name, f"src/{name}", "BINARY") for name in (
+        "libQt6WebEngineWidgets.so.6", "libQt6Quick.so.6", "libQt6Core.so.6", "libQt6WebEngineCore.so.6",
+        "libQt6Multimedia.so.6", "libavcodec.so.63", "libQt6Pdf.so.6")]
+    binaries += [("PySide6/QtWebEngineWidgets.abi3.so", "src/QtWebEngineWidgets.abi3.so", "EXTENSION"),
+                 ("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so", "src/libffmpegmediaplugin.so", "BINARY")]
+    datas = [("PySide6/Qt/libexec/QtWebEngineProcess", "src/QtWebEngineProcess", "DATA"),
+             (lib + "libavcodec.so", "libavcodec.so.63", "SYMLINK"),
+             (lib + "libQt6Core.so", "libQt6Core.so.6", "SYMLINK")]
+
+    kept_binaries, kept_datas = namespace["prune"](binaries, datas, lambda src: links.get(src, set()))
+
+    assert sorted(dest.removeprefix(lib) for dest, _, _ in kept_binaries) == [
+        "PySide6/QtWebEngineWidgets.abi3.so", "libQt6Core.so.6", "libQt6Quick.so.6",
+        "libQt6WebEngineCore.so.6", "libQt6WebEngineWidgets.so.6"]
+    assert [dest for dest, _, _ in kept_datas] == ["PySide6/Qt/libexec/QtWebEngineProcess", lib + "libQt6Core.so"]
+
+
 def _desktop_entry() -> configparser.SectionProxy:
     parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign] - keys are case-sensitive
