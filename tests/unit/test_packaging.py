@@ -217,12 +217,21 @@ def test_icons_exist_in_every_size_and_format() -> None:
     assert (PACKAGING / "icons" / "luckymonaco-console.icns").read_bytes()[:4] == b"icns"
 
 
-def _load_build_module() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("lm_packaging_build", PACKAGING / "build.py")
+def _load_packaging_script(name: str) -> types.ModuleType:
+    """``packaging/<name>.py`` as a module (the scripts are not a package)."""
+    spec = importlib.util.spec_from_file_location(f"lm_packaging_{name}", PACKAGING / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _load_build_module() -> types.ModuleType:
+    return _load_packaging_script("build")
+
+
+def _load_deb_module() -> types.ModuleType:
+    return _load_packaging_script("deb")
 
 
 def test_build_script_finds_the_launcher_name_in_pyproject() -> None:
@@ -249,14 +258,6 @@ def test_build_script_rejects_a_blank_screenshot_and_accepts_a_real_one(tmp_path
     with pytest.raises(build.BuildError, match="was not written"):
         build.check_screenshot(tmp_path / "missing.png")
     assert build.check_screenshot(real).startswith("320x200")
-
-
-def _load_deb_module() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("lm_packaging_deb", PACKAGING / "deb.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_ldd_output_yields_only_the_libraries_outside_the_bundle(tmp_path: Path) -> None:
