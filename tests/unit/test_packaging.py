@@ -14,7 +14,7 @@ import sys
 import tomllib
 import types
 import xml.etree.ElementTree as ET
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -109,19 +109,21 @@ def test_spec_leaves_out_what_the_console_never_loads(monkeypatch: pytest.Monkey
                  "PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so",
                  "PySide6/Qt/plugins/sceneparsers/libgltfsceneimport.so",
                  "PySide6/Qt/plugins/platforms/libqeglfs.so", "PySide6/Qt/translations/qtbase_de.qm",
+                 "PySide6/Qt/plugins/platformthemes/libqgtk3.so", "PySide6/Qt/plugins/imageformats/libqpdf.so",
                  "PySide6/Qt/resources/qtwebengine_devtools_resources.pak",
                  "babel/locale-data/ko.dat", "pycountry/locales/de/LC_MESSAGES/iso3166-1.mo"):
         assert left_out(dest), dest
     for dest in ("PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/Qt/plugins/platforms/libqoffscreen.so",
                  "PySide6/Qt/plugins/platforms/libqwayland.so", "PySide6/Qt/plugins/imageformats/libqsvg.so",
-                 "PySide6/Qt/plugins/tls/libqopensslbackend.so", "PySide6/Qt/resources/qtwebengine_resources.pak",
+                 "PySide6/Qt/plugins/tls/libqopensslbackend.so",
+                 "PySide6/Qt/plugins/platformthemes/libqxdgdesktopportal.so", "PySide6/Qt/resources/qtwebengine_resources.pak",
                  "PySide6/Qt/translations/qtwebengine_locales/ko.pak", "PySide6/Qt/libexec/QtWebEngineProcess",
                  "babel/locale-data/en.dat", "babel/locale-data/root.dat", "babel/global.dat",
                  "pycountry/databases/iso639-3.json"):
         assert not left_out(dest), dest
 
 
-def test_spec_keeps_exactly_the_qt_libraries_something_kept_links_against(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_spec_drops_the_libraries_only_what_it_left_out_links_against(monkeypatch: pytest.MonkeyPatch) -> None:
     _calls, namespace = exec_spec(ROOT, monkeypatch)
     lib = "PySide6/Qt/lib/"
     links = {
@@ -129,23 +131,31 @@ def test_spec_keeps_exactly_the_qt_libraries_something_kept_links_against(monkey
         "src/libQt6WebEngineWidgets.so.6": {"libQt6Quick.so.6", "libQt6Core.so.6"},
         "src/libQt6Quick.so.6": {"libQt6Core.so.6"},
         "src/QtWebEngineProcess": {"libQt6WebEngineCore.so.6"},
-        "src/libffmpegmediaplugin.so": {"libQt6Multimedia.so.6", "libavcodec.so.63"},
+        "src/libffmpegmediaplugin.so": {"libQt6Multimedia.so.6", "libQt6Core.so.6"},
+        "src/libQt6Multimedia.so.6": {"libavcodec.so.63", "libQt6Core.so.6"},
+        "src/libqgtk3.so": {"libgtk-3.so.0", "libglib-2.0.so.0"},
+        "src/libqxcb.so": {"libglib-2.0.so.0"},
     }
     binaries = [(lib + name, f"src/{name}", "BINARY") for name in (
         "libQt6WebEngineWidgets.so.6", "libQt6Quick.so.6", "libQt6Core.so.6", "libQt6WebEngineCore.so.6",
-        "libQt6Multimedia.so.6", "libavcodec.so.63", "libQt6Pdf.so.6")]
+        "libQt6Multimedia.so.6", "libavcodec.so.63")]
+    binaries += [(name, f"src/{name}", "BINARY") for name in ("libgtk-3.so.0", "libglib-2.0.so.0", "libsoftokn3.so")]
     binaries += [("PySide6/QtWebEngineWidgets.abi3.so", "src/QtWebEngineWidgets.abi3.so", "EXTENSION"),
-                 ("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so", "src/libffmpegmediaplugin.so", "BINARY")]
+                 ("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so", "src/libffmpegmediaplugin.so", "BINARY"),
+                 ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "src/libqgtk3.so", "BINARY"),
+                 ("PySide6/Qt/plugins/platforms/libqxcb.so", "src/libqxcb.so", "BINARY")]
     datas = [("PySide6/Qt/libexec/QtWebEngineProcess", "src/QtWebEngineProcess", "DATA"),
-             (lib + "libavcodec.so", "libavcodec.so.63", "SYMLINK"),
-             (lib + "libQt6Core.so", "libQt6Core.so.6", "SYMLINK")]
+             ("libavcodec.so.63", lib + "libavcodec.so.63", "SYMLINK"),
+             ("libQt6Core.so.6", lib + "libQt6Core.so.6", "SYMLINK")]
 
     kept_binaries, kept_datas = namespace["prune"](binaries, datas, lambda src: links.get(src, set()))
 
-    assert sorted(dest.removeprefix(lib) for dest, _, _ in kept_binaries) == [
-        "PySide6/QtWebEngineWidgets.abi3.so", "libQt6Core.so.6", "libQt6Quick.so.6",
-        "libQt6WebEngineCore.so.6", "libQt6WebEngineWidgets.so.6"]
-    assert [dest for dest, _, _ in kept_datas] == ["PySide6/Qt/libexec/QtWebEngineProcess", lib + "libQt6Core.so"]
+    # Multimedia, FFmpeg and GTK went with the plugins that linked them; Core stays (Quick
+    # needs it), GLib stays (xcb needs it), NSS's softokn stays (opened at run time).
+    assert sorted(PurePosixPath(dest).name for dest, _, _ in kept_binaries) == [
+        "QtWebEngineWidgets.abi3.so", "libQt6Core.so.6", "libQt6Quick.so.6", "libQt6WebEngineCore.so.6",
+        "libQt6WebEngineWidgets.so.6", "libglib-2.0.so.0", "libqxcb.so", "libsoftokn3.so"]
+    assert [dest for dest, _, _ in kept_datas] == ["PySide6/Qt/libexec/QtWebEngineProcess", "libQt6Core.so.6"]
 
 
 def _desktop_entry() -> configparser.SectionProxy:
