@@ -288,7 +288,7 @@ def test_depends_versions_libc_to_the_build_machine_and_adds_the_runtime_librari
 
     assert line.startswith("libc6 (>= 2.36), ")
     assert line.count("libc6") == 1
-    assert {"libnss3", "libasound2", "libegl1", "fonts-dejavu-core"} <= set(line.split(", "))
+    assert {"libnss3", "libasound2", "libegl1", "libegl-mesa0", "fonts-dejavu-core"} <= set(line.split(", "))
 
 
 @pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="a .deb builds on Debian/Ubuntu only")
