@@ -111,7 +111,8 @@ def test_spec_leaves_out_what_the_console_never_loads(monkeypatch: pytest.Monkey
                  "PySide6/Qt/plugins/platforms/libqeglfs.so", "PySide6/Qt/translations/qtbase_de.qm",
                  "PySide6/Qt/plugins/platformthemes/libqgtk3.so", "PySide6/Qt/plugins/imageformats/libqpdf.so",
                  "PySide6/Qt/resources/qtwebengine_devtools_resources.pak",
-                 "babel/locale-data/ko.dat", "pycountry/locales/de/LC_MESSAGES/iso3166-1.mo"):
+                 "babel/locale-data/ko.dat", "pycountry/locales/de/LC_MESSAGES/iso3166-1.mo",
+                 "libgbm.so.1", "libstdc++.so.6", "libxcb-dri3.so.0", "libX11.so.6"):
         assert left_out(dest), dest
     for dest in ("PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/Qt/plugins/platforms/libqoffscreen.so",
                  "PySide6/Qt/plugins/platforms/libqwayland.so", "PySide6/Qt/plugins/imageformats/libqsvg.so",
@@ -119,7 +120,8 @@ def test_spec_leaves_out_what_the_console_never_loads(monkeypatch: pytest.Monkey
                  "PySide6/Qt/plugins/platformthemes/libqxdgdesktopportal.so", "PySide6/Qt/resources/qtwebengine_resources.pak",
                  "PySide6/Qt/translations/qtwebengine_locales/ko.pak", "PySide6/Qt/libexec/QtWebEngineProcess",
                  "babel/locale-data/en.dat", "babel/locale-data/root.dat", "babel/global.dat",
-                 "pycountry/databases/iso639-3.json"):
+                 "pycountry/databases/iso639-3.json", "libnss3.so", "libpython3.12.so.1.0",
+                 "PySide6/Qt/lib/libQt6XcbQpa.so.6"):
         assert not left_out(dest), dest
 
 
