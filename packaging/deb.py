@@ -33,10 +33,9 @@ PREFIX = Path("opt/luckymonaco-console")
 METAINFO = "com.luckymonaco.TestConsole.metainfo.xml"
 
 #: Opened at run time rather than linked (so ``ldd`` cannot see them): Chromium's
-#: ANGLE loads libEGL and needs a GL driver behind it (Mesa; libegl1 and libgl1 only
-#: recommend it, and without one the GPU process aborts the app: seen in a fresh
-#: Debian 13 installed with --no-install-recommends), Qt needs at least one font,
-#: truststore reads the system CAs.
+#: ANGLE loads libEGL and needs a GL driver behind it (Mesa's vendor libraries, which
+#: libegl1 and libgl1 only recommend: named so that --no-install-recommends still
+#: gives a working app), Qt needs at least one font, truststore reads the system CAs.
 RUNTIME_DEPENDS = ("libegl1", "libegl-mesa0", "libglx-mesa0", "libgl1-mesa-dri", "fonts-dejavu-core",
                    "ca-certificates")
 #: The keyring's Secret Service for stored tokens; CJK glyphs for the ja/ko/zh demo game.
