@@ -42,7 +42,9 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None):
         from console_app import __version__
 
-        parser.exit(message=f"lm-console {__version__}\n")
+        # stdout, as `--version | cat` and scripts expect (parser.exit writes stderr)
+        print(f"lm-console {__version__}")
+        parser.exit()
 
 
 def _chosen_command(argv: Sequence[str] | None) -> str | None:

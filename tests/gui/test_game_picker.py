@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -54,18 +53,13 @@ def test_filtering_1000_games_by_id_or_name_as_you_type(qtbot, picker):
     assert not picker.popup().isVisible()
 
 
-def test_filter_benchmark_on_1000_games(qtbot, picker, capsys):
-    """Not a timed assertion: prints how long one keystroke's filtering takes."""
+def test_filtering_then_clearing_1000_games_shows_the_whole_list_again(qtbot, picker):
+    """How fast one keystroke filters: `make bench` (picker_filter_1000)."""
     picker.set_catalog(big_catalog())
-    timings = []
     for query in ("g", "go", "gol", "gold", "gol", "go", "g", "", "zeus tiger", ""):
-        started = time.perf_counter()
         picker._proxy.set_query(query)
-        picker._proxy.rowCount()
-        timings.append((time.perf_counter() - started) * 1000)
-    with capsys.disabled():
-        print(f"\nfilter on 1,000 games: max {max(timings):.2f} ms, mean {sum(timings) / len(timings):.2f} ms")
     assert picker.visible_game_ids()[0] == "lm_0_goldgold"
+    assert len(picker.visible_game_ids()) == 1000
 
 
 def test_picking_from_the_popup_sets_the_id(qtbot, picker):

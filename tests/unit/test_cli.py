@@ -23,6 +23,13 @@ def test_help_lists_every_command_in_order():
     assert positions == sorted(positions)
 
 
+def test_version_goes_to_stdout():
+    from console_app import __version__
+
+    done = run_cli("--version")
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"lm-console {__version__}\n", "")
+
+
 @pytest.mark.parametrize("name", sorted(_COMMANDS))
 def test_each_command_has_its_own_help(name):
     done = run_cli(name, "--help")

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import configparser
 import importlib.util
+import shutil
 import struct
 import subprocess
 import sys
 import tomllib
 import types
 import xml.etree.ElementTree as ET
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -100,6 +101,65 @@ def test_spec_keeps_only_the_chosen_chromium_locales(monkeypatch: pytest.MonkeyP
     assert "resources/sample_catalog.json" in kept
 
 
+def test_spec_leaves_out_what_the_console_never_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    _calls, namespace = exec_spec(ROOT, monkeypatch)
+    left_out = namespace["left_out"]
+
+    for dest in ("PySide6/Qt/qml/QtQuick/Controls/libqtquickcontrols2plugin.so",
+                 "PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so",
+                 "PySide6/Qt/plugins/sceneparsers/libgltfsceneimport.so",
+                 "PySide6/Qt/plugins/platforms/libqeglfs.so", "PySide6/Qt/translations/qtbase_de.qm",
+                 "PySide6/Qt/plugins/platformthemes/libqgtk3.so", "PySide6/Qt/plugins/imageformats/libqpdf.so",
+                 "PySide6/Qt/resources/qtwebengine_devtools_resources.pak",
+                 "babel/locale-data/ko.dat", "pycountry/locales/de/LC_MESSAGES/iso3166-1.mo",
+                 "libgbm.so.1", "libstdc++.so.6", "libxcb-dri3.so.0", "libX11.so.6"):
+        assert left_out(dest), dest
+    for dest in ("PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+                 "PySide6/Qt/plugins/platforms/libqwayland.so", "PySide6/Qt/plugins/imageformats/libqsvg.so",
+                 "PySide6/Qt/plugins/tls/libqopensslbackend.so",
+                 "PySide6/Qt/plugins/platformthemes/libqxdgdesktopportal.so", "PySide6/Qt/resources/qtwebengine_resources.pak",
+                 "PySide6/Qt/translations/qtwebengine_locales/ko.pak", "PySide6/Qt/libexec/QtWebEngineProcess",
+                 "babel/locale-data/en.dat", "babel/locale-data/root.dat", "babel/global.dat",
+                 "pycountry/databases/iso639-3.json", "libnss3.so", "libpython3.12.so.1.0",
+                 "PySide6/Qt/lib/libQt6XcbQpa.so.6"):
+        assert not left_out(dest), dest
+
+
+def test_spec_drops_the_libraries_only_what_it_left_out_links_against(monkeypatch: pytest.MonkeyPatch) -> None:
+    _calls, namespace = exec_spec(ROOT, monkeypatch)
+    lib = "PySide6/Qt/lib/"
+    links = {
+        "src/QtWebEngineWidgets.abi3.so": {"libQt6WebEngineWidgets.so.6", "libc.so.6"},
+        "src/libQt6WebEngineWidgets.so.6": {"libQt6Quick.so.6", "libQt6Core.so.6"},
+        "src/libQt6Quick.so.6": {"libQt6Core.so.6"},
+        "src/QtWebEngineProcess": {"libQt6WebEngineCore.so.6"},
+        "src/libffmpegmediaplugin.so": {"libQt6Multimedia.so.6", "libQt6Core.so.6"},
+        "src/libQt6Multimedia.so.6": {"libavcodec.so.63", "libQt6Core.so.6"},
+        "src/libqgtk3.so": {"libgtk-3.so.0", "libglib-2.0.so.0"},
+        "src/libqxcb.so": {"libglib-2.0.so.0"},
+    }
+    binaries = [(lib + name, f"src/{name}", "BINARY") for name in (
+        "libQt6WebEngineWidgets.so.6", "libQt6Quick.so.6", "libQt6Core.so.6", "libQt6WebEngineCore.so.6",
+        "libQt6Multimedia.so.6", "libavcodec.so.63")]
+    binaries += [(name, f"src/{name}", "BINARY") for name in ("libgtk-3.so.0", "libglib-2.0.so.0", "libsoftokn3.so")]
+    binaries += [("PySide6/QtWebEngineWidgets.abi3.so", "src/QtWebEngineWidgets.abi3.so", "EXTENSION"),
+                 ("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so", "src/libffmpegmediaplugin.so", "BINARY"),
+                 ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "src/libqgtk3.so", "BINARY"),
+                 ("PySide6/Qt/plugins/platforms/libqxcb.so", "src/libqxcb.so", "BINARY")]
+    datas = [("PySide6/Qt/libexec/QtWebEngineProcess", "src/QtWebEngineProcess", "DATA"),
+             ("libavcodec.so.63", lib + "libavcodec.so.63", "SYMLINK"),
+             ("libQt6Core.so.6", lib + "libQt6Core.so.6", "SYMLINK")]
+
+    kept_binaries, kept_datas = namespace["prune"](binaries, datas, lambda src: links.get(src, set()))
+
+    # Multimedia, FFmpeg and GTK went with the plugins that linked them; Core stays (Quick
+    # needs it), GLib stays (xcb needs it), NSS's softokn stays (opened at run time).
+    assert sorted(PurePosixPath(dest).name for dest, _, _ in kept_binaries) == [
+        "QtWebEngineWidgets.abi3.so", "libQt6Core.so.6", "libQt6Quick.so.6", "libQt6WebEngineCore.so.6",
+        "libQt6WebEngineWidgets.so.6", "libglib-2.0.so.0", "libqxcb.so", "libsoftokn3.so"]
+    assert [dest for dest, _, _ in kept_datas] == ["PySide6/Qt/libexec/QtWebEngineProcess", "libQt6Core.so.6"]
+
+
 def _desktop_entry() -> configparser.SectionProxy:
     parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign] - keys are case-sensitive
@@ -134,6 +194,7 @@ def test_metainfo_names_the_desktop_entry_screenshot_and_current_version() -> No
     assert component.findtext("icon") == _desktop_entry()["Icon"]
     assert component.findtext("provides/binary") == "lm-console"
     assert component.findtext("screenshots/screenshot/image").endswith("docs/screenshots/window.png")
+    assert component.findtext("url[@type='homepage']") == PROJECT["urls"]["Homepage"]
     # A release bumps pyproject.toml; the metainfo must list it too.
     assert component.find("releases/release").get("version") == PROJECT["version"]
 
@@ -168,12 +229,21 @@ def test_icons_exist_in_every_size_and_format() -> None:
     assert (PACKAGING / "icons" / "luckymonaco-console.icns").read_bytes()[:4] == b"icns"
 
 
-def _load_build_module() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("lm_packaging_build", PACKAGING / "build.py")
+def _load_packaging_script(name: str) -> types.ModuleType:
+    """``packaging/<name>.py`` as a module (the scripts are not a package)."""
+    spec = importlib.util.spec_from_file_location(f"lm_packaging_{name}", PACKAGING / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _load_build_module() -> types.ModuleType:
+    return _load_packaging_script("build")
+
+
+def _load_deb_module() -> types.ModuleType:
+    return _load_packaging_script("deb")
 
 
 def test_build_script_finds_the_launcher_name_in_pyproject() -> None:
@@ -200,3 +270,54 @@ def test_build_script_rejects_a_blank_screenshot_and_accepts_a_real_one(tmp_path
     with pytest.raises(build.BuildError, match="was not written"):
         build.check_screenshot(tmp_path / "missing.png")
     assert build.check_screenshot(real).startswith("320x200")
+
+
+def test_ldd_output_yields_only_the_libraries_outside_the_bundle(tmp_path: Path) -> None:
+    deb = _load_deb_module()
+    bundle = tmp_path / "bundle"
+    output = (f"\tlinux-vdso.so.1 (0x00007ffc)\n"
+              f"\tlibQt6Core.so.6 => {bundle}/_internal/libQt6Core.so.6 (0x00007f01)\n"
+              f"\tlibasound.so.2 => /lib/x86_64-linux-gnu/libasound.so.2 (0x00007f02)\n"
+              f"\t/lib64/ld-linux-x86-64.so.2 (0x00007f03)\n")
+
+    assert deb.system_libraries(output, bundle) == {"/lib/x86_64-linux-gnu/libasound.so.2"}
+
+
+def test_depends_versions_libc_to_the_build_machine_and_adds_the_runtime_libraries() -> None:
+    deb = _load_deb_module()
+
+    line = deb.depends_line({"libc6", "libnss3", "libasound2"}, "2.36")
+
+    assert line.startswith("libc6 (>= 2.36), ")
+    assert line.count("libc6") == 1
+    assert {"libnss3", "libasound2", "libegl1", "libegl-mesa0", "fonts-dejavu-core"} <= set(line.split(", "))
+
+
+@pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="a .deb builds on Debian/Ubuntu only")
+def test_a_bundle_becomes_a_deb_with_the_launcher_on_path_and_the_desktop_files(tmp_path: Path) -> None:
+    """A stand-in bundle (a real ELF launcher, the real desktop files) through dpkg-deb."""
+    build = _load_build_module()
+    deb = _load_deb_module()
+    bundle = tmp_path / "dist" / "luckymonaco-console"
+    bundle.mkdir(parents=True)
+    (bundle / "lm-console").write_bytes(Path("/bin/true").read_bytes())
+    (bundle / "lm-console").chmod(0o755)
+    build.add_linux_integration(bundle)
+
+    out, control = deb.build_deb(PROJECT, bundle, tmp_path / "deb-root", tmp_path)
+
+    fields = dict(line.split(": ", 1) for line in control.splitlines() if ": " in line and not line.startswith(" "))
+    assert out.name == f"luckymonaco-console_{PROJECT['version']}_{fields['Architecture']}.deb"
+    assert fields["Package"] == "luckymonaco-console" and fields["Version"] == PROJECT["version"]
+    assert "libc6 (>= " in fields["Depends"] and "libegl1" in fields["Depends"]
+    info = subprocess.run(["dpkg-deb", "--field", str(out), "Package", "Depends"], capture_output=True, text=True)
+    assert info.returncode == 0 and "Package: luckymonaco-console" in info.stdout, info.stderr
+    listing = subprocess.run(["dpkg-deb", "--contents", str(out)], capture_output=True, text=True).stdout
+    assert "./usr/bin/lm-console -> /opt/luckymonaco-console/lm-console" in listing
+    for path in ("./opt/luckymonaco-console/lm-console", "./usr/share/applications/luckymonaco-console.desktop",
+                 "./usr/share/metainfo/com.luckymonaco.TestConsole.metainfo.xml",
+                 "./usr/share/icons/hicolor/256x256/apps/luckymonaco-console.png",
+                 "./usr/share/icons/hicolor/scalable/apps/luckymonaco-console.svg"):
+        assert path in listing
+    assert "install.sh" not in listing  # the per-user installer has no place in a system package
+    assert " root/root " in listing
