@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from console_app.core.errors import ConsoleError
 from console_app.core.paths import BASEDIR_ENV, AppPaths
@@ -56,10 +57,17 @@ def _chosen_command(argv: Sequence[str] | None) -> str | None:
     return None
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Bad input is one line naming the option and the next step, not the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser(argv: Sequence[str] | None = None, *, full: bool = False) -> argparse.ArgumentParser:
     """The ``lm-console`` parser. Only the module of the command in ``argv`` adds its
     real sub-parser, unless ``full`` asks for every one (tests, documentation)."""
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="lm-console",
         description="LuckyMonaco Test Console: launch and inspect LuckyMonaco games.",
     )
@@ -75,7 +83,7 @@ def build_parser(argv: Sequence[str] | None = None, *, full: bool = False) -> ar
         action="store_true",
         help="check the installation (versions, keyring, paths, web view) and exit",
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
     from importlib import import_module
 
     chosen = _chosen_command(argv)

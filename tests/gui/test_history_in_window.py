@@ -105,7 +105,7 @@ def test_history_action_and_ctrl_f_show_the_panel_and_focus_search(qtbot, consol
     assert window.features.history.history_action.isEnabled()
     window.features.history.history_action.trigger()
     assert window.current_panel() is console.panel
-    assert window.vertical_splitter.sizes()[1] >= 0.5 * sum(window.vertical_splitter.sizes())
+    assert window.vertical_splitter.sizes()[1] >= 0.4 * sum(window.vertical_splitter.sizes())
     window.bottom_tabs.setCurrentIndex(0)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.current_panel() is console.panel

@@ -167,3 +167,18 @@ def test_exception_hook_logs_redacted_and_shows_a_non_modal_dialog(qtbot, main_w
     assert main_window.isVisible()
     assert caplog.records and all("supersecret1" not in (r.getMessage() + (r.exc_text or "")) for r in caplog.records)
     dialog.close()
+
+
+def test_the_mouse_wheel_over_a_code_list_scrolls_the_form_not_the_choice(qtbot, main_window):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    currency = main_window.form.currency
+    main_window.form.player_id.setFocus()  # the user is in another field, scrolling the form
+    qtbot.waitUntil(lambda: main_window.form.player_id.hasFocus() or QApplication.focusWidget() is not currency)
+    before = currency.code()
+    event = QWheelEvent(QPointF(5, 5), QPointF(currency.mapToGlobal(QPoint(5, 5))), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(currency, event)
+    assert currency.code() == before and not event.isAccepted()

@@ -42,6 +42,8 @@ class CodeCombo(QComboBox):
 
     def __init__(self, parent: QWidget | None = None, kind: Kind | None = None) -> None:
         super().__init__(parent)
+        # The wheel scrolls the form, not the choice, unless the combo was clicked into.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._kind = kind
         self._supported: tuple[str, ...] = ()
         self.setEditable(True)
@@ -137,6 +139,13 @@ class CodeCombo(QComboBox):
         text = self.itemText(index)
         return text.split(SEPARATOR, 1)[1] if SEPARATOR in text else None
 
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        edit = self.lineEdit()
+        if self.hasFocus() or (edit is not None and edit.hasFocus()):
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # the scroll area behind it scrolls instead
 
 def language_choices(codes: Iterable[str] = DEFAULT_LANGUAGES) -> list[tuple[str, str]]:
     """``(code, English name)`` pairs, e.g. ``("ko", "Korean")`` (babel, loaded on demand)."""

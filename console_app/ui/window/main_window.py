@@ -470,8 +470,8 @@ class MainWindow(QMainWindow):
         self.bottom_tabs.setCurrentWidget(self._panel_holders.get(widget, widget))
         self.set_drawer_collapsed(False)
         top, bottom = self.vertical_splitter.sizes()
-        # Room to read, but never more than a little over half: the game stays in view.
-        wanted = min(min_height, int((top + bottom) * 0.55))
+        # Room to read, but never more than under half: the game stays usable beside it.
+        wanted = min(min_height, int((top + bottom) * 0.45))
         if bottom < wanted:
             self.vertical_splitter.setSizes([top + bottom - wanted, wanted])
 
