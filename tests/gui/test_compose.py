@@ -122,3 +122,12 @@ def test_the_embedded_sandbox_keeps_its_port_per_data_folder(app_paths):
         services.sandbox.stop()
     assert moved.api_url != first.api_url
     assert (app_paths.data_dir / SANDBOX_PORT_FILE).read_text().strip() == moved.api_url.rsplit(":", 1)[1]
+
+
+def test_the_window_says_ready_only_once_it_can_send(qtbot, window_factory, sandbox):
+    from console_app.ui.window.main_window import READY_TEXT, STARTING_TEXT
+
+    window = window_factory(demo=True)
+    assert window.status_label.text() == STARTING_TEXT
+    window.add_target(sandbox_target(sandbox), select=True)
+    assert window.status_label.text() == READY_TEXT

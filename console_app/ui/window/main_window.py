@@ -70,6 +70,8 @@ WEB_SANDBOX_OFF_TEXT = (
     "Web sandbox disabled ({why}): game pages run without Chromium's sandbox. "
     "Only open games from servers you trust."
 )
+STARTING_TEXT = "Starting the sandbox…"
+READY_TEXT = "Ready — fill in the form and press Ctrl+Enter"
 #: Qt's "no maximum" for a widget's size.
 QWIDGETSIZE_MAX = 16_777_215
 #: The named menus, in menu-bar order; a menu appears once something is put in it.
@@ -301,7 +303,9 @@ class MainWindow(QMainWindow):
         bar.setObjectName("statusBar")
         bar.setAccessibleName("Status")
         bar.setSizeGripEnabled(False)
-        self.status_label = named(QLabel("Ready — fill in the form and press Ctrl+Enter"), "statusSummary", "Status summary")
+        # "Ready" only once a target that can be sent to is listed (the embedded sandbox
+        # starts after the first paint).
+        self.status_label = named(QLabel(STARTING_TEXT), "statusSummary", "Status summary")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = named(QProgressBar(), "busyIndicator", "Request in progress")
         self.progress.setRange(0, 0)
@@ -672,6 +676,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_environment_target_changed(self, target: ApiTarget | None) -> None:
+        if target is not None and "://" in target.api_url and self.status_label.text() == STARTING_TEXT:
+            self.set_status(READY_TEXT)
         self._show_partner(target)
         self.preview.show_request(target, self.form.request())
         self._update_title()
