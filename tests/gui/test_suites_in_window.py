@@ -5,21 +5,10 @@ from __future__ import annotations
 
 from tests.fixtures.common import CANARY_TOKEN
 from tests.fixtures.qt import sandbox_target
+from tests.unit.core.suite.samples import HEADER
 
 TIMEOUT_MS = 60_000
-SUITE = """
-[suite]
-name = "smoke"
-
-[defaults]
-game_type = "slot"
-player_id = "qa-1"
-nickname = "QA"
-language = "en"
-currency = "USD"
-session_id = "auto"
-ip = "203.0.113.7"
-
+SUITE = HEADER + """
 [[case]]
 name = "happy path"
 game_id = "lm_8_treasureofzeus"

@@ -40,6 +40,7 @@ from console_app.core.profiles import (
     target_from_store,
 )
 from console_app.core.redaction import Secret, mask_id, redact
+from console_app.ui.confirm import confirm
 
 if TYPE_CHECKING:
     from console_app.ui.api import Launch, WindowApi
@@ -249,30 +250,19 @@ class ProfilesFeature(QObject):
         if profile is None or not self.guard.needs_confirmation(profile):
             return True
         shown = profile.with_changes(partner_id=mask_id(profile.partner_id)) if self.api.screen_share else profile
-        box = QMessageBox(QMessageBox.Icon.Warning, "Launch on production?",
-                          redact(self.guard.confirmation_text(shown)),
-                          QMessageBox.StandardButton.Cancel, self.api.parent_widget)
-        box.setObjectName("productionConfirmation")
-        box.setAccessibleName("Confirm launching on production")
-        launch_button = box.addButton("Launch on production", QMessageBox.ButtonRole.AcceptRole)
-        launch_button.setObjectName("confirmProductionLaunch")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        box.finished.connect(lambda _r: answered.done() or answered.set_result(box.clickedButton() is launch_button))
-        self.confirmation_box = box
         self.api.set_status("Confirm the launch on PRODUCTION: it creates a real game session", "warning")
-        box.open()
-        try:
-            accepted = await answered
-        finally:
-            self.confirmation_box = None
-            box.close()
-            box.deleteLater()
+        accepted = await confirm(self.api.parent_widget, "Launch on production?",
+                                 redact(self.guard.confirmation_text(shown)), "Launch on production",
+                                 name="productionConfirmation", accept_name="confirmProductionLaunch",
+                                 shown=self._set_confirmation_box)
         if not accepted:
             self.api.set_status("Not launched — production launch cancelled", "warning")
             return False
         self.guard.confirm(profile)
         return True
+
+    def _set_confirmation_box(self, box: QMessageBox | None) -> None:
+        self.confirmation_box = box
 
     # ------------------------------------------------------------------ presenting
 

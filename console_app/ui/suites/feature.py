@@ -280,22 +280,16 @@ class SuitesFeature(QObject):
         self.case_finished.emit(result)
 
     async def _confirm_production(self, profile: str, count: int) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Run the suite on production?",
-                          f"{count} requests will go to PRODUCTION ({profile}), one a second: each successful case "
-                          "creates a real game session.", QMessageBox.StandardButton.Cancel, self.api.parent_widget)
-        box.setObjectName("suiteProductionConfirmation")
-        go = box.addButton("Run on production", QMessageBox.ButtonRole.AcceptRole)
-        go.setObjectName("confirmSuiteOnProduction")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        box.finished.connect(lambda _r: answered.done() or answered.set_result(box.clickedButton() is go))
+        from console_app.ui.confirm import confirm
+
+        return await confirm(self.api.parent_widget, "Run the suite on production?",
+                             f"{count} requests will go to PRODUCTION ({profile}), one a second: each successful "
+                             "case creates a real game session.", "Run on production",
+                             name="suiteProductionConfirmation", accept_name="confirmSuiteOnProduction",
+                             shown=self._set_confirmation_box)
+
+    def _set_confirmation_box(self, box: QMessageBox | None) -> None:
         self.confirmation_box = box
-        box.open()
-        try:
-            return await answered
-        finally:
-            self.confirmation_box = None
-            box.deleteLater()
 
     # ------------------------------------------------------------------ reports and entries
 
