@@ -91,7 +91,14 @@ class _LaunchProfile:
         return len(self._pages)
 
     def new_page(self, popup_factory: Callable[[], QWebEnginePage | None]) -> GamePage:
-        page = GamePage(self.profile, popup_factory)
+        return self._track(GamePage(self.profile, popup_factory))
+
+    def new_devtools_page(self, parent: QWidget) -> QWebEnginePage:
+        """A plain page of this launch's profile for Chromium's DevTools (a GamePage
+        would refuse its ``devtools:`` URL)."""
+        return self._track(QWebEnginePage(self.profile, parent))
+
+    def _track[P: QWebEnginePage](self, page: P) -> P:
         key = id(page)
         self._pages.add(key)
         page.destroyed.connect(lambda *_: self._on_page_destroyed(key))
@@ -199,6 +206,8 @@ class GameTab(QWidget):
         self.setObjectName("gameTab")
         self.loaded = False
         self._launch_profile = launch_profile
+        #: Chromium's DevTools for this game, once opened (:meth:`open_devtools`).
+        self.devtools: QWebEngineView | None = None
         self._real_url = ""
 
         style = self.style()
@@ -346,10 +355,31 @@ class GameTab(QWidget):
         self.banner_button.setVisible(reload)
         self.banner.show()
 
+    def open_devtools(self) -> QWebEngineView:
+        """Show Chromium's DevTools for this game in its own window: a fresh page in
+        the game's own off-the-record profile, never shared with another launch."""
+        if self.devtools is None:
+            self.devtools = QWebEngineView(self)
+            self.devtools.setWindowFlag(Qt.WindowType.Window)
+            self.devtools.setObjectName("gameDevTools")
+            self.devtools.setAccessibleName(f"DevTools {self.title}")
+            self.devtools.setPage(self._launch_profile.new_devtools_page(self.devtools))
+            self.page.setDevToolsPage(self.devtools.page())
+            self.devtools.resize(900, 600)
+        self.devtools.setWindowTitle(f"DevTools — {self.title}")
+        self.devtools.show()
+        self.devtools.raise_()
+        return self.devtools
+
     def dispose(self) -> None:
         """Delete the page, then (once no popup still uses it) the profile."""
         page = self.page
         page.diagnostics.stop()
+        if self.devtools is not None:
+            page.setDevToolsPage(None)
+            self.devtools.close()
+            self.devtools.deleteLater()
+            self.devtools = None
         self.view.setPage(None)
         self._launch_profile.release(page)
 

@@ -6,6 +6,7 @@ the player's token nowhere."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from console_app.sandbox.faults import Fault
 from tests.fixtures.common import CANARY_TOKEN
@@ -55,3 +56,41 @@ def test_a_quiet_game_has_no_badge_and_a_broken_one_shows_its_errors(qtbot, wind
     assert error.source.endswith(".js") and error.line > 0
     assert not tabs.tabIcon(tabs.indexOf(tab)).isNull()
     assert CANARY_TOKEN not in repr(record.to_dict())
+
+
+def test_the_panel_shows_the_broken_game_live_and_saves_it_without_the_token(qtbot, window, sandbox, tmp_path):
+    feature = window.features.diagnostics
+    sandbox.inject(Fault("page_errors", endpoint="game"))
+    tab = launch_game(qtbot, window)
+    feature.diagnostics_action.trigger()
+    assert window.current_panel() is feature.panel
+    qtbot.waitUntil(lambda: "page_errors fault" in feature.panel.details.toPlainText()
+                    and MISSING in feature.panel.details.toPlainText(), timeout=10_000)
+    details = feature.panel.details.toPlainText()
+    assert f"- img: {sandbox.url}{MISSING} — HTTP 404" in details
+    assert "[error] demo game: page_errors fault" in details
+    assert feature.panel.summary.text().startswith("⚠ 1 console error, 1 failed load")
+    assert CANARY_TOKEN not in details
+    saved = feature.save(tmp_path / "d.json")
+    text = saved.read_text(encoding="utf-8")
+    assert MISSING in text and "page_errors fault" in text and CANARY_TOKEN not in text
+    assert feature.current_tab() is tab
+
+
+def test_f12_opens_devtools_in_the_games_own_profile_never_shared_between_launches(qtbot, window):
+    feature = window.features.diagnostics
+    assert feature.inspect() is None  # no game yet: says so
+    assert "no game" in window.status_label.text()
+    first = launch_game(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    first_tools = first.devtools
+    assert first_tools is not None and first_tools.isVisible()
+    assert feature.inspect() is first_tools  # once per game
+    assert first.page.devToolsPage() is first_tools.page()
+    assert first_tools.page().profile() is first.page.profile()
+    second = launch_game(qtbot, window)
+    second_tools = feature.inspect()
+    assert second_tools is not first_tools and second_tools.page() is not first_tools.page()
+    assert second_tools.page().profile() is second.page.profile() is not first.page.profile()
+    with qtbot.waitSignal(second_tools.destroyed, timeout=10_000):
+        window.game_area.tabs.close_tab(window.game_area.tabs.indexOf(second))
