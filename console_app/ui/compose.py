@@ -73,7 +73,7 @@ def build_window(
     history = HistoryFeature(api)
     support = SupportFeature(api, history=history)
     suites = SuitesFeature(api, history=history)
-    diagnostics = DiagnosticsFeature(api)
+    diagnostics = DiagnosticsFeature(api, history=history)
     window.features = Features(profiles=profiles, catalog=catalog, history=history, support=support, suites=suites,
                                diagnostics=diagnostics)
     return window

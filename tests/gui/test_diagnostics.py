@@ -5,9 +5,12 @@ the player's token nowhere."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from PySide6.QtCore import Qt
 
+from console_app.core.diagnostics import Diagnostics
 from console_app.sandbox.faults import Fault
 from tests.fixtures.common import CANARY_TOKEN
 from tests.fixtures.qt import sandbox_target
@@ -71,10 +74,31 @@ def test_the_panel_shows_the_broken_game_live_and_saves_it_without_the_token(qtb
     assert "[error] demo game: page_errors fault" in details
     assert feature.panel.summary.text().startswith("⚠ 1 console error, 1 failed load")
     assert CANARY_TOKEN not in details
-    saved = feature.save(tmp_path / "d.json")
+    out = tmp_path / "out"
+    out.mkdir()
+    saved = feature.save(out / "d.json")
     text = saved.read_text(encoding="utf-8")
     assert MISSING in text and "page_errors fault" in text and CANARY_TOKEN not in text
     assert feature.current_tab() is tab
+
+    # Kept with the launch's History entry, and in its exported reports.
+    history = window.features.history
+    launch_id = feature.panel.games.currentData()
+    with qtbot.waitSignal(feature._save_timer.timeout, timeout=10_000):
+        pass
+    assert broken(Diagnostics.from_dict(history.store.diagnostics_of(launch_id)))
+    (entry,) = history.store.attempts_of(launch_id)
+    markdown = history.export_entry(entry.id, out / "report.md").read_text(encoding="utf-8")
+    assert "## Game diagnostics" in markdown and f"- img: {sandbox.url}{MISSING} — HTTP 404" in markdown
+    assert "[error] demo game: page_errors fault" in markdown
+    report = json.loads(history.export_entry(entry.id, out / "report.json").read_text(encoding="utf-8"))
+    assert broken(Diagnostics.from_dict(report["diagnostics"]))
+    for path in out.iterdir():
+        assert CANARY_TOKEN.encode() not in path.read_bytes(), path
+    # Closing the tab keeps the last of them.
+    window.game_area.tabs.close_tab(window.game_area.tabs.indexOf(tab))
+    qtbot.waitUntil(lambda: feature.current_tab() is None, timeout=10_000)
+    assert broken(Diagnostics.from_dict(history.store.diagnostics_of(launch_id)))
 
 
 def test_f12_opens_devtools_in_the_games_own_profile_never_shared_between_launches(qtbot, window):

@@ -3,7 +3,8 @@ what a game page did (console, failed loads, timings, WebGL, device), and Inspec
 (F12) to open Chromium's DevTools for that game.
 
 The collecting is done per page in :mod:`console_app.webengine.diagnostics`; this
-feature only shows it, keeps it by launch id for History, and saves it as JSON.
+feature only shows it, keeps it with the launch's History entry (written at most once
+per :data:`SAVE_DELAY_MS`, and when the tab closes), and saves it as JSON.
 Under screen-share the shown text is masked like every other view.
 """
 
@@ -14,7 +15,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,15 +28,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console_app.core.errors import ConsoleError
 from console_app.qtstyle import named, set_severity
 from console_app.ui.theme import monospace_font
 
 if TYPE_CHECKING:
     from console_app.core.diagnostics import Diagnostics
     from console_app.ui.api import WindowApi
+    from console_app.ui.history.feature import HistoryFeature
     from console_app.webengine.game_view import GameTab
 
 log = logging.getLogger("console_app.ui.diagnostics")
+
+#: A chatty page changes its diagnostics many times a second: History gets them batched.
+SAVE_DELAY_MS = 1_000
 
 
 class DiagnosticsPanel(QWidget):
@@ -74,12 +80,20 @@ class DiagnosticsFeature(QObject):
     #: The panel now shows this text (tests wait on it).
     shown = Signal(str)
 
-    def __init__(self, api: WindowApi) -> None:
+    def __init__(self, api: WindowApi, *, history: HistoryFeature | None = None) -> None:
         super().__init__(api)
         self.setObjectName("diagnosticsFeature")
         self.api = api
+        self.history = history
         self.panel = DiagnosticsPanel()
         self._tabs: dict[str, GameTab] = {}
+        # By launch id: the records outlive their tabs until History has them.
+        self._records: dict[str, Diagnostics] = {}
+        self._unsaved: set[str] = set()
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_to_history)
 
         self.diagnostics_action = QAction("&Diagnostics", api)
         self.diagnostics_action.setObjectName("diagnosticsAction")
@@ -99,13 +113,13 @@ class DiagnosticsFeature(QObject):
         self.panel.save_button.clicked.connect(self._on_save_clicked)
         api.game_opened.connect(self._on_game_opened)
         api.screen_share_changed.connect(lambda _on: self.refresh())
+        api.shutting_down.connect(self.save_to_history)
 
     # ------------------------------------------------------------------ reading
 
     def diagnostics_for(self, launch_id: str) -> Diagnostics | None:
         """The diagnostics of ``launch_id``'s game page (None: no tab, or it closed)."""
-        tab = self._tabs.get(launch_id)
-        return tab.page.diagnostics.record if tab is not None else None
+        return self._records.get(launch_id)
 
     def current_tab(self) -> GameTab | None:
         return self._tabs.get(self.panel.games.currentData() or "")
@@ -130,6 +144,24 @@ class DiagnosticsFeature(QObject):
                         encoding="utf-8")
         self.api.set_status(f"Diagnostics saved to {path}", "success")
         return path
+
+    def save_to_history(self) -> None:
+        """Write the changed diagnostics to their launches' History entries."""
+        self._save_timer.stop()
+        store = self.history.store if self.history is not None else None
+        if store is None:
+            return  # kept until History opens its store
+        unsaved, self._unsaved = self._unsaved, set()
+        for launch_id in unsaved:
+            record = self._records.get(launch_id)
+            if record is None:
+                continue
+            try:
+                store.save_diagnostics(launch_id, record.to_dict())
+            except ConsoleError as error:
+                log.warning("diagnostics of a launch not kept in history: %s", error)
+            if launch_id not in self._tabs:
+                del self._records[launch_id]
 
     def refresh(self) -> None:
         tab = self.current_tab()
@@ -156,16 +188,25 @@ class DiagnosticsFeature(QObject):
         if diagnostics is None:
             return
         self._tabs[launch_id] = tab
+        self._records[launch_id] = diagnostics.record
         games = self.panel.games
         games.addItem(self.api.screen_share_mask.text(tab.title), launch_id)
-        diagnostics.changed.connect(lambda t=tab: self.current_tab() is t and self.refresh())
+        diagnostics.changed.connect(lambda t=tab, key=launch_id: self._on_diagnostics_changed(key, t))
         tab.destroyed.connect(lambda *_, key=launch_id: self._on_tab_destroyed(key))
         games.setCurrentIndex(games.count() - 1)
         self.refresh()
 
+    def _on_diagnostics_changed(self, launch_id: str, tab: GameTab) -> None:
+        self._unsaved.add(launch_id)
+        if not self._save_timer.isActive():
+            self._save_timer.start()
+        if self.current_tab() is tab:
+            self.refresh()
+
     def _on_tab_destroyed(self, launch_id: str) -> None:
-        # History keeps a launch's diagnostics from its own record (taken at close).
         self._tabs.pop(launch_id, None)
+        self._unsaved.add(launch_id)
+        self.save_to_history()
         games = self.panel.games
         index = games.findData(launch_id)
         if index >= 0:

@@ -43,3 +43,33 @@ def test_a_quiet_page_has_no_problems_and_a_chatty_one_stays_bounded():
         d.add_console("info", f"tick {i}", "", i)
     assert len(d.console) == MAX_ENTRIES and d.console[-1].message == f"tick {MAX_ENTRIES + 9}"
     assert not d.has_problems
+
+
+def test_a_launchs_diagnostics_are_kept_with_its_history_entry_and_in_its_reports(tmp_path):
+    from console_app.core.history import HistoryStore, recorder
+    from console_app.core.report import report_json, report_markdown
+    from tests.unit.core.test_history import REQUEST, make_attempt, make_target
+
+    d = Diagnostics(url="http://127.0.0.1:9/game/index.html")
+    d.add_console("error", "atlas failed", "http://127.0.0.1:9/game/game.js", 250)
+    d.add_failed_load(f"http://127.0.0.1:9/game/static/missing.png?token={CANARY_TOKEN}", "img", status=404)
+    store = HistoryStore.open(tmp_path)
+    try:
+        recorder(store, make_target(), REQUEST, launch_id="launch-1")(make_attempt(1))
+        (entry,) = store.search()
+        assert store.diagnostics_of("launch-1") is None
+        store.save_diagnostics("launch-1", d.to_dict())
+        store.save_diagnostics("launch-1", {**d.to_dict(), "device": f"Phone {CANARY_TOKEN}"})  # replaced whole
+        kept = store.diagnostics_of("launch-1")
+        assert kept is not None and Diagnostics.from_dict(kept).device == "Phone •••"
+        data = report_json(entry, diagnostics=kept)
+        assert data["diagnostics"]["failed_loads"][0]["url"] == "http://127.0.0.1:9/game/static/missing.png"
+        text = report_markdown(entry, diagnostics=kept)
+        assert "## Game diagnostics" in text and "[error] atlas failed (http://127.0.0.1:9/game/game.js:250)" in text
+        assert report_json(entry)["diagnostics"] is None and "## Game diagnostics" not in report_markdown(entry)
+        assert CANARY_TOKEN not in json.dumps(data) + text
+        store.max_entries = 0
+        store.prune()  # the entry goes, and its diagnostics with it
+        assert store.diagnostics_of("launch-1") is None
+    finally:
+        store.close()
