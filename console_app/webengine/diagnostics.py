@@ -73,8 +73,11 @@ _READ = """(function () {
               first_byte: n.responseStart, dom_content_loaded: n.domContentLoadedEventEnd,
               load: n.loadEventEnd};
   var paint = performance.getEntriesByName("first-contentful-paint")[0];
+  // The browser asks for /favicon.ico by itself: its 404 is not the game's failure.
   var failed = performance.getEntriesByType("resource")
-    .filter(function (r) { return r.responseStatus >= 400; })
+    .filter(function (r) {
+      return r.responseStatus >= 400
+        && !(r.initiatorType === "other" && r.name.split(/[?#]/)[0].endsWith("/favicon.ico")); })
     .map(function (r) { return [r.initiatorType, r.name, r.responseStatus]; });
   d.errors.forEach(function (e) { failed.push([e[0], e[1], status(e[1])]); });
   return JSON.stringify({timings: t, fcp: paint ? paint.startTime : null, failed: failed, webgl: d.webgl,

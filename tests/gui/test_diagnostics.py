@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrlQuery
 
 from console_app.core.diagnostics import Diagnostics
 from console_app.sandbox.faults import Fault
@@ -93,8 +93,11 @@ def test_the_panel_shows_the_broken_game_live_and_saves_it_without_the_token(qtb
     assert "[error] demo game: page_errors fault" in markdown
     report = json.loads(history.export_entry(entry.id, out / "report.json").read_text(encoding="utf-8"))
     assert broken(Diagnostics.from_dict(report["diagnostics"]))
-    for path in out.iterdir():
-        assert CANARY_TOKEN.encode() not in path.read_bytes(), path
+    player_token = QUrlQuery(tab.page.url()).queryItemValue("token")
+    assert len(player_token) >= 8
+    for path in [*out.iterdir(), history.store.path]:
+        data = path.read_bytes()
+        assert CANARY_TOKEN.encode() not in data and player_token.encode() not in data, path
     # Closing the tab keeps the last of them.
     window.game_area.tabs.close_tab(window.game_area.tabs.indexOf(tab))
     qtbot.waitUntil(lambda: feature.current_tab() is None, timeout=10_000)
