@@ -34,7 +34,7 @@ EXIT_PAGE_NOT_LOADED = 5
 #: The screen ``capture`` pretends to be on without a display (a common laptop).
 DEFAULT_SCREEN = "1366x768"
 #: The bottom panels ``capture --panel`` can show.
-PANELS = ("request", "answer", "log", "history")
+PANELS = ("request", "answer", "log", "history", "diagnostics")
 
 
 def _add_qt_options(parser: argparse.ArgumentParser) -> None:
@@ -288,6 +288,9 @@ def _screen_size(text: str | None) -> tuple[int, int] | None:
 async def show_panel(window: MainWindow, panel: str, *, until: float) -> None:
     """Bring ``panel`` to the front of the drawer (History: with the newest entry open)."""
     widgets = {"request": window.preview, "answer": window.answer_scroll, "log": window.log_panel}
+    if panel == "diagnostics" and window.features is not None:
+        window.features.diagnostics.diagnostics_action.trigger()
+        return
     if panel != "history":
         window.show_panel(widgets[panel])
         return

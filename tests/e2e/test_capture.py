@@ -109,7 +109,7 @@ def test_capture_diagnostics_writes_the_broken_pages_console_error_and_missing_i
     sandbox.inject(Fault("page_errors", endpoint="game"))
     out, diagnostics = tmp_path / "shot.png", tmp_path / "diagnostics.json"
     result = run_cli(
-        "capture", "--out", str(out), "--diagnostics", str(diagnostics), "--api-url", sandbox.url,
+        "capture", "--out", str(out), "--diagnostics", str(diagnostics), "--panel", "diagnostics", "--api-url", sandbox.url,
         "--partner-id", sandbox.partner_id, "--token-env", "LM_CANARY", "--game-id", "lm_8_treasureofzeus",
         "--player-id", "u1", "--nickname", "Ann", "--language", "en", "--currency", "USD", "--session-id", "s-1",
         "--ip", "203.0.113.7",

@@ -14,8 +14,8 @@ from console_app.core.diagnostics import Diagnostics
 from console_app.sandbox.faults import Fault
 from tests.fixtures.common import CANARY_TOKEN
 from tests.fixtures.qt import sandbox_target
+from tests.gui.test_game_view import launch_game
 
-LOAD_TIMEOUT_MS = 30_000
 MISSING = "/game/static/missing-symbol-atlas.png"
 
 
@@ -23,14 +23,6 @@ MISSING = "/game/static/missing-symbol-atlas.png"
 def window(window_factory, sandbox):
     sandbox.token = CANARY_TOKEN
     return window_factory(target=sandbox_target(sandbox, token=CANARY_TOKEN), demo=True)
-
-
-def launch_game(qtbot, window):
-    with qtbot.waitSignal(window.game_area.game_load_finished, timeout=LOAD_TIMEOUT_MS) as loaded:
-        assert window.launch() is not None
-    tab, ok = loaded.args
-    assert ok
-    return tab
 
 
 def broken(record) -> bool:
