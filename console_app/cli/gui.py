@@ -254,18 +254,18 @@ async def write_diagnostics(tab, path: Path, *, until: float) -> bool:
     loop = asyncio.get_running_loop()
     read: asyncio.Future = loop.create_future()
 
-    def on_changed() -> None:
+    def on_read() -> None:
         if not read.done():
             read.set_result(None)
 
-    collector.changed.connect(on_changed)
+    collector.page_read.connect(on_read)
     collector.read_page()
     try:
         await asyncio.wait_for(read, max(0.1, until - loop.time()))
     except TimeoutError:
         pass  # what was collected so far is still worth writing
     finally:
-        collector.changed.disconnect(on_changed)
+        collector.page_read.disconnect(on_read)
     try:
         write_atomically(path, json.dumps(collector.record.to_dict(), indent=2, ensure_ascii=False) + "\n")
     except OSError:

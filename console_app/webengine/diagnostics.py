@@ -99,6 +99,8 @@ class PageDiagnostics(QObject):
     """The diagnostics of one page, kept current; ``changed`` after every change."""
 
     changed = Signal()
+    #: A read of the page (:meth:`read_page`) has come back, changed or not.
+    page_read = Signal()
 
     def __init__(self, page: QWebEnginePage) -> None:
         super().__init__(page)
@@ -137,13 +139,17 @@ class PageDiagnostics(QObject):
     # ------------------------------------------------------------------ slots
 
     def _on_read(self, answer) -> None:
-        if not isinstance(answer, str):
-            return  # the page went away or is between documents
         try:
-            data = json.loads(answer)
+            self._take(json.loads(answer) if isinstance(answer, str) else None)
         except ValueError:
-            return
+            pass  # not our answer: the page is between documents
+        self.page_read.emit()
+
+    def _take(self, data: dict | None) -> None:
+        if not isinstance(data, dict):
+            return  # the page went away or is between documents
         record = self.record
+        before = self._read_state()
         if data.get("timings"):
             record.timings = {k: round(float(v), 1) for k, v in data["timings"].items()}
         if data.get("fcp") is not None:
@@ -154,7 +160,14 @@ class PageDiagnostics(QObject):
         record.webgl = bool(data.get("webgl"))
         record.user_agent = str(data.get("ua", ""))[:300]
         record.viewport = str(data.get("viewport", ""))
-        self.changed.emit()
+        # Read every second: only a change is news (History writes on each one).
+        if self._read_state() != before:
+            self.changed.emit()
+
+    def _read_state(self) -> tuple:
+        record = self.record
+        return (dict(record.timings), record.first_paint_ms, len(record.failed_loads), record.webgl,
+                record.user_agent, record.viewport)
 
     def _on_loading_changed(self, info: QWebEngineLoadingInfo) -> None:
         status = info.status()
