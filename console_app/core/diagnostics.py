@@ -207,7 +207,7 @@ class Diagnostics:
         return "\n".join(lines)
 
 
-def _append(entries: list, entry: Any) -> None:
+def _append(entries: list[Any], entry: Any) -> None:
     entries.append(entry)
     if len(entries) > MAX_ENTRIES:
         del entries[0]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWebEngineCore import (
@@ -117,7 +118,8 @@ class PageDiagnostics(QObject):
 
     # ------------------------------------------------------------------ recording
 
-    def add_console(self, level, message: str, line: int, source: str) -> None:
+    def add_console(self, level: QWebEnginePage.JavaScriptConsoleMessageLevel, message: str, line: int,
+                    source: str) -> None:
         self.record.add_console(_LEVELS.get(level, "info"), message, source, line)
         self.changed.emit()
 
@@ -138,14 +140,14 @@ class PageDiagnostics(QObject):
 
     # ------------------------------------------------------------------ slots
 
-    def _on_read(self, answer) -> None:
+    def _on_read(self, answer: object) -> None:
         try:
             self._take(json.loads(answer) if isinstance(answer, str) else None)
         except ValueError:
             pass  # not our answer: the page is between documents
         self.page_read.emit()
 
-    def _take(self, data: dict | None) -> None:
+    def _take(self, data: dict[str, Any] | None) -> None:
         if not isinstance(data, dict):
             return  # the page went away or is between documents
         record = self.record
@@ -164,7 +166,7 @@ class PageDiagnostics(QObject):
         if self._read_state() != before:
             self.changed.emit()
 
-    def _read_state(self) -> tuple:
+    def _read_state(self) -> tuple[object, ...]:
         record = self.record
         return (dict(record.timings), record.first_paint_ms, len(record.failed_loads), record.webgl,
                 record.user_agent, record.viewport)
@@ -191,7 +193,8 @@ class PageDiagnostics(QObject):
         self.read_page()
         self._timer.start()
 
-    def _on_render_process_terminated(self, status, exit_code: int) -> None:
+    def _on_render_process_terminated(self, status: QWebEnginePage.RenderProcessTerminationStatus,
+                                      exit_code: int) -> None:
         if status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus:
             return
         self._timer.stop()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -183,10 +183,11 @@ class DiagnosticsFeature(QObject):
 
     # ------------------------------------------------------------------ slots
 
-    def _on_game_opened(self, launch_id: str, tab: QWidget) -> None:
-        diagnostics = getattr(getattr(tab, "page", None), "diagnostics", None)
+    def _on_game_opened(self, launch_id: str, widget: QWidget) -> None:
+        diagnostics = getattr(getattr(widget, "page", None), "diagnostics", None)
         if diagnostics is None:
             return
+        tab = cast("GameTab", widget)
         self._tabs[launch_id] = tab
         self._records[launch_id] = diagnostics.record
         games = self.panel.games
