@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 import time
@@ -33,7 +34,7 @@ EXIT_PAGE_NOT_LOADED = 5
 #: The screen ``capture`` pretends to be on without a display (a common laptop).
 DEFAULT_SCREEN = "1366x768"
 #: The bottom panels ``capture --panel`` can show.
-PANELS = ("request", "answer", "log", "history")
+PANELS = ("request", "answer", "log", "history", "diagnostics")
 
 
 def _add_qt_options(parser: argparse.ArgumentParser) -> None:
@@ -99,6 +100,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--panel", choices=PANELS, default="answer",
         help="the bottom panel to show in the screenshot (default answer)",
     )
+    capture.add_argument(
+        "--diagnostics", metavar="FILE.json", default=None,
+        help="also write the game page's diagnostics (console, failed loads, timings, WebGL; URLs without "
+             "their query, token hidden) as JSON",
+    )
     _add_qt_options(capture)
     capture.set_defaults(handler=run_capture)
 
@@ -128,6 +134,9 @@ def run_capture(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     if out.parent and not out.parent.is_dir():
         raise InvalidInputError(f"--out: the folder {out.parent} does not exist; create it first")
+    diagnostics = Path(args.diagnostics).expanduser() if args.diagnostics else None
+    if diagnostics is not None and diagnostics.parent and not diagnostics.parent.is_dir():
+        raise InvalidInputError(f"--diagnostics: the folder {diagnostics.parent} does not exist; create it first")
     request = request_from_args(args, defaults=DEMO_PLAYER if uses_sandbox(args) else None)
     problems = validate(request)
     for problem in problems:
@@ -146,7 +155,7 @@ def run_capture(args: argparse.Namespace) -> int:
             window.controller.client_settings = settings
             return await capture(window, target, request, out, timeout=args.timeout,
                                  screen_share=args.screen_share, panel=args.panel, presenter=args.presenter,
-                                 device=device, screen=screen)
+                                 device=device, screen=screen, diagnostics=diagnostics)
 
         return run_window(
             args, options=options, demo=False, target_factory=lambda: target, session=session,
@@ -157,10 +166,10 @@ def run_capture(args: argparse.Namespace) -> int:
 async def capture(
     window: MainWindow, target: ApiTarget, request: LaunchRequest, out: Path, *, timeout: float,
     screen_share: bool = False, panel: str = "answer", presenter: bool = False, device: Device | None = None,
-    screen: tuple[int, int] | None = None,
+    screen: tuple[int, int] | None = None, diagnostics: Path | None = None,
 ) -> int:
     """Launch ``request`` in ``window``, wait for the game page, show ``panel``
-    (under screen-share when asked), save ``out``.
+    (under screen-share when asked), save ``out`` (and the page's ``diagnostics``).
 
     Prints the page title and the redacted URL; returns the exit code (errors are
     one line on stderr).
@@ -229,7 +238,39 @@ async def capture(
     print(f"page title: {redact(tab.page.title())}")
     print(f"game URL: {answer.redacted_url}")
     print(f"screenshot: {out}")
+    if diagnostics is not None:
+        if not await write_diagnostics(tab, diagnostics, until=deadline + 5):
+            print(f"lm-console: error: could not write {diagnostics}; check the folder is writable", file=sys.stderr)
+            return 1
+        print(f"diagnostics: {diagnostics}")
     return 0
+
+
+async def write_diagnostics(tab, path: Path, *, until: float) -> bool:
+    """Read the page once more (bounded by ``until``), then write its diagnostics."""
+    from console_app.core.paths import write_atomically
+
+    collector = tab.page.diagnostics
+    loop = asyncio.get_running_loop()
+    read: asyncio.Future = loop.create_future()
+
+    def on_read() -> None:
+        if not read.done():
+            read.set_result(None)
+
+    collector.page_read.connect(on_read)
+    collector.read_page()
+    try:
+        await asyncio.wait_for(read, max(0.1, until - loop.time()))
+    except TimeoutError:
+        pass  # what was collected so far is still worth writing
+    finally:
+        collector.page_read.disconnect(on_read)
+    try:
+        write_atomically(path, json.dumps(collector.record.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    except OSError:
+        return False
+    return True
 
 
 def _screen_size(text: str | None) -> tuple[int, int] | None:
@@ -247,6 +288,9 @@ def _screen_size(text: str | None) -> tuple[int, int] | None:
 async def show_panel(window: MainWindow, panel: str, *, until: float) -> None:
     """Bring ``panel`` to the front of the drawer (History: with the newest entry open)."""
     widgets = {"request": window.preview, "answer": window.answer_scroll, "log": window.log_panel}
+    if panel == "diagnostics" and window.features is not None:
+        window.features.diagnostics.diagnostics_action.trigger()
+        return
     if panel != "history":
         window.show_panel(widgets[panel])
         return

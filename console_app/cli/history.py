@@ -256,11 +256,12 @@ def run_export(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         entry = _entry(store, args.id)
         attempts = store.attempts_of(entry.launch_id)
+        diagnostics = store.diagnostics_of(entry.launch_id)
     if args.format == "json":
-        text = json.dumps(report_json(entry, attempts=attempts, screenshot_path=args.screenshot),
+        text = json.dumps(report_json(entry, attempts=attempts, screenshot_path=args.screenshot, diagnostics=diagnostics),
                           indent=2, ensure_ascii=False) + "\n"
     else:
-        text = report_markdown(entry, attempts=attempts, screenshot_path=args.screenshot)
+        text = report_markdown(entry, attempts=attempts, screenshot_path=args.screenshot, diagnostics=diagnostics)
     text = redact(text)
     if args.out is None:
         sys.stdout.write(text)

@@ -62,6 +62,8 @@ FIELD_LIMITS = {
     "error_message": 4 * 1024,
     "api_url": 2 * 1024,
 }
+#: Most UTF-8 bytes kept of one launch's game diagnostics (200 messages of one line fit).
+DIAGNOSTICS_BYTES = 256 * 1024
 #: Most UTF-8 bytes kept in every other text field (names, IDs, codes).
 SHORT_FIELD_BYTES = 512
 _CUT_NOTE = "… {left:,} bytes left out"
@@ -214,8 +216,14 @@ def _migrate_2(db: sqlite3.Connection, fts: bool) -> None:
     db.execute("CREATE INDEX history_tag ON history(tag)")
 
 
+def _migrate_3(db: sqlite3.Connection, fts: bool) -> None:
+    # A side table: a game page's diagnostics arrive after its attempts are stored and
+    # keep changing while the page runs; one JSON document per launch, replaced whole.
+    db.execute("CREATE TABLE diagnostics (launch_id TEXT PRIMARY KEY, data TEXT NOT NULL)")
+
+
 #: Migration n takes the schema from version n-1 to n; never edit one that shipped.
-_MIGRATIONS: tuple[Callable[[sqlite3.Connection, bool], None], ...] = (_migrate_1, _migrate_2)
+_MIGRATIONS: tuple[Callable[[sqlite3.Connection, bool], None], ...] = (_migrate_1, _migrate_2, _migrate_3)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
@@ -541,6 +549,26 @@ class HistoryStore:
         }
         return self._insert({name: _field(name, value) for name, value in row.items()})
 
+    def save_diagnostics(self, launch_id: str, data: dict[str, Any]) -> None:
+        """Keep (replace) the game diagnostics of ``launch_id``, redacted and capped."""
+        text = capped(redact(json.dumps(data, ensure_ascii=False)), DIAGNOSTICS_BYTES)
+        try:
+            with self._write() as db:
+                db.execute("INSERT OR REPLACE INTO diagnostics (launch_id, data) VALUES (?, ?)", (launch_id, text))
+        except (sqlite3.Error, OSError) as exc:
+            raise _write_error(exc, self.path, "write to") from exc
+
+    def diagnostics_of(self, launch_id: str) -> dict[str, Any] | None:
+        """The diagnostics kept for ``launch_id`` (None: none, or cut past reading)."""
+        rows = self._rows("SELECT data FROM diagnostics WHERE launch_id = ?", (launch_id,))
+        if not rows:
+            return None
+        try:
+            value = json.loads(rows[0][0])
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
     def _insert(self, row: dict[str, Any]) -> int:
         placeholders = ", ".join(f":{c}" for c in _INSERT_COLUMNS)
         sql = f"INSERT INTO history ({', '.join(_INSERT_COLUMNS)}) VALUES ({placeholders})"
@@ -566,6 +594,7 @@ class HistoryStore:
                     "ORDER BY id DESC LIMIT 1 OFFSET ?)",
                     (self.max_entries,),
                 ).rowcount
+                db.execute("DELETE FROM diagnostics WHERE launch_id NOT IN (SELECT launch_id FROM history)")
         except (sqlite3.Error, OSError) as exc:
             raise _write_error(exc, self.path, "prune") from exc
         self._inserts_since_prune = 0

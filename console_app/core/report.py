@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import platform
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from console_app import APP_NAME, __version__
 from console_app.core.curl import ENDPOINT_PATHS
+from console_app.core.diagnostics import Diagnostics
 from console_app.core.history import Entry
 from console_app.core.redaction import redact
 
@@ -25,9 +26,11 @@ def report_json(
     *,
     attempts: Sequence[Entry] = (),
     screenshot_path: str | Path | None = None,
+    diagnostics: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The report as a JSON-ready dict. ``attempts``: every attempt of the same launch
-    (``HistoryStore.attempts_of(entry.launch_id)``), this one included."""
+    (``HistoryStore.attempts_of(entry.launch_id)``), this one included; ``diagnostics``:
+    the game page's (``HistoryStore.diagnostics_of(entry.launch_id)``)."""
     report = {
         "report_format": REPORT_FORMAT,
         "title": f"{APP_NAME} report: entry {entry.id}",
@@ -69,6 +72,7 @@ def report_json(
             ],
         },
         "screenshot": str(screenshot_path) if screenshot_path else None,
+        "diagnostics": Diagnostics.from_dict(dict(diagnostics)).to_dict() if diagnostics else None,
     }
     return _redacted(report)
 
@@ -78,9 +82,10 @@ def report_markdown(
     *,
     attempts: Sequence[Entry] = (),
     screenshot_path: str | Path | None = None,
+    diagnostics: Mapping[str, Any] | None = None,
 ) -> str:
     """The report as Markdown (the same facts as :func:`report_json`)."""
-    data = report_json(entry, attempts=attempts, screenshot_path=screenshot_path)
+    data = report_json(entry, attempts=attempts, screenshot_path=screenshot_path, diagnostics=diagnostics)
     env, req, resp, timings = data["environment"], data["request"], data["response"], data["timings"]
     error = data["error"]
     lines = [
@@ -132,6 +137,8 @@ def report_markdown(
         lines += ["", f"This was a replay of entry {data['launch']['replay_of']}."]
     if data["screenshot"]:
         lines += ["", "## Screenshot", "", f"![Screenshot of the game tab]({data['screenshot']})"]
+    if data["diagnostics"]:
+        lines += ["", "## Game diagnostics", "", Diagnostics.from_dict(data["diagnostics"]).markdown()]
     return redact("\n".join(lines) + "\n")
 
 

@@ -16,6 +16,7 @@ from console_app.qtenv import WebSandbox
 if TYPE_CHECKING:
     from console_app.core.models import ClientSettings
     from console_app.ui.catalog.feature import CatalogFeature
+    from console_app.ui.diagnostics.feature import DiagnosticsFeature
     from console_app.ui.history.feature import HistoryFeature
     from console_app.ui.profiles.feature import ProfilesFeature
     from console_app.ui.suites.feature import SuitesFeature
@@ -32,6 +33,7 @@ class Features:
     history: HistoryFeature
     support: SupportFeature
     suites: SuitesFeature
+    diagnostics: DiagnosticsFeature
 
 
 def build_window(
@@ -51,6 +53,7 @@ def build_window(
     and retry settings.
     """
     from console_app.ui.catalog.feature import CatalogFeature, picker_factory
+    from console_app.ui.diagnostics.feature import DiagnosticsFeature
     from console_app.ui.history.feature import HistoryFeature
     from console_app.ui.profiles.feature import KEYRING_DEADLINE, ProfilesFeature
     from console_app.ui.suites.feature import SuitesFeature
@@ -70,5 +73,7 @@ def build_window(
     history = HistoryFeature(api)
     support = SupportFeature(api, history=history)
     suites = SuitesFeature(api, history=history)
-    window.features = Features(profiles=profiles, catalog=catalog, history=history, support=support, suites=suites)
+    diagnostics = DiagnosticsFeature(api, history=history)
+    window.features = Features(profiles=profiles, catalog=catalog, history=history, support=support, suites=suites,
+                               diagnostics=diagnostics)
     return window

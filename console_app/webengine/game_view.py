@@ -12,7 +12,9 @@ Safety rules applied to every page shown here:
   a failed load shows the console's banner with the host and the reason only;
 - certificate errors fail closed with a banner; a crashed renderer shows a banner
   with Reload and the console keeps running;
-- the page's JavaScript console goes to the log, redacted.
+- the page's JavaScript console goes to the log, redacted;
+- each page keeps its diagnostics (:class:`PageDiagnostics`); a tab whose page logged
+  an error or failed a load shows an amber warning icon.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
 from PySide6.QtWebEngineCore import (
     QWebEngineCertificateError,
     QWebEngineLoadingInfo,
@@ -48,6 +50,7 @@ from console_app.core.devices import DESKTOP, Device
 from console_app.core.redaction import redact
 from console_app.qtstyle import confirm_copied, set_severity
 from console_app.webengine import refusal_reason
+from console_app.webengine.diagnostics import PageDiagnostics
 
 log = logging.getLogger("console_app.webengine")
 
@@ -88,7 +91,14 @@ class _LaunchProfile:
         return len(self._pages)
 
     def new_page(self, popup_factory: Callable[[], QWebEnginePage | None]) -> GamePage:
-        page = GamePage(self.profile, popup_factory)
+        return self._track(GamePage(self.profile, popup_factory))
+
+    def new_devtools_page(self, parent: QWidget) -> QWebEnginePage:
+        """A plain page of this launch's profile for Chromium's DevTools (a GamePage
+        would refuse its ``devtools:`` URL)."""
+        return self._track(QWebEnginePage(self.profile, parent))
+
+    def _track[P: QWebEnginePage](self, page: P) -> P:
         key = id(page)
         self._pages.add(key)
         page.destroyed.connect(lambda *_: self._on_page_destroyed(key))
@@ -108,13 +118,14 @@ class _LaunchProfile:
 
 class GamePage(QWebEnginePage):
     """A page that loads only http/https, opens popups through ``popup_factory`` and
-    logs the JavaScript console (redacted)."""
+    logs the JavaScript console (redacted); ``diagnostics`` records what it did."""
 
     navigation_refused = Signal(str, str)  # redacted URL, reason
 
     def __init__(self, profile: QWebEngineProfile, popup_factory: Callable[[], QWebEnginePage | None]) -> None:
         super().__init__(profile)
         self._popup_factory = popup_factory
+        self.diagnostics = PageDiagnostics(self)
 
     def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:
         text = url.toString()
@@ -123,6 +134,7 @@ class GamePage(QWebEnginePage):
             return True
         shown = redact(text)[:300]
         log.warning("refused navigation to %s: %s", shown, reason)
+        self.diagnostics.add_event("navigation refused", f"{shown}: {reason}")
         self.navigation_refused.emit(shown, reason)
         return False
 
@@ -131,6 +143,7 @@ class GamePage(QWebEnginePage):
 
     def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
         log.log(_JS_LEVELS.get(level, logging.INFO), "js %s:%s %s", redact(source), line, redact(message))
+        self.diagnostics.add_console(level, message, line, source)
 
 
 class DeviceStage(QWidget):
@@ -193,6 +206,8 @@ class GameTab(QWidget):
         self.setObjectName("gameTab")
         self.loaded = False
         self._launch_profile = launch_profile
+        #: Chromium's DevTools for this game, once opened (:meth:`open_devtools`).
+        self.devtools: QWebEngineView | None = None
         self._real_url = ""
 
         style = self.style()
@@ -305,6 +320,7 @@ class GameTab(QWidget):
         changed = profile.httpUserAgent() != wanted
         profile.setHttpUserAgent(wanted)
         self.stage.set_device(device)
+        self.page.diagnostics.set_device(device.name)
         if changed and self.loaded:
             self.reload()
 
@@ -339,9 +355,31 @@ class GameTab(QWidget):
         self.banner_button.setVisible(reload)
         self.banner.show()
 
+    def open_devtools(self) -> QWebEngineView:
+        """Show Chromium's DevTools for this game in its own window: a fresh page in
+        the game's own off-the-record profile, never shared with another launch."""
+        if self.devtools is None:
+            self.devtools = QWebEngineView(self)
+            self.devtools.setWindowFlag(Qt.WindowType.Window)
+            self.devtools.setObjectName("gameDevTools")
+            self.devtools.setAccessibleName(f"DevTools {self.title}")
+            self.devtools.setPage(self._launch_profile.new_devtools_page(self.devtools))
+            self.page.setDevToolsPage(self.devtools.page())
+            self.devtools.resize(900, 600)
+        self.devtools.setWindowTitle(f"DevTools — {self.title}")
+        self.devtools.show()
+        self.devtools.raise_()
+        return self.devtools
+
     def dispose(self) -> None:
         """Delete the page, then (once no popup still uses it) the profile."""
         page = self.page
+        page.diagnostics.stop()
+        if self.devtools is not None:
+            page.setDevToolsPage(None)
+            self.devtools.close()
+            self.devtools.deleteLater()
+            self.devtools = None
         self.view.setPage(None)
         self._launch_profile.release(page)
 
@@ -514,6 +552,7 @@ class GameTabs(QTabWidget):
         self.setCurrentIndex(index)
         tab.load_finished.connect(lambda ok, t=tab: self._on_tab_load_finished(t, ok))
         tab.close_requested.connect(lambda t=tab: self.close_tab(self.indexOf(t)))
+        tab.page.diagnostics.changed.connect(lambda t=tab: self._show_badge(t))
         self.count_changed.emit(self.count())
         return tab
 
@@ -523,9 +562,22 @@ class GameTabs(QTabWidget):
                         opener.title, MAX_TABS_PER_LAUNCH)
             opener.show_banner(f"Blocked a popup: this game has {MAX_TABS_PER_LAUNCH} tabs open already.",
                                severity="warning")
+            opener.page.diagnostics.add_event("popup blocked", f"{MAX_TABS_PER_LAUNCH} tabs of this launch open already")
             return None
         popup = self._add_tab(GameTab(opener._launch_profile, f"{opener.title} · popup", self._open_popup, self))
         return popup.page
+
+    def _show_badge(self, tab: GameTab) -> None:
+        """The amber warning icon on a tab whose page logged errors or failed a load."""
+        index = self.indexOf(tab)
+        if index < 0:
+            return
+        record = tab.page.diagnostics.record
+        if record.has_problems == bool(self.tabBar().tabData(index)):
+            return
+        self.tabBar().setTabData(index, record.has_problems)
+        self.setTabIcon(index, self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+                        if record.has_problems else QIcon())
 
     def _on_tab_load_finished(self, tab: GameTab, ok: bool) -> None:
         index = self.indexOf(tab)

@@ -96,3 +96,42 @@ def test_gui_without_a_display_says_what_to_do_in_one_line(basedir):
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0
     assert "lm-console capture" in result.stderr and "QT_QPA_PLATFORM=offscreen" in result.stderr
+
+
+def test_capture_diagnostics_writes_the_broken_pages_console_error_and_missing_image(tmp_path, basedir, sandbox):
+    import json
+
+    from console_app.core.diagnostics import Diagnostics
+    from console_app.sandbox.faults import Fault
+    from tests.fixtures.common import CANARY_TOKEN
+
+    sandbox.token = CANARY_TOKEN
+    sandbox.inject(Fault("page_errors", endpoint="game"))
+    out, diagnostics = tmp_path / "shot.png", tmp_path / "diagnostics.json"
+    result = run_cli(
+        "capture", "--out", str(out), "--diagnostics", str(diagnostics), "--panel", "diagnostics", "--api-url", sandbox.url,
+        "--partner-id", sandbox.partner_id, "--token-env", "LM_CANARY", "--game-id", "lm_8_treasureofzeus",
+        "--player-id", "u1", "--nickname", "Ann", "--language", "en", "--currency", "USD", "--session-id", "s-1",
+        "--ip", "203.0.113.7",
+        basedir=basedir, env={"LM_CANARY": CANARY_TOKEN}, timeout=TIMEOUT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"diagnostics: {diagnostics}"
+    text = diagnostics.read_text(encoding="utf-8")
+    record = Diagnostics.from_dict(json.loads(text))
+    (error,) = [m for m in record.console if m.level == "error"]
+    assert "page_errors fault" in error.message and error.source == f"{sandbox.url}/game/static/game.js"
+    assert [(f.url, f.kind, f.status) for f in record.failed_loads] == [
+        (f"{sandbox.url}/game/static/missing-symbol-atlas.png", "img", 404)]
+    assert record.url == f"{sandbox.url}/game/index.html" and record.timings["load"] > 0
+    assert CANARY_TOKEN not in text + result.stdout + result.stderr
+    assert "token=" not in text
+    assert sandbox.faults == []
+
+
+def test_capture_diagnostics_into_a_missing_folder_is_one_line(tmp_path, basedir):
+    result = run_cli("capture", "--out", str(tmp_path / "shot.png"), "--diagnostics", str(tmp_path / "no" / "d.json"),
+                     basedir=basedir, timeout=TIMEOUT)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        f"lm-console: error: --diagnostics: the folder {tmp_path / 'no'} does not exist; create it first"]

@@ -186,6 +186,7 @@ class HistoryFeature(QObject):
 
         path = Path(path)
         attempts = self.store.attempts_of(entry.launch_id) if self.store else []
+        diagnostics = self.store.diagnostics_of(entry.launch_id) if self.store else None
         shot: Path | None = None
         tab = self.tab_of(entry)
         if tab is not None:
@@ -196,10 +197,10 @@ class HistoryFeature(QObject):
         # Relative, so the report's link works wherever the two files are moved together.
         shot_link = shot.name if shot else None
         if path.suffix.lower() == ".json":
-            text = json.dumps(report_json(entry, attempts=attempts, screenshot_path=shot_link),
+            text = json.dumps(report_json(entry, attempts=attempts, screenshot_path=shot_link, diagnostics=diagnostics),
                               indent=2, ensure_ascii=False) + "\n"
         else:
-            text = report_markdown(entry, attempts=attempts, screenshot_path=shot_link)
+            text = report_markdown(entry, attempts=attempts, screenshot_path=shot_link, diagnostics=diagnostics)
         try:
             write_atomically(path, redact(text))
         except OSError as exc:

@@ -1,0 +1,1 @@
+"""The Diagnostics panel and DevTools for game tabs."""
