@@ -70,7 +70,8 @@ def report_json(
         },
         "screenshot": str(screenshot_path) if screenshot_path else None,
     }
-    return _redacted(report)
+    redacted: dict[str, Any] = _redacted(report)
+    return redacted
 
 
 def report_markdown(
