@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon, QResizeEvent
 from PySide6.QtWebEngineCore import (
     QWebEngineCertificateError,
     QWebEngineLoadingInfo,
@@ -116,8 +116,9 @@ class GamePage(QWebEnginePage):
         super().__init__(profile)
         self._popup_factory = popup_factory
 
-    def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:
-        text = url.toString()
+    def acceptNavigationRequest(self, url: QUrl | str, nav_type: QWebEnginePage.NavigationType,
+                                is_main_frame: bool) -> bool:
+        text = url.toString() if isinstance(url, QUrl) else url
         reason = refusal_reason(text)
         if reason is None:
             return True
@@ -126,10 +127,12 @@ class GamePage(QWebEnginePage):
         self.navigation_refused.emit(shown, reason)
         return False
 
-    def createWindow(self, window_type) -> QWebEnginePage | None:
+    # Returning None refuses the popup (Qt takes nullptr); PySide6's stub omits it.
+    def createWindow(self, window_type: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:  # type: ignore[override]
         return self._popup_factory()
 
-    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
+    def javaScriptConsoleMessage(self, level: QWebEnginePage.JavaScriptConsoleMessageLevel, message: str,
+                                 line: int, source: str) -> None:
         log.log(_JS_LEVELS.get(level, logging.INFO), "js %s:%s %s", redact(source), line, redact(message))
 
 
@@ -157,7 +160,7 @@ class DeviceStage(QWidget):
         """The factor the page is drawn at (1.0 when it fills the view)."""
         return self.view.zoomFactor()
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place()
 
@@ -286,7 +289,7 @@ class GameTab(QWidget):
         self.page.certificateError.connect(self._on_page_certificate_error)
         self._update_history_buttons()
 
-    def _tool(self, icon, name: str, text: str) -> QToolButton:
+    def _tool(self, icon: QIcon, name: str, text: str) -> QToolButton:
         button = QToolButton(self)
         button.setIcon(icon)
         button.setObjectName(name)
@@ -342,7 +345,7 @@ class GameTab(QWidget):
     def dispose(self) -> None:
         """Delete the page, then (once no popup still uses it) the profile."""
         page = self.page
-        self.view.setPage(None)
+        self.view.setPage(None)  # type: ignore[arg-type]  # detaches the page; PySide6's stub omits None
         self._launch_profile.release(page)
 
     # ------------------------------------------------------------------ slots
@@ -393,7 +396,8 @@ class GameTab(QWidget):
     def _on_page_navigation_refused(self, url: str, reason: str) -> None:
         self.show_banner(f"Refused to open {url}: {reason}.", severity="warning")
 
-    def _on_page_render_process_terminated(self, status, exit_code: int) -> None:
+    def _on_page_render_process_terminated(self, status: QWebEnginePage.RenderProcessTerminationStatus,
+                                           exit_code: int) -> None:
         if status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus:
             return
         log.error("the game page's renderer ended (%s, exit code %s)", status.name, exit_code)
@@ -486,7 +490,7 @@ class GameTabs(QTabWidget):
             spare.deleteLater()
 
     def games(self) -> list[GameTab]:
-        return [self.widget(i) for i in range(self.count())]
+        return [tab for i in range(self.count()) if isinstance(tab := self.widget(i), GameTab)]
 
     def current_game(self) -> GameTab | None:
         widget = self.currentWidget()
