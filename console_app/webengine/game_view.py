@@ -490,7 +490,12 @@ class GameTabs(QTabWidget):
             spare.deleteLater()
 
     def games(self) -> list[GameTab]:
-        return [tab for i in range(self.count()) if isinstance(tab := self.widget(i), GameTab)]
+        return [self.game_at(i) for i in range(self.count())]
+
+    def game_at(self, index: int) -> GameTab:
+        tab = self.widget(index)
+        assert isinstance(tab, GameTab)  # every page is one: only open_game adds them
+        return tab
 
     def current_game(self) -> GameTab | None:
         widget = self.currentWidget()
