@@ -159,7 +159,8 @@ def _thumbnail(image: QImage) -> str | None:
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     # JPEG: a quarter of a PNG's size, so a 50-game report stays around a megabyte.
-    if not small.save(buffer, b"JPG", 80):
+    # PySide6's stub wants bytes for the format; the binding takes only str (6.12).
+    if not small.save(buffer, "JPG", 80):  # type: ignore[call-overload]
         return None
     return base64.b64encode(bytes(data.data())).decode("ascii")
 
