@@ -20,9 +20,10 @@ run: $(STAMP)
 	@$(if $(ROOT_OPTS),echo "$(ROOT_NOTICE)")
 	$(VENV)/bin/lm-console gui $(ROOT_OPTS)
 
-# ruff (rules in pyproject.toml) and the layers and no-cycles contracts.
+# ruff and mypy (rules in pyproject.toml) and the layers and no-cycles contracts.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 
 test: lint
