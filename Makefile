@@ -31,9 +31,10 @@ run: $(STAMP)
 capture: $(STAMP)
 	$(CAPTURE)
 
-# ruff (rules in pyproject.toml) and the layers and no-cycles contracts.
+# ruff and mypy (rules in pyproject.toml) and the layers and no-cycles contracts.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 
 test: lint

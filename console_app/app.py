@@ -30,7 +30,10 @@ from console_app.qtenv import ROOT_MESSAGE, QtOptions, WebSandbox, prepare_qt
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
+    from types import TracebackType
 
+    from PySide6.QtCore import QLockFile
     from PySide6.QtWidgets import QApplication
 
     from console_app.core.models import ApiTarget
@@ -100,7 +103,7 @@ class ExceptionHooks:
     def uninstall(self) -> None:
         sys.excepthook = self._previous
 
-    def excepthook(self, exc_type, exc, tb) -> None:
+    def excepthook(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             self._previous(exc_type, exc, tb)
             return
@@ -115,7 +118,7 @@ class ExceptionHooks:
         log.error("unexpected error in the event loop: %s", context.get("message", ""), exc_info=exc)
         self._safe_show(type(exc), exc, exc.__traceback__)
 
-    def _safe_show(self, exc_type, exc, tb) -> None:
+    def _safe_show(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         try:
             self._show(exc_type, exc, tb)
         except Exception:  # the error dialog itself failed: the log has the details
@@ -181,7 +184,7 @@ def _set_application_version() -> None:
     QApplication.setApplicationVersion(__version__)
 
 
-def _after_first_paint(window: MainWindow, services: Services, target_factory) -> None:
+def _after_first_paint(window: MainWindow, services: Services, target_factory: Callable[[], ApiTarget]) -> None:
     """Work deferred until the window has painted: the target and the HTTP client."""
     from PySide6.QtCore import QTimer
 
@@ -200,7 +203,7 @@ def run_window(
     *,
     options: QtOptions,
     demo: bool,
-    target_factory=None,
+    target_factory: Callable[[], ApiTarget] | None = None,
     session: Any = None,
     remember: bool = True,
     require_game_view: bool = False,
@@ -221,13 +224,14 @@ def run_window(
         return 2
     paths: AppPaths = args.paths
     log_file = configure_file_logging(paths)
-    lock = None
+    lock: QLockFile | None = None
     if remember:
         # One window per data folder: two would both write history and window state.
-        lock = _lock_data_folder(paths)
-        if isinstance(lock, str):
-            print(f"lm-console: error: {lock}", file=sys.stderr)
+        held = _lock_data_folder(paths)
+        if isinstance(held, str):
+            print(f"lm-console: error: {held}", file=sys.stderr)
             return 1
+        lock = held
 
     import asyncio
 
@@ -276,7 +280,7 @@ def run_window(
 WINDOW_LOCK = "window.lock"
 
 
-def _lock_data_folder(paths: AppPaths):
+def _lock_data_folder(paths: AppPaths) -> QLockFile | str:
     """The held :class:`QLockFile` of ``paths``' data folder, or the one line saying
     why another window has it (a lock left by a killed process is taken over)."""
     from PySide6.QtCore import QLockFile

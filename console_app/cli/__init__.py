@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from console_app.core.errors import ConsoleError
 from console_app.core.paths import BASEDIR_ENV, AppPaths
@@ -40,7 +40,8 @@ _COMMANDS: dict[str, tuple[str, str]] = {
 class _VersionAction(argparse.Action):
     """``--version``, reading the version only when asked (importlib.metadata is slow)."""
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: str | Sequence[Any] | None, option_string: str | None = None) -> NoReturn:
         from console_app import __version__
 
         # stdout, as `--version | cat` and scripts expect (parser.exit writes stderr)

@@ -17,12 +17,16 @@ import argparse
 import asyncio
 import json
 import sys
+from typing import TYPE_CHECKING, Any
 
 from console_app.core.catalog import SANDBOX_PROFILE, Catalog, CatalogDiff, CatalogStore
 from console_app.core.paths import AppPaths
 
+if TYPE_CHECKING:
+    from console_app.core.models import ApiTarget
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``catalog import|fetch|show`` to the ``lm-console`` parser."""
     parser = subparsers.add_parser(
         "catalog",
@@ -123,7 +127,7 @@ def run_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _game_list(target, gametype: str) -> list[dict]:
+async def _game_list(target: ApiTarget, gametype: str) -> list[dict[str, Any]]:
     from console_app.core.client import LuckyMonacoClient
     from console_app.core.http import make_http_client
     from console_app.core.models import ClientSettings
@@ -133,7 +137,7 @@ async def _game_list(target, gametype: str) -> list[dict]:
         return await LuckyMonacoClient(http, settings).game_list(target, gametype=gametype)
 
 
-def show_json(catalog: Catalog, profile: str) -> dict:
+def show_json(catalog: Catalog, profile: str) -> dict[str, Any]:
     """What ``catalog show --json`` prints."""
     games = []
     for game in catalog.games:

@@ -10,7 +10,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from console_app.cli.common import (
     RETRIES,
@@ -25,9 +25,13 @@ from console_app.cli.common import (
 from console_app.core.models import DEMO_PLAYER
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+
     from console_app.core.devices import Device
-    from console_app.core.models import ApiTarget, LaunchRequest
+    from console_app.core.errors import ConsoleError
+    from console_app.core.models import ApiTarget, LaunchRequest, LaunchResult
     from console_app.ui.window.main_window import MainWindow
+    from console_app.webengine.game_view import GameTab
 
 #: Exit code when the game page does not finish loading in time.
 EXIT_PAGE_NOT_LOADED = 5
@@ -51,7 +55,7 @@ def _add_qt_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``gui`` and ``capture`` to the ``lm-console`` parser."""
     gui = subparsers.add_parser(
         "gui",
@@ -191,10 +195,10 @@ async def capture(
         window.device_selector.set_device(device)
     if presenter:
         window.presenter_mode.enter()
-    outcome: asyncio.Future = loop.create_future()
-    loaded: asyncio.Future = loop.create_future()
+    outcome: asyncio.Future[LaunchResult | ConsoleError] = loop.create_future()
+    loaded: asyncio.Future[tuple[GameTab, bool]] = loop.create_future()
 
-    def settle(future: asyncio.Future, value) -> None:
+    def settle[T](future: asyncio.Future[T], value: T) -> None:
         if not future.done():
             future.set_result(value)
 
@@ -273,6 +277,10 @@ async def write_diagnostics(tab, path: Path, *, until: float) -> bool:
     return True
 
 
+@overload
+def _screen_size(text: str) -> tuple[int, int]: ...
+@overload
+def _screen_size(text: None) -> None: ...
 def _screen_size(text: str | None) -> tuple[int, int] | None:
     """``"1366x768"`` as ``(1366, 768)``; None for None; one line for anything else."""
     from console_app.core.errors import InvalidInputError
@@ -309,7 +317,7 @@ async def show_panel(window: MainWindow, panel: str, *, until: float) -> None:
     history.show_history()
 
 
-async def wait_for_game_frame(window: MainWindow, tab, *, until: float) -> None:
+async def wait_for_game_frame(window: MainWindow, tab: GameTab, *, until: float) -> None:
     """Wait (bounded by ``until``) until the web view shows a drawn, settled frame.
 
     Chromium paints a moment after ``loadFinished`` and the demo game lays out its
@@ -331,7 +339,7 @@ async def wait_for_game_frame(window: MainWindow, tab, *, until: float) -> None:
     )
 
 
-def distinct_colours(image, *, limit: int = 64, step: int = 7) -> int:
+def distinct_colours(image: QImage, *, limit: int = 64, step: int = 7) -> int:
     """How many different colours a sparse grid of ``image``'s pixels has (up to ``limit``)."""
     seen: set[int] = set()
     for y in range(0, image.height(), step):

@@ -37,7 +37,7 @@ LIST_FIELDS = ("id", "time", "profile", "profile_kind", "api_url", "endpoint", "
                "error_code", "error_message", "duration_ms", "replay_of")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``history`` (with its sub-commands) and ``snapshot``."""
     history = subparsers.add_parser(
         "history",

@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from console_app.cli.common import (
@@ -35,7 +36,7 @@ EXIT_OK = 0
 EXIT_INTERRUPTED = 130
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``launch`` to the ``lm-console`` parser."""
     parser = subparsers.add_parser(
         "launch",
@@ -103,7 +104,7 @@ def run_launch(args: argparse.Namespace) -> int:
 
 
 async def _enter(target: ApiTarget, request: LaunchRequest, settings: ClientSettings,
-                 uuid: str | None, on_attempt) -> LaunchResult:
+                 uuid: str | None, on_attempt: Callable[[Attempt], None]) -> LaunchResult:
     from console_app.core.client import LuckyMonacoClient
     from console_app.core.http import make_http_client
 
@@ -161,14 +162,14 @@ def _error_json(error: ConsoleError, attempts: list[Attempt]) -> dict[str, Any]:
     from console_app.core.messages import describe
 
     description = describe(error)
-    is_api = isinstance(error, ApiError)
+    api = error if isinstance(error, ApiError) else None
     return {
         "error": {
             "type": type(error).__name__,
-            "code": error.code if is_api else None,
+            "code": api.code if api else None,
             "message": redact(str(error)),
             "http_status": getattr(error, "http_status", None),
-            "category": error.category if is_api else None,
+            "category": api.category if api else None,
             "retryable": description.retryable,
             "maybe_delivered": description.maybe_delivered,
             "next_step": description.next_step,

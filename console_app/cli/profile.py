@@ -17,7 +17,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from console_app.cli.common import RETRIES, SECONDS
 from console_app.core.errors import CredentialError, InvalidInputError, NoKeyringError, ProfileError
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from console_app.core.profiles import Profile, ProfileStore
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``profile`` and its sub-commands to the ``lm-console`` parser."""
     parser = subparsers.add_parser(
         "profile",
@@ -96,7 +96,7 @@ def _credentials() -> CredentialStore:
     return CredentialStore()
 
 
-def _say(line: str, *, stream=None) -> None:
+def _say(line: str, *, stream: TextIO | None = None) -> None:
     from console_app.core.redaction import redact
 
     print(redact(line), file=stream or sys.stdout, flush=True)
@@ -115,12 +115,13 @@ def _read_token_from_stdin() -> str:
     return check_token(sys.stdin.readline())
 
 
-def _proxy_fields(value: str) -> dict[str, str | None]:
+def _proxy_fields(value: str) -> tuple[str, str | None]:
+    """(proxy_mode, proxy_url) for ``--proxy``."""
     if value == "system":
-        return {"proxy_mode": "system", "proxy_url": None}
+        return "system", None
     if value == "none":
-        return {"proxy_mode": "none", "proxy_url": None}
-    return {"proxy_mode": "explicit", "proxy_url": value}
+        return "none", None
+    return "explicit", value
 
 
 def _store_token(profiles: ProfileStore, profile: Profile, token: str) -> str:
@@ -160,6 +161,7 @@ def run_add(args: argparse.Namespace) -> int:
         for key, value in (("connect_timeout", args.connect_timeout), ("deadline", args.deadline), ("retries", args.retries))
         if value is not None
     }
+    proxy_mode, proxy_url = _proxy_fields(args.proxy)
     profile = Profile(
         name=args.name,
         api_url=args.api_url.strip(),
@@ -167,7 +169,8 @@ def run_add(args: argparse.Namespace) -> int:
         kind=args.kind,
         verify_tls=not args.no_verify_tls,
         ca_bundle=str(Path(args.ca_bundle).expanduser().resolve()) if args.ca_bundle else None,
-        **_proxy_fields(args.proxy),
+        proxy_mode=proxy_mode,
+        proxy_url=proxy_url,
         **optional,
     )
     profiles = _profiles(args)

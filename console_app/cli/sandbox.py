@@ -15,12 +15,16 @@ import shlex
 import signal
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from console_app.cli.common import PORT
 from console_app.core.errors import InvalidInputError
 
+if TYPE_CHECKING:
+    from console_app.sandbox.server import SandboxServer
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``sandbox`` to the ``lm-console`` parser."""
     parser = subparsers.add_parser(
         "sandbox",
@@ -99,7 +103,7 @@ def run_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_banner(server, *, token_from_env: str | None) -> None:
+def _print_banner(server: SandboxServer, *, token_from_env: str | None) -> None:
     from console_app.sandbox.server import DEFAULT_TOKEN
 
     token_var = token_from_env or "LM_SANDBOX_TOKEN"

@@ -48,7 +48,7 @@ class Check:
         return self.status == "FAIL"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """--self-check is a global flag; nothing to add here."""
 
 

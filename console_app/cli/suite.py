@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,14 +23,14 @@ from console_app.core.redaction import redact
 
 if TYPE_CHECKING:
     from console_app.core.models import ApiTarget
-    from console_app.core.suite import CaseResult, SuiteRun
+    from console_app.core.suite import Case, CaseResult, GameChecker, SuiteRun
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``suite`` and its actions to the ``lm-console`` parser."""
     parser = subparsers.add_parser(
         "suite", help="run launch suites with expectations and write CI reports",
@@ -157,7 +158,7 @@ def _catalog(args: argparse.Namespace) -> Any:
     return CatalogStore(args.paths).load(getattr(args, "profile", None) or SANDBOX_PROFILE)
 
 
-def _run(args: argparse.Namespace, name: str, cases: list, *, conformance: bool = False) -> int:
+def _run(args: argparse.Namespace, name: str, cases: list[Case], *, conformance: bool = False) -> int:
     from console_app.cli.history import open_store
     from console_app.core.errors import HistoryError
     from console_app.core.suite import SuiteRunner, history_recorder
@@ -176,6 +177,7 @@ def _run(args: argparse.Namespace, name: str, cases: list, *, conformance: bool 
                              recorder=history_recorder(store) if store else None, on_result=progress.add)
         shard = getattr(args, "shard", None)
         interrupted = False
+        run: SuiteRun | None
         try:
             if needs_games:
                 run = _run_with_games(args, lambda checker: runner.run(cases, name=name, shard=shard,
@@ -189,6 +191,9 @@ def _run(args: argparse.Namespace, name: str, cases: list, *, conformance: bool 
             if store is not None:
                 store.close()
     progress.finish()
+    if run is None:  # Ctrl+C before the first case started (e.g. while Qt starts)
+        _warn("interrupted before the first case: no reports written")
+        return EXIT_INTERRUPTED
     _write_reports(args, run, conformance=conformance)
     _say(f"{run.suite}: {run.passed} passed, {run.failed} failed of {len(run.results)} cases "
          f"(history tag {run.run_id})")
@@ -198,7 +203,7 @@ def _run(args: argparse.Namespace, name: str, cases: list, *, conformance: bool 
     return EXIT_OK if run.ok else EXIT_FAILED
 
 
-def _run_with_games(args: argparse.Namespace, main) -> SuiteRun:
+def _run_with_games(args: argparse.Namespace, main: Callable[[GameChecker], Awaitable[SuiteRun]]) -> SuiteRun:
     """Run ``main(checker)`` with the QtWebEngine game checker (offscreen without a display)."""
     from console_app.qtenv import ROOT_MESSAGE, QtOptions, prepare_qt
 

@@ -384,7 +384,7 @@ class LuckyMonacoClient:
         """Seconds before attempt ``number + 1``: exponential backoff with jitter, or
         the server's Retry-After when it asks for longer (never more than one
         deadline). ``Retry-After: 0`` gets the backoff: "now" must not mean a burst."""
-        ceiling = min(self._settings.backoff_max, self._settings.backoff_base * 2 ** (number - 1))
+        ceiling = min(self._settings.backoff_max, self._settings.backoff_base * 2.0 ** (number - 1))
         # "Equal jitter": at least half the backoff, so retries never bunch up at 0.
         backoff = ceiling / 2 + ceiling / 2 * self._rng()
         if retry_after is not None:

@@ -151,7 +151,8 @@ class CredentialStore:
             )
         error = outcome.get("error")
         if error is None:
-            return outcome["value"]
+            value: T = outcome["value"]
+            return value
         if isinstance(error, CredentialError):
             raise error
         raise self._mapped(error, what) from error
@@ -250,7 +251,7 @@ class RunCredentials:
     def available(self) -> bool:
         return True
 
-    def _use(self, operation: Callable[[Any], T]) -> T:
+    def _use(self, operation: Callable[[CredentialStore | MemoryCredentials], T]) -> T:
         if self._notice is None:
             try:
                 return operation(self._keyring)

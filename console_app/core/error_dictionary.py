@@ -34,6 +34,7 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from console_app.core.paths import AppPaths, resources_dir
 
@@ -82,7 +83,7 @@ class ErrorDictionary:
         return dict(self._entries.get(endpoint, {}))
 
 
-def _entries_from(data: dict, origin: str) -> dict[str, ErrorEntry]:
+def _entries_from(data: dict[str, Any], origin: str) -> dict[str, ErrorEntry]:
     entries = {}
     for code, item in (data.get("codes") or {}).items():
         try:

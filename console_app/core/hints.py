@@ -17,6 +17,7 @@ the CLI show.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import replace
 
 from console_app.core.catalog import Catalog
@@ -85,7 +86,7 @@ _PLURAL = {"language": "languages", "currency": "currencies"}
 
 
 def _code_hints(field: str, what: str, value: str, supported: tuple[str, ...], fixed: str,
-                is_valid) -> list[Problem]:
+                is_valid: Callable[[str], bool]) -> list[Problem]:
     if not value.strip():
         return []
     if value != fixed and (fixed in supported or is_valid(fixed)):

@@ -327,7 +327,9 @@ class HistoryStore:
         self.max_age_days = max_age_days
         self._clock = clock
         if app_version is None:  # looked up here, not at import: importlib.metadata is slow
-            from console_app import __version__ as app_version
+            from console_app import __version__
+
+            app_version = __version__
         self._app_version = app_version
         self._lock = threading.RLock()
         self._inserts_since_prune = 0
@@ -574,7 +576,8 @@ class HistoryStore:
         sql = f"INSERT INTO history ({', '.join(_INSERT_COLUMNS)}) VALUES ({placeholders})"
         try:
             with self._write() as db:
-                new_id = int(db.execute(sql, row).lastrowid)
+                new_id = db.execute(sql, row).lastrowid
+            assert new_id is not None  # every INSERT sets it
             self._inserts_since_prune += 1
             if self._inserts_since_prune >= PRUNE_EVERY:
                 self.prune()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from console_app.core.errors import (
     BadAnswerError,
@@ -77,7 +77,7 @@ def make_http_client(settings: ClientSettings | None = None) -> httpx.AsyncClien
         write=settings.deadline,
         pool=settings.deadline,
     )
-    kwargs: dict = {
+    kwargs: dict[str, Any] = {
         "follow_redirects": False,
         "timeout": timeout,
         "verify": ssl_context_for(settings.verify),
@@ -143,7 +143,7 @@ def tls_reason(exc: BaseException) -> str:
     return "other"
 
 
-def _find(exc: BaseException, kind: type[BaseException] | tuple[type[BaseException], ...]):
+def _find[E: BaseException](exc: BaseException, kind: type[E]) -> E | None:
     return next((c for c in _causes(exc) if isinstance(c, kind)), None)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from console_app.core.validation import is_iso639_1, is_iso4217
 
@@ -25,7 +26,7 @@ __all__ = [
 
 
 @lru_cache(maxsize=8)
-def _locale(locale: str):
+def _locale(locale: str) -> Any:  # a babel.Locale (babel ships no type hints)
     from babel import Locale, UnknownLocaleError
 
     try:
@@ -39,7 +40,8 @@ def language_name(code: str, locale: str = "en") -> str | None:
     """``"ko"`` -> ``"Korean"`` (in ``locale``); None for a code babel does not know."""
     if not code:
         return None
-    return _locale(locale).languages.get(code.strip().lower())
+    name: str | None = _locale(locale).languages.get(code.strip().lower())
+    return name
 
 
 @lru_cache(maxsize=2048)

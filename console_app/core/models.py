@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid as _uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -52,11 +53,11 @@ class LaunchRequest:
     def from_body(cls, body: dict[str, Any]) -> LaunchRequest:
         """Rebuild a request from a spec-shaped body. Missing fields, and objects of
         the wrong type (a pasted body can be anything), become ""."""
-        as_dict = lambda v: v if isinstance(v, dict) else {}  # noqa: E731
+        as_dict: Callable[[Any], dict[str, Any]] = lambda v: v if isinstance(v, dict) else {}  # noqa: E731
         body = as_dict(body)
         player = as_dict(body.get("player"))
         session = as_dict(player.get("session"))
-        as_text = lambda v: "" if v is None else str(v)  # noqa: E731
+        as_text: Callable[[Any], str] = lambda v: "" if v is None else str(v)  # noqa: E731
         return cls(
             gameid=as_text(body.get("gameid")),
             gametype=as_text(body.get("gametype") or "slot"),

@@ -70,12 +70,12 @@ def parse_pasted(text: str) -> Prefill:
 def _from_json_text(text: str, result: Prefill) -> Prefill:
     try:
         data = json.loads(text)
-    except ValueError as exc:
-        result.problems.append(
-            f"the request body is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno}): "
-            "paste the JSON body or the whole cURL command"
-        )
-        return result
+    except json.JSONDecodeError as exc:
+        return _not_json(result, f"{exc.msg} at line {exc.lineno} column {exc.colno}")
+    except ValueError:  # valid syntax json cannot hold: a number beyond the int digit limit
+        return _not_json(result, "a number is too long")
+    except RecursionError:
+        return _not_json(result, "nested too deeply")
     if not isinstance(data, dict):
         result.problems.append("the request body is JSON but not an object ({...}): paste the request body")
         return result
@@ -85,6 +85,11 @@ def _from_json_text(text: str, result: Prefill) -> Prefill:
         if isinstance(wrapper.get("url"), str):
             _take_url(wrapper["url"], result)
     return _from_body(data, result)
+
+
+def _not_json(result: Prefill, why: str) -> Prefill:
+    result.problems.append(f"the request body is not JSON ({why}): paste the JSON body or the whole cURL command")
+    return result
 
 
 def _from_body(body: dict[str, Any], result: Prefill) -> Prefill:

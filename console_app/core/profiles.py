@@ -15,21 +15,24 @@ newer app is refused rather than overwritten.
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
-from functools import cache
 from pathlib import Path
 from types import UnionType
-from typing import Any, Literal, get_args, get_type_hints
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_type_hints
 from urllib.parse import urlsplit
 
 from console_app.core.errors import CredentialError, ProfileError
 from console_app.core.models import MAX_RETRIES, MAX_SECONDS, ApiTarget, ClientSettings
 from console_app.core.paths import AppPaths, write_atomically
 from console_app.core.redaction import Secret
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 log = logging.getLogger("console_app.core.profiles")
 
@@ -164,11 +167,16 @@ class Profile:
         return cls(**values)
 
 
-@cache
-def _field_types(cls: type) -> dict[str, Any]:
+# A plain dict, not functools.cache: mypy takes a non-frozen dataclass for unhashable.
+_FIELD_TYPES: dict[type, dict[str, Any]] = {}
+
+
+def _field_types(cls: type[DataclassInstance]) -> dict[str, Any]:
     """Field name -> declared type, for the dataclass ``cls``."""
-    hints = get_type_hints(cls)
-    return {f.name: hints[f.name] for f in fields(cls)}
+    if cls not in _FIELD_TYPES:
+        hints = get_type_hints(cls)
+        _FIELD_TYPES[cls] = {f.name: hints[f.name] for f in fields(cls)}
+    return _FIELD_TYPES[cls]
 
 
 def _typed(value: Any, hint: Any, name: str, who: str) -> Any:
@@ -182,7 +190,7 @@ def _typed(value: Any, hint: Any, name: str, who: str) -> Any:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     elif kind is int:
         ok = isinstance(value, int) and not isinstance(value, bool)
-    elif is_dataclass(kind):
+    elif isinstance(kind, type) and is_dataclass(kind):
         if not isinstance(value, dict):
             ok = False
         else:
@@ -454,7 +462,7 @@ class ProfileStore:
         """Every profile, Sandbox first, then in the file's order."""
         return self._load()
 
-    def names(self) -> list[str]:
+    def names(self) -> builtins.list[str]:
         return [p.name for p in self._load()]
 
     def get(self, name: str) -> Profile:
@@ -466,7 +474,7 @@ class ProfileStore:
         raise ProfileError(f"no profile named '{name}' (known: {known}); see: lm-console profile list")
 
     # -- changing
-    def add(self, profile: Profile) -> list[str]:
+    def add(self, profile: Profile) -> builtins.list[str]:
         """Add a new profile; returns validation warnings."""
         warnings = validate_profile(profile)
         profiles = self._load()
@@ -474,7 +482,7 @@ class ProfileStore:
         self._save(profiles + [profile])
         return warnings
 
-    def update(self, profile: Profile) -> list[str]:
+    def update(self, profile: Profile) -> builtins.list[str]:
         """Replace the profile of the same name; returns validation warnings.
 
         The Sandbox profile's name, kind and API URL are fixed.
@@ -526,7 +534,7 @@ class ProfileStore:
         document = {"format": FORMAT, "kind": EXPORT_KIND, "profile": profile.to_dict(for_export=True)}
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
-    def import_json(self, text: str, *, source: str = "the file", name: str | None = None) -> tuple[Profile, list[str]]:
+    def import_json(self, text: str, *, source: str = "the file", name: str | None = None) -> tuple[Profile, builtins.list[str]]:
         """Add the profile in an exported document; returns it and its warnings.
 
         A document holding a secret is refused, not cleaned: a token in a shared
@@ -561,7 +569,7 @@ class ProfileStore:
         return profile, self.add(profile)
 
     # -- file
-    def _load(self) -> list[Profile]:
+    def _load(self) -> builtins.list[Profile]:
         """Every profile in the file. A file of any shape either loads or raises one
         :class:`ProfileError` naming the file (and the field); it is never rewritten
         then, since every change loads first."""
@@ -610,14 +618,14 @@ class ProfileStore:
         write_atomically(self.path, json.dumps(document, indent=2, ensure_ascii=False) + "\n", mode=0o600)
 
     @staticmethod
-    def _index(name: str, profiles: list[Profile]) -> int:
+    def _index(name: str, profiles: builtins.list[Profile]) -> int:
         for index, profile in enumerate(profiles):
             if profile.name == name:
                 return index
         raise ProfileError(f"no profile named '{name}'; see: lm-console profile list")
 
     @staticmethod
-    def _check_unique(name: str, profiles: list[Profile]) -> None:
+    def _check_unique(name: str, profiles: builtins.list[Profile]) -> None:
         # Case-insensitive: "Prod" and "prod" side by side invite launching the wrong one.
         if any(p.name.casefold() == name.casefold() for p in profiles):
             raise ProfileError(f"name: a profile named '{name}' already exists; choose another name")

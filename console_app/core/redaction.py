@@ -37,6 +37,7 @@ import functools
 import logging
 import re
 import threading
+from typing import NoReturn
 
 import ahocorasick_rs
 
@@ -98,6 +99,7 @@ def _canonical(text: str) -> str:
 def _unit_text(m: re.Match[str]) -> str:
     """What one escape unit stands for (itself when it stands for nothing)."""
     kind = m.lastgroup
+    assert kind is not None  # every alternative of the pattern ends in a named group
     if kind == "pct":
         return bytes.fromhex(m["pct"].replace("%", "")).decode("utf-8", "replace")
     if kind == "lo":
@@ -335,7 +337,7 @@ class Secret:
 
     __str__ = __repr__
 
-    def __reduce__(self):  # never pickled to disk by accident
+    def __reduce__(self) -> NoReturn:  # never pickled to disk by accident
         raise TypeError("Secret values cannot be pickled")
 
 

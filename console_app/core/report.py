@@ -74,7 +74,8 @@ def report_json(
         "screenshot": str(screenshot_path) if screenshot_path else None,
         "diagnostics": Diagnostics.from_dict(dict(diagnostics)).to_dict() if diagnostics else None,
     }
-    return _redacted(report)
+    redacted: dict[str, Any] = _redacted(report)
+    return redacted
 
 
 def report_markdown(

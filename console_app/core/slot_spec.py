@@ -43,11 +43,15 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from console_app.core.catalog import Catalog, Game
 from console_app.core.errors import CatalogError
 from console_app.core.locale_names import language_code_for_name
 from console_app.core.validation import is_iso639_1, is_iso4217
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 log = logging.getLogger("console_app.core.slot_spec")
 
@@ -442,20 +446,21 @@ class _Counted(io.RawIOBase):
     """A zip member as a stream that stops the import once the archive's parts,
     together, unpack past the limit: declared sizes can lie."""
 
-    def __init__(self, member: io.BufferedIOBase, scan: _WorkbookScan) -> None:
+    def __init__(self, member: IO[bytes], scan: _WorkbookScan) -> None:
         self._member = member
         self._scan = scan
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
-        data = self._member.read(len(buffer))
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer)
+        data = self._member.read(len(view))
         self._scan.unpacked += len(data)
         if self._scan.unpacked > self._scan.limits.unpacked_bytes:
             raise over_limit(self._scan.name, self._scan.unpacked, "bytes unpacked",
                              self._scan.limits.unpacked_bytes)
-        buffer[:len(data)] = data
+        view[:len(data)] = data
         return len(data)
 
 
@@ -587,7 +592,7 @@ def _xlsx_tables(path: Path, data: bytes, limits: ImportLimits) -> list[tuple[st
         raise _unreadable_xml(path, exc) from exc
 
 
-def _sheet_rows(sheet) -> Rows:
+def _sheet_rows(sheet: Any) -> Rows:  # an openpyxl Worksheet (openpyxl ships no type hints)
     """A sheet as text rows, each merged range's value copied to all of its cells
     (the pre-scan has bounded the sheet's extent, merged ranges included)."""
     rows: Rows = [[clean(v) for v in row] for row in sheet.iter_rows(values_only=True)]

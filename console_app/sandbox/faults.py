@@ -74,7 +74,7 @@ class Fault:
             raise ValueError(f"{unknown[0]}: unknown field")
         if "kind" not in data:
             raise ValueError("kind: missing")
-        types = {"kind": str, "endpoint": str, "count": int, "retry_after": int, "size": int,
+        types: dict[str, type | tuple[type, ...]] = {"kind": str, "endpoint": str, "count": int, "retry_after": int, "size": int,
                  "delay": (int, float)}
         for key, value in data.items():
             if not isinstance(value, types[key]) or isinstance(value, bool):

@@ -51,7 +51,8 @@ def static_file(name: str) -> tuple[bytes, str] | None:
 @lru_cache(maxsize=1)
 def all_strings() -> dict[str, dict[str, str]]:
     """Interface words per language (``resources/demo_game/strings.json``)."""
-    return json.loads(_asset("strings.json"))
+    strings: dict[str, dict[str, str]] = json.loads(_asset("strings.json"))
+    return strings
 
 
 def shown_language(language: str | None) -> str:

@@ -99,7 +99,7 @@ _PROXY_502_PAGE = (
 _G01_MESSAGE = "System error, please retry. If it keeps happening, report it to LuckyMonaco."
 
 
-class _Headers(dict):
+class _Headers(dict[str, str]):
     """Request headers: names stored lower-case, looked up case-insensitively."""
 
     def __getitem__(self, key: str) -> str:
@@ -202,7 +202,8 @@ class _Server(ThreadingHTTPServer):
     def server_bind(self) -> None:
         # HTTPServer.server_bind would look the host's name up (reverse DNS): skip it.
         socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
+        host, self.server_port = self.server_address[:2]
+        self.server_name = str(host)  # always text for AF_INET / AF_INET6
 
     def track(self, connection: socket.socket) -> None:
         with self._open_lock:

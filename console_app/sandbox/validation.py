@@ -45,7 +45,7 @@ def _type_name(value: Any) -> str:
             dict: "object"}.get(type(value), type(value).__name__)
 
 
-def _field(container: Mapping[str, Any], key: str, path: str, kind: type) -> Any:
+def _field[T](container: Mapping[str, Any], key: str, path: str, kind: type[T]) -> T:
     if key not in container:
         raise SandboxApiError("V.3", f"{path}: missing")
     value = container[key]
@@ -63,7 +63,8 @@ def _text(container: Mapping[str, Any], key: str, path: str) -> str:
 
 
 def _object(container: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
-    return _field(container, key, path, dict)
+    object_value: dict[str, Any] = _field(container, key, path, dict)
+    return object_value
 
 
 def require_object(body: Any) -> Mapping[str, Any]:
@@ -151,7 +152,7 @@ def validate_gamelist(body: Any) -> str:
     gametype = body.get("gametype")
     if gametype != "slot":
         raise SandboxApiError("G.1", "INVALID GAME TYPE", shape="error")
-    return gametype
+    return "slot"
 
 
 def validate_transaction_id(value: Any) -> str:

@@ -83,7 +83,7 @@ class LaunchGate(Protocol):
     """Decides whether a launch may go: True sends it, False holds it back (the gate
     tells the user why). May wait, e.g. for a non-modal confirmation."""
 
-    def __call__(self, launch: Launch, send_anyway: bool) -> Awaitable[bool]: ...
+    def __call__(self, launch: Launch, send_anyway: bool, /) -> Awaitable[bool]: ...
 
 
 #: ``async (target) -> (target with its token, network settings)``, or None when the

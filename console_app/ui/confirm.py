@@ -23,7 +23,12 @@ async def confirm(
     button.setObjectName(accept_name)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-    box.finished.connect(lambda _r: answered.done() or answered.set_result(box.clickedButton() is button))
+
+    def answer(_result: int) -> None:
+        if not answered.done():
+            answered.set_result(box.clickedButton() is button)
+
+    box.finished.connect(answer)
     if shown is not None:
         shown(box)
     box.open()

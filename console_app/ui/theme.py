@@ -31,7 +31,10 @@ _DARK = {
 
 def is_dark(app: QGuiApplication | None = None) -> bool:
     """True when the OS (or, failing that, the palette) asks for a dark scheme."""
-    app = app or QGuiApplication.instance()
+    if app is None:
+        running = QGuiApplication.instance()
+        assert isinstance(running, QGuiApplication)  # the window's application is running
+        app = running
     scheme = app.styleHints().colorScheme()
     if scheme == Qt.ColorScheme.Dark:
         return True

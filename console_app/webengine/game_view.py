@@ -23,7 +23,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon, QResizeEvent
 from PySide6.QtWebEngineCore import (
     QWebEngineCertificateError,
     QWebEngineLoadingInfo,
@@ -127,8 +127,9 @@ class GamePage(QWebEnginePage):
         self._popup_factory = popup_factory
         self.diagnostics = PageDiagnostics(self)
 
-    def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:
-        text = url.toString()
+    def acceptNavigationRequest(self, url: QUrl | str, nav_type: QWebEnginePage.NavigationType,
+                                is_main_frame: bool) -> bool:
+        text = url.toString() if isinstance(url, QUrl) else url
         reason = refusal_reason(text)
         if reason is None:
             return True
@@ -138,10 +139,12 @@ class GamePage(QWebEnginePage):
         self.navigation_refused.emit(shown, reason)
         return False
 
-    def createWindow(self, window_type) -> QWebEnginePage | None:
+    # Returning None refuses the popup (Qt takes nullptr); PySide6's stub omits it.
+    def createWindow(self, window_type: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:  # type: ignore[override]
         return self._popup_factory()
 
-    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
+    def javaScriptConsoleMessage(self, level: QWebEnginePage.JavaScriptConsoleMessageLevel, message: str,
+                                 line: int, source: str) -> None:
         log.log(_JS_LEVELS.get(level, logging.INFO), "js %s:%s %s", redact(source), line, redact(message))
         self.diagnostics.add_console(level, message, line, source)
 
@@ -170,7 +173,7 @@ class DeviceStage(QWidget):
         """The factor the page is drawn at (1.0 when it fills the view)."""
         return self.view.zoomFactor()
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place()
 
@@ -301,7 +304,7 @@ class GameTab(QWidget):
         self.page.certificateError.connect(self._on_page_certificate_error)
         self._update_history_buttons()
 
-    def _tool(self, icon, name: str, text: str) -> QToolButton:
+    def _tool(self, icon: QIcon, name: str, text: str) -> QToolButton:
         button = QToolButton(self)
         button.setIcon(icon)
         button.setObjectName(name)
@@ -376,11 +379,11 @@ class GameTab(QWidget):
         page = self.page
         page.diagnostics.stop()
         if self.devtools is not None:
-            page.setDevToolsPage(None)
+            page.setDevToolsPage(None)  # type: ignore[arg-type]  # detaches DevTools; PySide6's stub omits None
             self.devtools.close()
             self.devtools.deleteLater()
             self.devtools = None
-        self.view.setPage(None)
+        self.view.setPage(None)  # type: ignore[arg-type]  # detaches the page; PySide6's stub omits None
         self._launch_profile.release(page)
 
     # ------------------------------------------------------------------ slots
@@ -431,7 +434,8 @@ class GameTab(QWidget):
     def _on_page_navigation_refused(self, url: str, reason: str) -> None:
         self.show_banner(f"Refused to open {url}: {reason}.", severity="warning")
 
-    def _on_page_render_process_terminated(self, status, exit_code: int) -> None:
+    def _on_page_render_process_terminated(self, status: QWebEnginePage.RenderProcessTerminationStatus,
+                                           exit_code: int) -> None:
         if status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus:
             return
         log.error("the game page's renderer ended (%s, exit code %s)", status.name, exit_code)
@@ -524,7 +528,12 @@ class GameTabs(QTabWidget):
             spare.deleteLater()
 
     def games(self) -> list[GameTab]:
-        return [self.widget(i) for i in range(self.count())]
+        return [self.game_at(i) for i in range(self.count())]
+
+    def game_at(self, index: int) -> GameTab:
+        tab = self.widget(index)
+        assert isinstance(tab, GameTab)  # every page is one: only open_game adds them
+        return tab
 
     def current_game(self) -> GameTab | None:
         widget = self.currentWidget()

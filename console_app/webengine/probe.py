@@ -51,9 +51,10 @@ def engine_versions() -> EngineVersions:
     return EngineVersions(
         qt=qVersion(),
         pyside=PySide6.__version__,
-        webengine=qWebEngineVersion(),
-        chromium=qWebEngineChromiumVersion(),
-        chromium_security_patch=qWebEngineChromiumSecurityPatchVersion(),
+        # PySide6's stubs say bytes; these return str (checked with 6.12).
+        webengine=qWebEngineVersion(),  # type: ignore[arg-type]
+        chromium=qWebEngineChromiumVersion(),  # type: ignore[arg-type]
+        chromium_security_patch=qWebEngineChromiumSecurityPatchVersion(),  # type: ignore[arg-type]
     )
 
 

@@ -50,7 +50,8 @@ class _CheckPage(GamePage):
         super().__init__(profile, lambda: None)  # popups are refused: a check opens one page
         self.console_errors: list[str] = []
 
-    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
+    def javaScriptConsoleMessage(self, level: QWebEnginePage.JavaScriptConsoleMessageLevel, message: str,
+                                 line: int, source: str) -> None:
         super().javaScriptConsoleMessage(level, message, line, source)
         if level == QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
             self.console_errors.append(redact(f"{message} ({source}:{line})")[:500])
@@ -118,7 +119,7 @@ class PageChecker:
         finally:
             # Python owns these three: deleted now, in this order (view, page, then
             # profile; Qt warns and may crash when a profile dies before its page).
-            view.setPage(None)
+            view.setPage(None)  # type: ignore[arg-type]  # detaches the page; PySide6's stub omits None
             view.close()
             del view, page
             del profile
@@ -158,7 +159,8 @@ def _thumbnail(image: QImage) -> str | None:
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     # JPEG: a quarter of a PNG's size, so a 50-game report stays around a megabyte.
-    if not small.save(buffer, "JPG", 80):
+    # PySide6's stub wants bytes for the format; the binding takes only str (6.12).
+    if not small.save(buffer, "JPG", 80):  # type: ignore[call-overload]
         return None
     return base64.b64encode(bytes(data.data())).decode("ascii")
 
@@ -170,12 +172,14 @@ def run_with_checker[T](main: Callable[[PageChecker], Awaitable[T]], *, size: in
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(["lm-console-suite"])
+    assert isinstance(app, QApplication)  # not a bare QCoreApplication: the views need widgets
     # Each check's view is a top-level widget: closing the last one must not quit Qt.
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
         with loop:
-            return loop.run_until_complete(main(PageChecker(size, timeout=timeout)))
+            result: T = loop.run_until_complete(main(PageChecker(size, timeout=timeout)))
+            return result
     finally:
         asyncio.set_event_loop(None)

@@ -144,7 +144,8 @@ class _Reader:
             raise self.fail(where, "expect.http", f"{value['http']} is not an HTTP status (100-599)")
         if "max_load_s" in value and not value["max_load_s"] > 0:
             raise self.fail(where, "expect.max_load_s", "must be a number of seconds above 0")
-        return Expectation(**{k: (float(v) if k == "max_load_s" else v) for k, v in value.items()})
+        fields: dict[str, Any] = {k: (float(v) if k == "max_load_s" else v) for k, v in value.items()}
+        return Expectation(**fields)
 
     def case_options(self, table: dict[str, Any], where: str) -> dict[str, Any]:
         options: dict[str, Any] = {}

@@ -34,10 +34,15 @@ def identifiers(partner_id: str, results: Iterable[CaseResult]) -> list[str]:
     an ID inside another is never left half readable)."""
     ids = {partner_id}
     for result in results:
-        player = result.request.get("player") if isinstance(result.request.get("player"), dict) else {}
-        session = player.get("session") if isinstance(player.get("session"), dict) else {}
+        player = _object(result.request.get("player"))
+        session = _object(player.get("session"))
         ids.update(str(value) for value in (player.get("id"), session.get("id")) if value)
     return sorted((i for i in ids if len(i) >= 2), key=len, reverse=True)
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (a report field can be anything)."""
+    return value if isinstance(value, dict) else {}
 
 
 def scrub(value: Any, ids: Sequence[str]) -> Any:
@@ -71,7 +76,8 @@ def run_document(run: SuiteRun, *, screen_share: bool = False) -> dict[str, Any]
         "cases": [result.to_dict() for result in sorted(run.results, key=lambda r: r.index)],
     }
     ids = identifiers(run.target.get("partner_id", ""), run.results) if screen_share else ()
-    return scrub(document, ids)
+    scrubbed: dict[str, Any] = scrub(document, ids)
+    return scrubbed
 
 
 def _summary(passes: Iterable[bool]) -> dict[str, int]:
@@ -244,7 +250,7 @@ def _row(case: dict[str, Any]) -> str:
     answer = (case.get("answers") or [{}])[-1]
     status = "passed" if case.get("passed") else "failed"
     request = case.get("request") or {}
-    player = request.get("player") if isinstance(request.get("player"), dict) else {}
+    player = _object(request.get("player"))
     game = case.get("game") or {}
     load = f"{game['load_s']:.2f} s" if game.get("load_s") is not None else ""
     why = "<br>".join(_e(line) for line in case.get("failures") or [])

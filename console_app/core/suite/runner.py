@@ -90,17 +90,18 @@ class _HistoryWriter:
     def __init__(self, recorder: Recorder | None) -> None:
         self._recorder = recorder
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="suite-history") if recorder else None
-        self._pending: list[asyncio.Future] = []
+        self._pending: list[asyncio.Future[int | None]] = []
 
     def write(self, ids: list[int], *args: Any) -> None:
         """Queue one attempt; its history id is added to ``ids`` once stored."""
-        if self._executor is None:
+        if self._executor is None or self._recorder is None:
             return
         future = asyncio.get_running_loop().run_in_executor(self._executor, self._recorder, *args)
 
-        def done(f: asyncio.Future) -> None:
-            if not f.cancelled() and f.exception() is None and f.result() is not None:
-                ids.append(f.result())
+        def done(f: asyncio.Future[int | None]) -> None:
+            entry_id = None if f.cancelled() or f.exception() is not None else f.result()
+            if entry_id is not None:
+                ids.append(entry_id)
                 ids.sort()
 
         future.add_done_callback(done)
@@ -382,8 +383,9 @@ def history_recorder(store: Any) -> Recorder:
     def record(attempt: Attempt, target: ApiTarget, request: LaunchRequest, tag: str,
                launch_id: str) -> int | None:
         try:
-            return store.record_attempt(attempt, target=target, request=request,
-                                        launch_id=launch_id, tag=tag)
+            entry_id: int | None = store.record_attempt(attempt, target=target, request=request,
+                                                        launch_id=launch_id, tag=tag)
+            return entry_id
         except HistoryError as exc:
             log.warning("suite attempt not recorded in history: %s", exc)
             return None

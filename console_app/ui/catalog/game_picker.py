@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -264,6 +265,7 @@ class GameFilterModel(QSortFilterProxyModel):
     def __init__(self, source: GameListModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._words: list[str] = []
+        self._source = source  # typed: sourceModel() is a plain QAbstractItemModel
         self.setSourceModel(source)
 
     def set_query(self, text: str) -> None:
@@ -277,7 +279,7 @@ class GameFilterModel(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         if not self._words:
             return True
-        text = self.sourceModel().search_text[source_row]
+        text = self._source.search_text[source_row]
         return all(word in text for word in self._words)
 
 
@@ -393,6 +395,8 @@ class GamePicker(QWidget):
         self._completer.setMaxVisibleItems(9)
         self._completer.setWidget(self._edit)
         popup = self._completer.popup()
+        assert isinstance(popup, QListView)  # QCompleter's own popup
+        self._popup = popup
         popup.setObjectName("gamePickerPopup")
         popup.setAccessibleName("Matching games")
         popup.setItemDelegate(GameRowDelegate(popup))
@@ -413,7 +417,8 @@ class GamePicker(QWidget):
 
         self._edit.textEdited.connect(self._on_edit_text_edited)
         self._edit.textChanged.connect(self._on_edit_text_changed)
-        self._completer.activated[QModelIndex].connect(self._on_completer_activated)
+        # PySide6's stub does not know a signal's overloads by argument type.
+        self._completer.activated[QModelIndex].connect(self._on_completer_activated)  # type: ignore[index]
         self._star.toggled.connect(self._on_star_toggled)
         self._icons.icon_ready.connect(self._on_icons_icon_ready)
         self._update_current()
@@ -456,8 +461,8 @@ class GamePicker(QWidget):
     def line_edit(self) -> QLineEdit:
         return self._edit
 
-    def popup(self):
-        return self._completer.popup()
+    def popup(self) -> QListView:
+        return self._popup
 
     def visible_game_ids(self) -> list[str]:
         """IDs currently listed by the filter, in display order."""
@@ -496,7 +501,7 @@ class GamePicker(QWidget):
     # -- helpers
     def _show_popup(self) -> None:
         if self._proxy.rowCount() == 0:
-            self._completer.popup().hide()
+            self._popup.hide()
             return
         rect = self._edit.rect()
         rect.setWidth(max(rect.width(), 360))

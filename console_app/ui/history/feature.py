@@ -37,6 +37,8 @@ from console_app.core.redaction import redact
 from console_app.ui.api import AttemptEvent, Launch
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
     from console_app.ui.api import WindowApi
     from console_app.ui.history.panel import HistoryPanel
 
@@ -71,7 +73,7 @@ class HistoryFeature(QObject):
         self._record: Callable[[Attempt], None] | None = None
         self._launch_id: str | None = None
         #: The open "replay to another host?" question, if any (tests answer it).
-        self.replay_box = None
+        self.replay_box: QMessageBox | None = None
         #: The window is closing: an attempt cancelled now was abandoned at quit.
         self._quitting = False
         # The panel is refreshed on the next loop turn, once for every attempt written

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
 
 SEPARATOR = " — "
 
@@ -61,12 +61,18 @@ class CodeCombo(QComboBox):
             what = "Language" if kind == "language" else "Currency"
             self.setObjectName(f"{kind}Combo")
             self.setAccessibleName(what)
-            self.lineEdit().setPlaceholderText("e.g. en" if kind == "language" else "e.g. USD")
+            self.line_edit().setPlaceholderText("e.g. en" if kind == "language" else "e.g. USD")
             self.set_supported(DEFAULT_LANGUAGES if kind == "language" else DEFAULT_CURRENCIES)
 
     @property
     def kind(self) -> Kind | None:
         return self._kind
+
+    def line_edit(self) -> QLineEdit:
+        """The combo's text field (always there: the combo is editable)."""
+        edit = self.lineEdit()
+        assert edit is not None
+        return edit
 
     def _on_self_current_text_changed(self, _text: str) -> None:
         self.code_changed.emit(self.code())

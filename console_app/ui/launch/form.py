@@ -92,7 +92,10 @@ class LaunchForm(QWidget):
         type_row.addStretch(1)
 
         factory = game_picker_factory or SimpleGamePicker
-        self.game_picker: GamePicker = factory(self)  # type: ignore[assignment]
+        picker = factory(self)
+        #: The picker as the widget laid out in the form; game_picker is what the form asks of it.
+        self._game_picker_widget = picker
+        self.game_picker: GamePicker = picker  # type: ignore[assignment]
         self.player_id = self._line("playerId", "Player ID", "the player's ID at the partner")
         self.nickname = self._line("nickname", "Nickname", "shown in the game")
         self.language = named(CodeCombo(self), "language", "Language")
@@ -110,7 +113,7 @@ class LaunchForm(QWidget):
 
         game_form = self._group_form()
         game_form.addRow(self._label("Type", self.slot_radio), type_row)
-        game_form.addRow(self._label("Game", self.game_picker), self.game_picker)
+        game_form.addRow(self._label("Game", self._game_picker_widget), self._game_picker_widget)
         player_form = self._group_form()
         player_form.addRow(self._label("ID", self.player_id), self.player_id)
         player_form.addRow(self._label("Nickname", self.nickname), self.nickname)
@@ -181,7 +184,7 @@ class LaunchForm(QWidget):
         self.cancel_button.clicked.connect(self.cancel_requested)
         self._fields: dict[str, QWidget] = {
             "gametype": self.slot_radio,
-            "gameid": self.game_picker,
+            "gameid": self._game_picker_widget,
             "player.id": self.player_id,
             "player.nickname": self.nickname,
             "player.language": self.language,
@@ -231,7 +234,9 @@ class LaunchForm(QWidget):
     def _swap_for_kind(self, old: CodeCombo, kind: str) -> CodeCombo:
         new = named(CodeCombo(self, kind=kind), old.objectName(), old.accessibleName())  # type: ignore[arg-type]
         new.set_code(old.code())
-        self.layout().replaceWidget(old, new)
+        layout = self.layout()
+        assert layout is not None  # the form's own, made in __init__
+        layout.replaceWidget(old, new)
         label = self.findChild(QLabel, f"label{old.objectName()[:1].upper()}{old.objectName()[1:]}")
         if label is not None:
             label.setBuddy(new)

@@ -87,7 +87,7 @@ class GameArea(QStackedWidget):
             side = self._ensure_side_tabs()
             tab = side.open_game(url, title)
             side.setVisible(not self._presenting)
-            self.setCurrentWidget(self._split)
+            self.setCurrentWidget(self._ensure_split())
             return tab
         tabs = self._ensure_tabs()
         tab = tabs.open_game(url, title)

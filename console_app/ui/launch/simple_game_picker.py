@@ -14,7 +14,7 @@ import json
 import logging
 from typing import Protocol
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from console_app.core.paths import resources_dir
@@ -26,7 +26,8 @@ log = logging.getLogger("console_app.ui")
 class GamePicker(Protocol):
     """What the launch form needs from a game picker."""
 
-    game_changed: Signal
+    @property
+    def game_changed(self) -> SignalInstance: ...
 
     def game_id(self) -> str: ...
 
@@ -58,7 +59,7 @@ class SimpleGamePicker(CodeCombo):
         self.setObjectName("gamePicker")
         self.setAccessibleName("Game")
         self.setMinimumContentsLength(22)
-        self.lineEdit().setPlaceholderText("Type a game id or name")
+        self.line_edit().setPlaceholderText("Type a game id or name")
         self.set_choices(sample_games())
         self.code_changed.connect(self.game_changed)
 
@@ -73,4 +74,4 @@ class SimpleGamePicker(CodeCombo):
 
     def focus_search(self) -> None:
         self.setFocus()
-        self.lineEdit().selectAll()
+        self.line_edit().selectAll()

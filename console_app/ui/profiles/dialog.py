@@ -269,7 +269,7 @@ class ProfileDialog(QDialog):
     def _on_add_button_clicked(self) -> None:
         self.profile_list.blockSignals(True)
         self.profile_list.clearSelection()
-        self.profile_list.setCurrentItem(None)
+        self.profile_list.setCurrentItem(None)  # type: ignore[call-overload]  # clears it; PySide6's stub omits None
         self.profile_list.blockSignals(False)
         self._show_profile(None)
         self.name_edit.setFocus()

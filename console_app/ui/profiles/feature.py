@@ -44,6 +44,7 @@ from console_app.ui.confirm import confirm
 
 if TYPE_CHECKING:
     from console_app.ui.api import Launch, WindowApi
+    from console_app.ui.profiles.dialog import ProfileDialog
 
 log = logging.getLogger("console_app.ui.profiles")
 
@@ -96,7 +97,7 @@ class ProfilesFeature(QObject):
         self.current_profile: Profile | None = None
         #: The open production confirmation, if any (tests answer it).
         self.confirmation_box: QMessageBox | None = None
-        self.dialog = None
+        self.dialog: ProfileDialog | None = None
         self._profiles: dict[str, Profile] = {}
         self._listed: set[str] = set()
         self._defaults_applied_for: str | None = None
@@ -152,8 +153,10 @@ class ProfilesFeature(QObject):
             existing = listed.get(profile.name)
             # The embedded sandbox's real target (its address and token) arrives after
             # first paint and is kept; every other entry is redrawn from the profile.
-            keep = existing is not None and profile.is_embedded and existing.api_url != EMBEDDED_API_URL
-            target = existing if keep else placeholder_target(profile)
+            if existing is not None and profile.is_embedded and existing.api_url != EMBEDDED_API_URL:
+                target = existing
+            else:
+                target = placeholder_target(profile)
             self.api.add_target(target, color=profile.color, label=profile_label(profile))
         self._listed = set(self._profiles)
         self._on_api_target_changed(self.api.current_target())
@@ -283,7 +286,9 @@ class ProfilesFeature(QObject):
         view = self.guard.view(profile) if profile is not None else None
         if profile is not None and view is not None and view.banner:
             shown = profile.with_changes(partner_id=mask_id(profile.partner_id)) if self.api.screen_share else profile
-            self.api.show_banner("production", self.guard.view(shown).banner, "error", solid=view.accent)
+            banner = self.guard.view(shown).banner
+            assert banner is not None  # shown is the same production profile, its partner ID masked
+            self.api.show_banner("production", banner, "error", solid=view.accent)
         else:
             self.api.hide_banner("production")
         self.api.set_title_suffix(view.title_suffix if view is not None else "")

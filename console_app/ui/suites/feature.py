@@ -35,7 +35,7 @@ from console_app.core.errors import ConsoleError
 from console_app.qtstyle import named, set_severity
 
 if TYPE_CHECKING:
-    from console_app.core.suite import CaseResult, Suite
+    from console_app.core.suite import CaseResult, Suite, SuiteRun
     from console_app.ui.api import WindowApi
     from console_app.ui.history.feature import HistoryFeature
 
@@ -127,7 +127,8 @@ class SuitesFeature(QObject):
         self.api = api
         self.history = history
         self.suite: Suite | None = None
-        self.run = None
+        #: The last run (complete or cancelled), None before the first.
+        self.run: SuiteRun | None = None
         self.panel = SuitesPanel()
         #: The open production confirmation, if any (tests answer it).
         self.confirmation_box: QMessageBox | None = None
@@ -241,9 +242,9 @@ class SuitesFeature(QObject):
             item = self.panel.table.topLevelItem(self._rows.get(result.name, -1))
             if item is not None:
                 item.setData(0, Qt.ItemDataRole.UserRole, list(result.history_ids))
-        failed = sum(1 for r in run.results if not r.passed)
-        self._say(f"{len(run.results) - failed} passed, {failed} failed — double-click a case for its History entry",
-                  "success" if not failed else "error")
+        failures = sum(1 for r in run.results if not r.passed)
+        self._say(f"{len(run.results) - failures} passed, {failures} failed — double-click a case for its History "
+                  "entry", "success" if not failures else "error")
         if self.history is not None and self.history.panel is not None:
             self.history.panel.refresh()
         self.run_finished.emit(run)
@@ -344,7 +345,7 @@ class SuitesFeature(QObject):
         has_failed = self.run is not None and any(not r.passed for r in self.run.results)
         self.panel.set_running(running, has_suite=self.suite is not None, has_failed=has_failed)
         self.panel.save_button.setEnabled(self.run is not None and not running)
-        unknown = self.unknown_codes() if self.run is not None and not running else {}
+        unknown: dict[str, dict[str, Any]] = self.unknown_codes() if self.run is not None and not running else {}
         self.panel.add_codes_button.setText(f"Add {len(unknown)} new code{'s' if len(unknown) != 1 else ''} "
                                             "to my dictionary")
         self.panel.add_codes_button.setVisible(bool(unknown))

@@ -506,9 +506,11 @@ class MainWindow(QMainWindow):
             inner.addWidget(close)
             self.banners.addWidget(banner)
             self._banner_widgets[key] = banner
-        banner.findChild(QLabel).setText(redact(text))
+        text_label, close_button = banner.findChild(QLabel), banner.findChild(QToolButton)
+        assert text_label is not None and close_button is not None  # made with the banner, above
+        text_label.setText(redact(text))
         # What must not be overlooked (production) cannot be dismissed.
-        banner.findChild(QToolButton).setVisible(solid is None)
+        close_button.setVisible(solid is None)
         set_severity(banner, severity)
         # Solid, not the pale severity tint: nobody may overlook it.
         banner.setStyleSheet(
@@ -740,7 +742,7 @@ class MainWindow(QMainWindow):
                 title = tabs.tabText(index)
                 name, sep, player = title.rpartition(" · ")
                 if sep and player and player != mask_id(player):
-                    tab = tabs.widget(index)
+                    tab = tabs.game_at(index)
                     masked = f"{name} · {mask_id(player)}"
                     self._masked_titles[tab] = (title, tabs.tabToolTip(index))
                     tabs.setTabText(index, masked)
@@ -749,7 +751,7 @@ class MainWindow(QMainWindow):
         else:
             # Tabs opened while sharing keep their masked titles: their real ones were never drawn.
             for index in range(tabs.count()):
-                tab = tabs.widget(index)
+                tab = tabs.game_at(index)
                 if tab in self._masked_titles:
                     title, tip = self._masked_titles[tab]
                     tabs.setTabText(index, title)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow, QSplitter
@@ -47,8 +48,9 @@ class WindowState:
     def drawer(self) -> tuple[bool, int | None]:
         """Whether the bottom drawer was collapsed, and its open height."""
         collapsed = str(self._settings.value("drawer/collapsed", "false")).lower() == "true"
+        stored: Any = self._settings.value("drawer/height", 0)  # text from the file, or a number
         try:
-            height = int(self._settings.value("drawer/height", 0)) or None
+            height = int(stored) or None
         except (TypeError, ValueError):
             height = None
         return collapsed, height

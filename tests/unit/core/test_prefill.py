@@ -54,6 +54,8 @@ def test_non_text_values_are_converted_and_reported() -> None:
 @pytest.mark.parametrize("text, problem", [
     ("", "nothing was pasted"),
     ("{not json", "the request body is not JSON"),
+    ('{"gameid": ' + "1" * 5000 + "}", "not JSON (a number is too long)"),
+    ("[" * 100_000, "not JSON (nested too deeply)"),
     ("[1, 2]", "not an object"),
     ('{"hello": "world"}', "none of the ENTER fields"),
     ("curl 'https://a.test/api/session'", "sends no body"),
