@@ -20,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtWebEngineCore import QWebEngineCertificateError, QWebEnginePage, QWebEngineProfile
@@ -121,8 +122,12 @@ class PageChecker:
             # profile; Qt warns and may crash when a profile dies before its page).
             view.setPage(None)  # type: ignore[arg-type]  # detaches the page; PySide6's stub omits None
             view.close()
-            del view, page
-            del profile
+            page.diagnostics.stop()
+            # Deleted here, on the GUI thread: the page and its diagnostics refer to each
+            # other, so leaving them to Python's cycle collector deleted them whenever it
+            # ran, on whichever thread (a worker writing history): Qt then crashed.
+            for qt_object in (view, page, profile):
+                shiboken6.delete(qt_object)
 
 
 async def _settled_frame(view: QWebEngineView, seconds: float) -> tuple[QImage, bool]:
