@@ -161,3 +161,43 @@ def test_closing_with_a_typed_unsaved_token_asks_first(qtbot, store):
     assert dialog.isVisible()
     dialog.reject()  # Close again: forgotten
     assert not dialog.isVisible() and dialog.token_edit.text() == ""
+
+
+class _SlowKeyring(RunCredentials):
+    """A real in-memory store whose reads wait until the test lets them go."""
+
+    def __init__(self) -> None:
+        import threading
+
+        super().__init__()
+        self.release = threading.Event()
+        self.entered = threading.Event()
+
+    def get(self, name):
+        self.entered.set()
+        self.release.wait(30)
+        return super().get(name)
+
+
+def test_a_keyring_answer_after_the_dialog_is_gone_is_dropped_quietly(qtbot, store):
+    """The window can delete the dialog (quit, teardown) while a keyring call is out:
+    the late answer must not touch dead widgets (it raised inside the Qt event loop)."""
+    import shiboken6
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    from console_app.core.profiles import Profile
+
+    store.add(Profile(name="Stage", api_url="https://stage.example", partner_id="P-7", kind="staging"))
+    credentials = _SlowKeyring()
+    dialog = ProfileDialog(store, credentials, select="Stage")
+    qtbot.waitUntil(credentials.entered.is_set)
+    assert dialog.busy_label.text()
+    shiboken6.delete(dialog)
+    credentials.release.set()
+    assert QThreadPool.globalInstance().waitForDone(30000)
+    # The relay's queued answer is delivered now and finds the dialog gone; pytest-qt
+    # fails this test if delivering it raises inside the event loop.
+    QApplication.processEvents()
+    assert not shiboken6.isValid(dialog)
+    assert credentials.get("anything") is None  # the store itself still answers

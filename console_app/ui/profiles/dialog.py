@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
@@ -487,10 +488,17 @@ class ProfileDialog(QDialog):
             self._set_busy(-1)
 
         def succeeded(result: Any) -> None:
+            if not shiboken6.isValid(self):  # the dialog went away while the keyring answered
+                self._relays.discard(relay)
+                return
             finish()
             on_success(result)
 
         def failed(error: BaseException) -> None:
+            if not shiboken6.isValid(self):
+                self._relays.discard(relay)
+                log.warning("keyring call failed after the Profiles dialog closed: %s", redact(str(error)))
+                return
             finish()
             if isinstance(error, ConsoleError):
                 self._show_error(str(error))
