@@ -143,12 +143,8 @@ def decode_answer[T](
         )
     if 300 <= answer.status < 400:
         location = redact(answer.headers.get("location", "")) or "(no Location)"
-        raise BadAnswerError(
-            f"HTTP {answer.status}: the API redirects to {location}; redirects are not followed "
-            "so the token cannot go to another host: put the final address in the API URL",
-            http_status=answer.status,
-            raw_body=answer.text[:DISPLAY_BODY_BYTES],
-        )
+        raise _bad(BadAnswerError, answer, f"the API redirects to {location}; redirects are not followed "
+                   "so the token cannot go to another host: put the final address in the API URL")
     if answer.status >= 400 or answer.status < 200:
         raise _error_answer(answer, endpoint, dictionary)
     try:
@@ -197,15 +193,17 @@ def display_text(answer: Answer) -> str:
     return redact(shown)
 
 
+def _bad[E: BadAnswerError](kind: type[E], answer: Answer, what: str) -> E:
+    """A ``kind`` error for ``answer``: "HTTP <status>: ``what``", with its status and
+    the start of its body."""
+    return kind(f"HTTP {answer.status}: {what}", http_status=answer.status, raw_body=answer.text[:DISPLAY_BODY_BYTES])
+
+
 def _html_error(answer: Answer) -> HtmlPageError:
     title = html_title(answer.text)
     titled = f" ({title!r})" if title else ""
-    return HtmlPageError(
-        f"HTTP {answer.status}: the answer is an HTML page{titled}, not the API's JSON — "
-        "probably a proxy or load balancer page; check the API URL, or try again later",
-        http_status=answer.status,
-        raw_body=answer.text[:DISPLAY_BODY_BYTES],
-    )
+    return _bad(HtmlPageError, answer, f"the answer is an HTML page{titled}, not the API's JSON — "
+                "probably a proxy or load balancer page; check the API URL, or try again later")
 
 
 def _json_of(answer: Answer) -> Any:
@@ -215,42 +213,26 @@ def _json_of(answer: Answer) -> Any:
     except (ValueError, RecursionError):
         if looks_like_html(text, answer.content_type):
             raise _html_error(answer) from None
-        raise NotJsonError(
-            f"HTTP {answer.status}: the answer is not JSON; check the API URL points at the LuckyMonaco API",
-            http_status=answer.status,
-            raw_body=text[:DISPLAY_BODY_BYTES],
-        ) from None
+        raise _bad(NotJsonError, answer, "the answer is not JSON; check the API URL points at the LuckyMonaco API") from None
 
 
 def decode_url(answer: Answer) -> Secret:
     data = _json_of(answer)
     url = data.get("url") if isinstance(data, dict) else None
     if not isinstance(url, str) or not url.strip():
-        raise MissingUrlError(
-            f"HTTP {answer.status}: the answer has no string \"url\"; {MAYBE_DELIVERED_HINT}",
-            http_status=answer.status,
-            raw_body=answer.text[:DISPLAY_BODY_BYTES],
-        )
+        raise _bad(MissingUrlError, answer, f"the answer has no string \"url\"; {MAYBE_DELIVERED_HINT}")
     url = url.strip()
     try:
         # The URL is passed on exactly as sent, so it must mean the same to every
         # reader: a browser or a decoder would otherwise replace what is not UTF-8.
         unquote_to_bytes(url.encode("utf-8")).decode("utf-8")
     except UnicodeError:
-        raise UndecodableUrlError(
-            f"HTTP {answer.status}: the returned url is not valid UTF-8 (once its %XX escapes are "
-            "decoded), so it was not opened; report it to the API owner",
-            http_status=answer.status,
-            raw_body=answer.text[:DISPLAY_BODY_BYTES],
-        ) from None
+        raise _bad(UndecodableUrlError, answer, "the returned url is not valid UTF-8 (once its %XX escapes are "
+                   "decoded), so it was not opened; report it to the API owner") from None
     scheme = urlsplit(url).scheme.lower() if ":" in url else ""
     if scheme not in _SAFE_SCHEMES:
-        raise UnsafeUrlError(
-            f"HTTP {answer.status}: the returned url uses {scheme + ':' if scheme else 'no scheme'} "
-            "instead of http/https, so it was not opened; report it to the API owner",
-            http_status=answer.status,
-            raw_body=answer.text[:DISPLAY_BODY_BYTES],
-        )
+        raise _bad(UnsafeUrlError, answer, f"the returned url uses {scheme + ':' if scheme else 'no scheme'} "
+                   "instead of http/https, so it was not opened; report it to the API owner")
     return _secret_url(url)
 
 
@@ -258,9 +240,5 @@ def decode_game_list(answer: Answer) -> list[dict[str, Any]]:
     data = _json_of(answer)
     games = data.get("gamelist") if isinstance(data, dict) else None
     if not isinstance(games, list):
-        raise BadAnswerError(
-            f"HTTP {answer.status}: the answer has no \"gamelist\" array; check the API URL",
-            http_status=answer.status,
-            raw_body=answer.text[:DISPLAY_BODY_BYTES],
-        )
+        raise _bad(BadAnswerError, answer, "the answer has no \"gamelist\" array; check the API URL")
     return [game for game in games if isinstance(game, dict)]

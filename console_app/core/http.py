@@ -71,9 +71,8 @@ def make_http_client(settings: TransportSettings | ClientSettings | None = None)
     """
     import httpx
 
-    if isinstance(settings, ClientSettings):
-        settings = settings.transport
-    settings = settings or TransportSettings()
+    if not isinstance(settings, TransportSettings):
+        settings = (settings or ClientSettings()).transport
     timeout = httpx.Timeout(
         connect=min(settings.connect_timeout, settings.deadline),
         read=settings.deadline,

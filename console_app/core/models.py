@@ -97,18 +97,15 @@ MAX_SECONDS = 600.0
 
 @dataclass(frozen=True)
 class TransportSettings:
-    """What builds an HTTP client and its connection pool: timeouts, TLS, proxy.
+    """What builds an HTTP client and its connection pool: timeouts, TLS, proxy (the
+    fields mean what they mean in :class:`ClientSettings`, which makes this value).
 
-    Two settings with equal transports share one pool (see
-    :class:`~console_app.core.session.SessionPool`)."""
+    Equal transports share one pool (see :class:`~console_app.core.session.SessionPool`)."""
 
-    connect_timeout: float = 5.0
-    #: Bounds every phase (read, write, pool wait); the client adds an overall one.
-    deadline: float = 15.0
-    #: True / False / path to a CA bundle file; "system" uses the OS trust store.
-    verify: bool | str = True
-    #: None: honour HTTPS_PROXY/NO_PROXY; "" : no proxy; a URL: that proxy.
-    proxy: str | None = None
+    connect_timeout: float
+    deadline: float
+    verify: bool | str
+    proxy: str | None
 
 
 @dataclass(frozen=True)

@@ -68,12 +68,13 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How many times a retryable failure is retried, and the backoff between tries."""
+    """How many times a retryable failure is retried, and the backoff between tries
+    (base * 2**n seconds, jittered, capped); made by
+    :attr:`~console_app.core.models.ClientSettings.retry`, which holds the defaults."""
 
-    retries: int = 2
-    #: Backoff between retries: base * 2**n seconds, jittered, capped.
-    backoff_base: float = 0.5
-    backoff_max: float = 8.0
+    retries: int
+    backoff_base: float
+    backoff_max: float
 
     def allows(self, number: int, error: BaseException) -> bool:
         """True when attempt ``number``, which failed with ``error``, gets another try."""

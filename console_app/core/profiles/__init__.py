@@ -24,7 +24,7 @@ from console_app.core.profiles.model import (
 from console_app.core.profiles.store import EXPORT_KIND, MAX_FILE_BYTES, ProfileStore
 from console_app.core.profiles.targets import target_for, target_from_store
 from console_app.core.profiles.upgrades import FORMAT, PROFILES_FILE, upgrade_document
-from console_app.core.profiles.validation import api_url_problem, find_secret_keys, validate_profile
+from console_app.core.profiles.validation import api_url_problem, find_secret_keys, is_loopback, validate_profile
 
 __all__ = [
     "EMBEDDED_API_URL",
@@ -49,6 +49,7 @@ __all__ = [
     "api_url_problem",
     "builtin_sandbox",
     "find_secret_keys",
+    "is_loopback",
     "target_for",
     "target_from_store",
     "upgrade_document",

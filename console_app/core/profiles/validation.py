@@ -52,7 +52,7 @@ def validate_profile(profile: Profile, *, check_files: bool = True) -> list[str]
                 raise ProfileError(
                     "API URL: a production profile must use https:// (the token travels in the URL)"
                 )
-            if profile.kind == "staging" and not _is_loopback(parts.hostname or ""):
+            if profile.kind == "staging" and not is_loopback(parts.hostname or ""):
                 warnings.append(
                     f"API URL: {profile.api_url} is plain http: the token travels unencrypted in the URL"
                 )
@@ -87,13 +87,14 @@ def validate_profile(profile: Profile, *, check_files: bool = True) -> list[str]
     return warnings
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ``::1`` or ``[::1]``)."""
     import ipaddress
 
     if host.lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
 

@@ -33,7 +33,7 @@ def test_retry_after_never_raises(text):
 
 
 def test_backoff_is_exponential_with_jitter_and_capped():
-    policy = RetryPolicy(backoff_base=0.5, backoff_max=1.5)
+    policy = RetryPolicy(retries=2, backoff_base=0.5, backoff_max=1.5)
     low = [policy.wait_before_retry(n, None, jitter=0.0, longest=15.0) for n in (1, 2, 3, 4)]
     high = [round(policy.wait_before_retry(n, None, jitter=0.999999, longest=15.0), 3) for n in (1, 2, 3, 4)]
     assert low == [0.25, 0.5, 0.75, 0.75]
@@ -41,18 +41,18 @@ def test_backoff_is_exponential_with_jitter_and_capped():
 
 
 def test_retry_after_wins_when_longer_but_never_past_one_deadline():
-    policy = RetryPolicy(backoff_base=0.5, backoff_max=1.5)
+    policy = RetryPolicy(retries=2, backoff_base=0.5, backoff_max=1.5)
     assert policy.wait_before_retry(1, 4.0, jitter=0.0, longest=15.0) == 4.0
     assert policy.wait_before_retry(1, 60.0, jitter=0.0, longest=2.0) == 2.0
     assert policy.wait_before_retry(1, 0.0, jitter=0.0, longest=15.0) == 0.25
 
 
 def test_the_policy_allows_only_retryable_failures_and_only_its_number_of_retries():
-    policy = RetryPolicy(retries=1)
+    policy = RetryPolicy(retries=1, backoff_base=0.5, backoff_max=8.0)
     g01 = ApiError("x", http_status=503, code="G.01", api_message="System error", category="G", retryable=True)
     assert policy.allows(1, g01) and not policy.allows(2, g01)
     assert not policy.allows(1, DeadlineExceededError("no answer"))
-    assert not RetryPolicy(retries=0).allows(1, g01)
+    assert not replace(policy, retries=0).allows(1, g01)
 
 
 def test_client_settings_split_into_transport_and_retry_policy():
