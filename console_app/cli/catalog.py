@@ -16,13 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from console_app.core.catalog import SANDBOX_PROFILE, Catalog, CatalogDiff, CatalogStore
 from console_app.core.paths import AppPaths
-
-if TYPE_CHECKING:
-    pass
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

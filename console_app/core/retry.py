@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from console_app.core.errors import ApiError, BadAnswerError, ConnectionRefusedError_, ConnectTimeoutError, DnsError
@@ -50,6 +49,9 @@ def api_error_retryable(status: int, code: str | None, entry: ErrorEntry | None)
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date)."""
+    # Imported here: models imports this module, and the email package costs start-up time.
+    from email.utils import parsedate_to_datetime
+
     if not value:
         return None
     value = value.strip()

@@ -5,6 +5,9 @@ client) made from :class:`ClientSettings`.
 (and connection pool) per distinct :class:`TransportSettings`, so sessions whose
 settings differ only in their retry policy share one pool. The window keeps a pool
 for its lifetime; a command uses :func:`api_session` for one block of work.
+
+The client, and with it ssl and the answer parsing, is imported on first use: the
+window imports this module while it starts.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from console_app.core.answers import html_title
-from console_app.core.client import LuckyMonacoClient
 from console_app.core.models import ClientSettings, TransportSettings
 
 if TYPE_CHECKING:
     import httpx
+
+    from console_app.core.client import LuckyMonacoClient
 
 #: How much of a fetched page is read (a game page's HTML, not its assets).
 PAGE_BYTES = 256 * 1024
@@ -47,6 +50,8 @@ class ApiSession:
         """GET ``url`` (a game page) without following redirects; never raises for
         network trouble (it becomes ``Page.problem``)."""
         import httpx
+
+        from console_app.core.answers import html_title
 
         try:
             async with self.http.stream("GET", url) as response:
@@ -88,6 +93,8 @@ class SessionPool:
     def session(self, settings: ClientSettings | None = None) -> ApiSession:
         """An :class:`ApiSession` following ``settings``, over the pooled client for
         its transport part."""
+        from console_app.core.client import LuckyMonacoClient
+
         settings = settings or ClientSettings()
         http = self.http_for(settings.transport)
         return ApiSession(LuckyMonacoClient(http, settings), http)
