@@ -77,10 +77,6 @@ class SessionPool:
         """Use ``http`` (built elsewhere, e.g. at start-up) for ``transport``; closed with the pool."""
         self._clients[transport] = http
 
-    def has(self, transport: TransportSettings) -> bool:
-        """True when a client for ``transport`` exists already."""
-        return transport in self._clients
-
     def http_for(self, transport: TransportSettings) -> httpx.AsyncClient:
         """The HTTP client for ``transport``, built (~40 ms) on first use."""
         client = self._clients.get(transport)
