@@ -14,16 +14,12 @@ until something else is imported or fetched.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from console_app.core.catalog import SANDBOX_PROFILE, Catalog, CatalogDiff, CatalogStore
 from console_app.core.paths import AppPaths
-
-if TYPE_CHECKING:
-    from console_app.core.models import ApiTarget
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -100,18 +96,19 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_fetch(args: argparse.Namespace) -> int:
     from console_app.cli import fail
-    from console_app.cli.common import open_target
+    from console_app.cli.common import call_api, open_target
     from console_app.core.catalog import catalog_from_game_list
     from console_app.core.error_dictionary import for_paths
     from console_app.core.errors import ConsoleError
     from console_app.core.messages import one_line
+    from console_app.core.models import ClientSettings
 
     profile = args.into or args.profile or SANDBOX_PROFILE
     _check_profile(args.paths, profile)
     store = CatalogStore(args.paths)
     try:
         with open_target(args) as target:
-            items = asyncio.run(_game_list(target, args.gametype))
+            items = call_api(ClientSettings(), lambda session: session.client.game_list(target, gametype=args.gametype))
             api_url = target.api_url
     except ConsoleError as exc:
         return fail(one_line(exc, "gamelist", for_paths(args.paths)), exc.exit_code)
@@ -125,16 +122,6 @@ def run_fetch(args: argparse.Namespace) -> int:
         print(f"  {note}")
     _print_diff(profile, diff, catalog)
     return 0
-
-
-async def _game_list(target: ApiTarget, gametype: str) -> list[dict[str, Any]]:
-    from console_app.core.client import LuckyMonacoClient
-    from console_app.core.http import make_http_client
-    from console_app.core.models import ClientSettings
-
-    settings = ClientSettings()
-    async with make_http_client(settings) as http:
-        return await LuckyMonacoClient(http, settings).game_list(target, gametype=gametype)
 
 
 def show_json(catalog: Catalog, profile: str) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Pieces shared by the commands that send requests (``launch``, capture, history
-replay): target and request options, reading the token safely, and
-:func:`open_target`, which also starts and stops the embedded sandbox.
+replay, snapshot, catalog fetch): target and request options, reading the token
+safely, :func:`open_target`, which also starts and stops the embedded sandbox, and
+:func:`call_api`, the one way a command calls the API.
 
 No option ever takes the token itself: it would end up in shell history and in the
 process list. The token comes from an environment variable, stdin or a profile.
@@ -11,13 +12,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from console_app.core.errors import InvalidInputError
 from console_app.core.models import MAX_RETRIES, MAX_SECONDS, ApiTarget, ClientSettings, LaunchRequest
 from console_app.core.redaction import Secret
+
+if TYPE_CHECKING:
+    from console_app.core.session import ApiSession
 
 #: The request fields: (option, LaunchRequest attribute, metavar, help).
 REQUEST_FIELDS = (
@@ -134,6 +139,20 @@ def settings_from_args(args: argparse.Namespace, base: ClientSettings | None = N
     if getattr(args, "timeout", None) is not None:
         settings = replace(settings, deadline=args.timeout)
     return settings
+
+
+def call_api[T](settings: ClientSettings, call: Callable[[ApiSession], Awaitable[T]]) -> T:
+    """``call(session)`` run to its end on a new event loop, over an API session made
+    from ``settings`` and closed afterwards."""
+    import asyncio
+
+    from console_app.core.session import api_session
+
+    async def main() -> T:
+        async with api_session(settings) as session:
+            return await call(session)
+
+    return asyncio.run(main())
 
 
 def read_token(args: argparse.Namespace) -> Secret:

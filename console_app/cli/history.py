@@ -9,7 +9,6 @@ the partner token: the cURL command reads it from ``$LM_TOKEN``.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ from console_app.cli.common import (
     ENTRY_ID,
     SECONDS,
     add_target_options,
+    call_api,
     open_target,
     read_token,
     settings_from_args,
@@ -169,18 +169,6 @@ def _print_json(data: Any) -> None:
     print(redact(json.dumps(data, ensure_ascii=False)), flush=True)
 
 
-def _run_client(settings: ClientSettings, call: Callable[[Any], Any]) -> Any:
-    """Run ``call(client)`` (a coroutine) with a fresh HTTP client."""
-    async def main() -> Any:
-        from console_app.core.client import LuckyMonacoClient
-        from console_app.core.http import make_http_client
-
-        async with make_http_client(settings) as http:
-            return await call(LuckyMonacoClient(http, settings))
-
-    return asyncio.run(main())
-
-
 def _one_line(error: ConsoleError, endpoint: str) -> int:
     from console_app.core.messages import one_line
 
@@ -291,7 +279,7 @@ def run_replay(args: argparse.Namespace) -> int:
         args, target, request, replay_of=entry.id, also=attempts.append
     ) as on_attempt:
         try:
-            result = _run_client(settings, lambda client: client.enter(
+            result = call_api(settings, lambda session: session.client.enter(
                 target, request, uuid=uuid, on_attempt=on_attempt))
         except ConsoleError as error:
             if args.json:
@@ -339,7 +327,8 @@ def run_snapshot(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     with open_target(args) as target, history_recorder(args, target, None, endpoint="snapshot") as record:
         try:
-            url = _run_client(settings, lambda client: client.snapshot(target, transaction_id, on_attempt=record))
+            url = call_api(settings, lambda session: session.client.snapshot(
+                target, transaction_id, on_attempt=record))
         except ConsoleError as error:
             return _one_line(error, "snapshot")
     print(url.reveal(), flush=True)

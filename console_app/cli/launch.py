@@ -12,10 +12,8 @@ nowhere else; the partner token never appears in any output.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
-from collections.abc import Callable
 from typing import Any
 
 from console_app.cli.common import (
@@ -23,13 +21,14 @@ from console_app.cli.common import (
     SECONDS,
     add_request_options,
     add_target_options,
+    call_api,
     open_target,
     request_from_args,
     settings_from_args,
     uses_sandbox,
 )
 from console_app.core.errors import ApiError, ConsoleError, InvalidInputError
-from console_app.core.models import DEMO_PLAYER, ApiTarget, Attempt, ClientSettings, LaunchRequest, LaunchResult
+from console_app.core.models import DEMO_PLAYER, Attempt, LaunchResult
 from console_app.core.redaction import redact
 
 EXIT_OK = 0
@@ -80,7 +79,8 @@ def run_launch(args: argparse.Namespace) -> int:
         from console_app.cli.history import history_recorder
 
         with open_target(args) as target, history_recorder(args, target, request, also=attempts.append) as on_attempt:
-            result = asyncio.run(_enter(target, request, settings, args.uuid, on_attempt))
+            result = call_api(settings, lambda session: session.client.enter(
+                target, request, uuid=args.uuid, on_attempt=on_attempt))
     except KeyboardInterrupt:
         in_flight = any(a.outcome == "cancelled" for a in attempts)
         note = "; a game session may have been created: check before launching again" if in_flight else ""
@@ -101,16 +101,6 @@ def run_launch(args: argparse.Namespace) -> int:
     if args.open:
         _open_in_browser(result)
     return EXIT_OK
-
-
-async def _enter(target: ApiTarget, request: LaunchRequest, settings: ClientSettings,
-                 uuid: str | None, on_attempt: Callable[[Attempt], None]) -> LaunchResult:
-    from console_app.core.client import LuckyMonacoClient
-    from console_app.core.http import make_http_client
-
-    async with make_http_client(settings) as http:
-        client = LuckyMonacoClient(http, settings)
-        return await client.enter(target, request, uuid=uuid, on_attempt=on_attempt)
 
 
 def _open_in_browser(result: LaunchResult) -> None:

@@ -9,7 +9,6 @@ sandbox listens on loopback only unless ``--allow-remote`` is given.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import shlex
 import signal
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from console_app.cli.common import PORT
 from console_app.core.errors import InvalidInputError
+from console_app.core.profiles import is_loopback
 
 if TYPE_CHECKING:
     from console_app.sandbox.server import SandboxServer
@@ -42,16 +42,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--allow-remote", action="store_true",
                         help="allow listening on a non-loopback address (anyone who can reach it can play)")
     parser.set_defaults(handler=run_sandbox)
-
-
-def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _token(args: argparse.Namespace) -> str:

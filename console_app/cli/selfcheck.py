@@ -233,10 +233,7 @@ def _check_web_view() -> Check:
 
 def _enter_demo_game(server: SandboxServer) -> str:
     """The game URL from ENTER on ``server``, through the console's own API client."""
-    import asyncio
-
-    from console_app.core.client import LuckyMonacoClient
-    from console_app.core.http import make_http_client
+    from console_app.cli.common import call_api
     from console_app.core.models import ApiTarget, ClientSettings, LaunchRequest, new_uuid
     from console_app.core.redaction import Secret
 
@@ -245,11 +242,5 @@ def _enter_demo_game(server: SandboxServer) -> str:
         gameid=PROBE_GAME_ID, player_id="self-check", nickname="Self-check", language="en",
         currency="EUR", session_id=f"self-check-{new_uuid()}", ip="127.0.0.1",
     )
-    settings = ClientSettings(proxy="", retries=0)
-
-    async def enter() -> str:
-        async with make_http_client(settings) as http:
-            result = await LuckyMonacoClient(http, settings).enter(target, request)
-        return result.game_url.reveal()
-
-    return asyncio.run(enter())
+    result = call_api(ClientSettings(proxy="", retries=0), lambda session: session.client.enter(target, request))
+    return result.game_url.reveal()

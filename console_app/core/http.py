@@ -24,7 +24,7 @@ from console_app.core.errors import (
     TlsError,
     TransportError,
 )
-from console_app.core.models import ClientSettings
+from console_app.core.models import ClientSettings, TransportSettings
 from console_app.core.redaction import redact
 
 if TYPE_CHECKING:
@@ -60,8 +60,9 @@ _TLS_REASONS_BY_TEXT = (
     ("unable to verify the first certificate", "untrusted-root"),
     ("untrusted", "untrusted-root"),
 )
-def make_http_client(settings: ClientSettings | None = None) -> httpx.AsyncClient:
-    """One long-lived :class:`httpx.AsyncClient` for the app, configured from ``settings``.
+def make_http_client(settings: TransportSettings | ClientSettings | None = None) -> httpx.AsyncClient:
+    """One long-lived :class:`httpx.AsyncClient` for the app, configured from
+    ``settings`` (of a :class:`ClientSettings`, only its transport part counts).
 
     Redirects are never followed (a ``HASH`` must not travel to another host);
     every phase timeout is bounded by the overall deadline; TLS uses the OS trust
@@ -70,7 +71,8 @@ def make_http_client(settings: ClientSettings | None = None) -> httpx.AsyncClien
     """
     import httpx
 
-    settings = settings or ClientSettings()
+    if not isinstance(settings, TransportSettings):
+        settings = (settings or ClientSettings()).transport
     timeout = httpx.Timeout(
         connect=min(settings.connect_timeout, settings.deadline),
         read=settings.deadline,
@@ -93,7 +95,7 @@ def make_http_client(settings: ClientSettings | None = None) -> httpx.AsyncClien
 
 
 def ssl_context_for(verify: bool | str) -> ssl.SSLContext:
-    """The TLS context for a ``ClientSettings.verify`` value.
+    """The TLS context for a ``TransportSettings.verify`` value.
 
     ``True`` (or ``"system"``): the operating system's trust store (via truststore);
     ``False``: no certificate check at all; a path: exactly that CA bundle file.

@@ -106,7 +106,7 @@ class Description:
 
 def describe(error: BaseException, endpoint: str = "session", dictionary: ErrorDictionary | None = None) -> Description:
     """Headline, meaning, next step and flags for any error the console can meet."""
-    from console_app.core.client import is_retryable
+    from console_app.core.retry import is_retryable
 
     detail = redact(str(error))
     if isinstance(error, asyncio.CancelledError):

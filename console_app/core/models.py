@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from console_app.core.redaction import Secret, redact
+from console_app.core.retry import RetryPolicy
 
 GameType = Literal["slot", "table"]
 GAME_TYPES: tuple[str, ...] = ("slot", "table")
@@ -95,8 +96,26 @@ MAX_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
+class TransportSettings:
+    """What builds an HTTP client and its connection pool: timeouts, TLS, proxy (the
+    fields mean what they mean in :class:`ClientSettings`, which makes this value).
+
+    Equal transports share one pool (see :class:`~console_app.core.session.SessionPool`)."""
+
+    connect_timeout: float
+    deadline: float
+    verify: bool | str
+    proxy: str | None
+
+
+@dataclass(frozen=True)
 class ClientSettings:
-    """Network behaviour of the API client."""
+    """Network behaviour of the API client, as a profile or the command line gives it.
+
+    One flat value for the people who set it; the code reads its two parts apart:
+    :attr:`transport` (what the HTTP client is built from) and :attr:`retry` (what
+    the retry loop follows), so a change of retries keeps the connection pool.
+    """
 
     connect_timeout: float = 5.0
     #: Overall deadline for one attempt, from start to the last byte of the answer.
@@ -111,6 +130,16 @@ class ClientSettings:
     verify: bool | str = True
     #: None: honour HTTPS_PROXY/NO_PROXY; "" : no proxy; a URL: that proxy.
     proxy: str | None = None
+
+    @property
+    def transport(self) -> TransportSettings:
+        """The part that builds the HTTP client."""
+        return TransportSettings(self.connect_timeout, self.deadline, self.verify, self.proxy)
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The part the retry loop follows."""
+        return RetryPolicy(self.retries, self.backoff_base, self.backoff_max)
 
 
 @dataclass

@@ -148,19 +148,19 @@ def _decoded_error(entry: Entry) -> dict[str, Any] | None:
         return None
     error: dict[str, Any] = {"code": entry.error_code, "message": entry.error_message}
     if entry.outcome == "api_error" and entry.http_status:
-        from console_app.core.client import RETRYABLE_CODES, RETRYABLE_STATUSES, parse_error_body
+        from console_app.core.answers import parse_error_body
         from console_app.core.error_dictionary import bundled, category_of
         from console_app.core.errors import ApiError
         from console_app.core.messages import describe
+        from console_app.core.retry import api_error_retryable
 
         pairs = parse_error_body(entry.response_body)
         code, api_message = pairs[0] if pairs else (entry.error_code, None)
         known = bundled().lookup(entry.endpoint, code)
-        retryable = (entry.http_status in RETRYABLE_STATUSES or (code or "") in RETRYABLE_CODES
-                     or bool(known and known.retryable))
         described = describe(
             ApiError(entry.error_message or "", http_status=entry.http_status, code=code,
-                     api_message=api_message, category=category_of(code), retryable=retryable,
+                     api_message=api_message, category=category_of(code),
+                     retryable=api_error_retryable(entry.http_status, code, known),
                      errors=pairs or None),
             entry.endpoint,
         )

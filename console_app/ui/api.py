@@ -39,12 +39,12 @@ from console_app.core.errors import ConsoleError
 from console_app.core.models import ApiTarget, Attempt, ClientSettings, LaunchRequest, LaunchResult, new_uuid
 
 if TYPE_CHECKING:
-    import httpx
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMenu
 
     from console_app.core.paths import AppPaths
     from console_app.core.screen_share import ScreenShareMask
+    from console_app.core.session import ApiSession
     from console_app.ui.launch.form import LaunchForm
     from console_app.ui.window.main_window import MainWindow
 
@@ -210,9 +210,10 @@ class WindowApi(QObject):
         """``target`` with its token, and the network settings to send with."""
         return await self._shell.controller.resolve(target)
 
-    def http_client_for(self, settings: ClientSettings) -> httpx.AsyncClient:
-        """The window's HTTP client for ``settings`` (one per distinct settings)."""
-        return self._shell.controller.http_client_for(settings)
+    async def open_session(self, target: ApiTarget) -> tuple[ApiTarget, ApiSession]:
+        """``target`` with its token, and the API session (the window's pooled HTTP
+        client, the profile's settings) to call it with."""
+        return await self._shell.controller.open_session(target)
 
     # ------------------------------------------------------------------ acting
 

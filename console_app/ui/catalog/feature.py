@@ -171,7 +171,6 @@ class CatalogFeature(QObject):
     async def fetch(self) -> None:
         """Fetch the current profile's live game list (its token and network settings)
         and store it as that profile's catalog."""
-        from console_app.core.client import LuckyMonacoClient
         from console_app.core.error_dictionary import for_paths
         from console_app.core.messages import one_line
 
@@ -183,8 +182,8 @@ class CatalogFeature(QObject):
         if not self._start(f"Fetching the game list of {profile}…"):
             return
         try:
-            target, settings = await self.api.resolve(target)
-            items = await LuckyMonacoClient(self.api.http_client_for(settings), settings).game_list(target)
+            target, session = await self.api.open_session(target)
+            items = await session.client.game_list(target)
             catalog, notes = catalog_from_game_list(items, api_url=target.api_url, previous=self.store.load(profile))
             if not catalog.games:
                 raise CatalogError(f"the game list from {target.api_url} is empty; nothing stored")

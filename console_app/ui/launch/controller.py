@@ -18,12 +18,11 @@ from qasync import asyncSlot
 
 from console_app.core.errors import ConsoleError
 from console_app.core.models import ApiTarget, Attempt, ClientSettings, LaunchResult
+from console_app.core.session import ApiSession, SessionPool
 from console_app.ui.api import AttemptEvent, Launch, LaunchGate, TargetResolver
 
 if TYPE_CHECKING:
     import httpx
-
-    from console_app.core.client import LuckyMonacoClient
 
 log = logging.getLogger("console_app.ui")
 
@@ -44,9 +43,8 @@ class LaunchController(QObject):
     def __init__(self, parent: QObject | None = None, *, client_settings: ClientSettings | None = None) -> None:
         super().__init__(parent)
         self.client_settings = client_settings or ClientSettings()
-        self._http: httpx.AsyncClient | None = None
-        #: One client per distinct profile network settings (CA bundle, proxy, ...).
-        self._clients: dict[ClientSettings, httpx.AsyncClient] = {}
+        #: One HTTP client per distinct transport (CA bundle, proxy, timeouts), kept until aclose.
+        self._pool = SessionPool()
         self._gates: list[LaunchGate] = []
         self._resolvers: list[TargetResolver] = []
         self._task: asyncio.Task | None = None
@@ -63,28 +61,17 @@ class LaunchController(QObject):
         self._resolvers.append(resolver)
 
     def set_http_client(self, http: httpx.AsyncClient) -> None:
-        """Use ``http`` (the app's one client) for every launch."""
-        self._http = http
+        """Use ``http`` (the app's one client) for launches with :attr:`client_settings`."""
+        self._pool.adopt(self.client_settings.transport, http)
 
     def ensure_http_client(self) -> httpx.AsyncClient:
-        """The HTTP client, built now (~40 ms) if none was set yet."""
-        if self._http is None:
-            from console_app.core.http import make_http_client
-
-            self._http = make_http_client(self.client_settings)
-        return self._http
+        """The HTTP client for :attr:`client_settings`, built now (~40 ms) if there is none yet."""
+        return self._pool.http_for(self.client_settings.transport)
 
     def http_client_for(self, settings: ClientSettings) -> httpx.AsyncClient:
-        """The HTTP client for ``settings``: the main one for :attr:`client_settings`,
-        else one built on first use and kept until :meth:`aclose`."""
-        if settings == self.client_settings:
-            return self.ensure_http_client()
-        client = self._clients.get(settings)
-        if client is None:
-            from console_app.core.http import make_http_client
-
-            client = self._clients[settings] = make_http_client(settings)
-        return client
+        """The HTTP client for ``settings``: one per distinct transport, built on first
+        use and kept until :meth:`aclose` (a different retry policy shares it)."""
+        return self._pool.http_for(settings.transport)
 
     async def resolve(self, target: ApiTarget) -> tuple[ApiTarget, ClientSettings]:
         """``target`` ready to send to, and the network settings to send with."""
@@ -93,6 +80,12 @@ class LaunchController(QObject):
             if resolved is not None:
                 return resolved
         return target, self.client_settings
+
+    async def open_session(self, target: ApiTarget) -> tuple[ApiTarget, ApiSession]:
+        """``target`` resolved (its token, its profile's settings) and the API session
+        to call it with: the one path every window feature takes to the API."""
+        resolved, settings = await self.resolve(target)
+        return resolved, self._pool.session(settings)
 
     # ------------------------------------------------------------------ launching
 
@@ -124,14 +117,13 @@ class LaunchController(QObject):
         self.current = launch
         self.launch_started.emit(launch)
         try:
-            target, settings = await self.resolve(launch.target)
+            target, session = await self.open_session(launch.target)
 
             def on_attempt(attempt: Attempt) -> None:
                 self._attempts.append(attempt)
                 self.attempt_recorded.emit(AttemptEvent(launch, target, attempt))
 
-            result = await self._client(settings).enter(target, launch.request, uuid=launch.uuid,
-                                                        on_attempt=on_attempt)
+            result = await session.client.enter(target, launch.request, uuid=launch.uuid, on_attempt=on_attempt)
         except asyncio.CancelledError:
             log.info("launch cancelled after %d attempt(s)", len(self._attempts))
             self.launch_cancelled.emit(list(self._attempts))
@@ -156,13 +148,4 @@ class LaunchController(QObject):
         if task is not None and not task.done():
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
-        clients = list(self._clients.values()) + ([self._http] if self._http is not None else [])
-        self._http = None
-        self._clients.clear()
-        for http in clients:
-            await http.aclose()
-
-    def _client(self, settings: ClientSettings) -> LuckyMonacoClient:
-        from console_app.core.client import LuckyMonacoClient
-
-        return LuckyMonacoClient(self.http_client_for(settings), settings)
+        await self._pool.aclose()

@@ -245,7 +245,6 @@ class SupportFeature(QObject):
     @asyncSlot(str)
     async def open_snapshot(self, transaction_id: str) -> None:
         """Ask the current target for the round's page and open it in a new tab."""
-        from console_app.core.client import LuckyMonacoClient
         from console_app.core.error_dictionary import for_paths
         from console_app.core.messages import describe
 
@@ -266,9 +265,8 @@ class SupportFeature(QObject):
         on_attempt, launch_id = (self.history.recorder_for(target, None, endpoint="snapshot")
                                  if self.history is not None else (None, None))
         try:
-            resolved, settings = await self.api.resolve(target)
-            client = LuckyMonacoClient(self.api.http_client_for(settings), settings)
-            url = await client.snapshot(resolved, transaction_id, on_attempt=on_attempt)
+            resolved, session = await self.api.open_session(target)
+            url = await session.client.snapshot(resolved, transaction_id, on_attempt=on_attempt)
         except asyncio.CancelledError:
             self.api.set_status("Snapshot cancelled", "warning")
             raise

@@ -177,14 +177,6 @@ def test_retries_stop_after_the_configured_number(spec_server):
     assert len(spec_server.requests) == 2 and len(error.attempts) == 2 and seen == error.attempts
 
 
-def test_backoff_is_exponential_with_jitter_and_capped():
-    settings = ClientSettings(backoff_base=0.5, backoff_max=1.5)
-    low = LuckyMonacoClient(None, settings, rng=lambda: 0.0)  # type: ignore[arg-type]
-    high = LuckyMonacoClient(None, settings, rng=lambda: 0.999999)  # type: ignore[arg-type]
-    assert [low._wait_before_retry(n, None) for n in (1, 2, 3, 4)] == [0.25, 0.5, 0.75, 0.75]
-    assert [round(high._wait_before_retry(n, None), 3) for n in (1, 2, 3, 4)] == [0.5, 1.0, 1.5, 1.5]
-
-
 def test_retry_after_seconds_and_http_date_are_honoured_and_capped(spec_server):
     in_5s = format_datetime(datetime.now(UTC) + timedelta(seconds=5), usegmt=True)
     spec_server.script(

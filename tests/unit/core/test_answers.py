@@ -1,15 +1,13 @@
-"""Pure parsing helpers of the client: error bodies, Retry-After, HTML sniffing."""
+"""Pure answer parsing: error bodies, HTML sniffing."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console_app.core.client import looks_like_html, parse_error_body, parse_retry_after
+from console_app.core.answers import looks_like_html, parse_error_body
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -55,24 +53,6 @@ def test_parse_error_body_edge_cases():
     assert parse_error_body('{"errors": {"code": 7}}') == [("7", None)]
     assert parse_error_body('{"errors": [1, "x", {"code": "V.1"}]}') == [(None, "x"), ("V.1", None)]
     assert parse_error_body('{"code": "G.0", "message": "m"}') == [("G.0", "m")]
-
-
-def test_retry_after():
-    assert parse_retry_after("7") == 7.0
-    assert parse_retry_after(" 1.5 ") == 1.5
-    assert parse_retry_after("-3") == 0.0
-    assert parse_retry_after(None) is None and parse_retry_after("soon") is None
-    now = datetime(2030, 1, 1, tzinfo=UTC)
-    later = format_datetime(now + timedelta(seconds=90), usegmt=True)
-    assert parse_retry_after(later, now=now.timestamp()) == 90.0
-    earlier = format_datetime(now - timedelta(seconds=90), usegmt=True)
-    assert parse_retry_after(earlier, now=now.timestamp()) == 0.0
-
-
-@given(st.text())
-def test_retry_after_never_raises(text):
-    value = parse_retry_after(text)
-    assert value is None or value >= 0
 
 
 def test_html_sniffing():
