@@ -109,7 +109,7 @@ class HistoryStore:
         self._write_refusal = refusal
         log.info("history is read-only for this run: %s", reason(cause))
         if not self.path.exists():
-            MIGRATIONS[0](self._connect(":memory:"), False)  # the first schema: an empty table to list
+            MIGRATIONS[0](self._connect(":memory:"), False)
             return
         uri = self.path.resolve().as_uri()
         for query in ("?mode=ro", "?immutable=1"):
