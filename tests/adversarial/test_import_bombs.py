@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from console_app.core.errors import CatalogError
-from console_app.core.slot_spec import LIMITS, ImportLimits, _Counted, _WorkbookScan, read_slot_spec
+from console_app.core.slot_spec import LIMITS, ImportLimits, read_slot_spec
+from console_app.core.slot_spec.bounds import _Counted, _WorkbookScan
 from tests.adversarial import hostile_files as hostile
 
 #: Far above what refusing any of these files needs; far below what importing them did.

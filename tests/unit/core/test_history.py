@@ -184,7 +184,7 @@ def test_search_filters_and_limit(store: HistoryStore) -> None:
 
 
 def test_search_without_fts_falls_back_to_like(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("console_app.core.history._fts5_trigram_available", lambda: False)
+    monkeypatch.setattr("console_app.core.history.store.fts5_trigram_available", lambda: False)
     with HistoryStore.open(tmp_path) as store:
         store.record_attempt(make_attempt(uuid="x1"), target=make_target())
         assert [e.uuid for e in store.search("KELL")] == ["x1"]
@@ -235,7 +235,7 @@ def test_retention_by_age_with_an_injected_clock(tmp_path: Path) -> None:
 
 
 def test_pruning_runs_after_a_batch_of_inserts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("console_app.core.history.PRUNE_EVERY", 10)
+    monkeypatch.setattr("console_app.core.history.store.PRUNE_EVERY", 10)
     with HistoryStore.open(tmp_path, max_entries=5) as store:
         for i in range(10):
             store.record_attempt(make_attempt(uuid=f"u{i}"), target=make_target())
