@@ -109,7 +109,10 @@ class HistoryStore:
         self._write_refusal = refusal
         log.info("history is read-only for this run: %s", reason(cause))
         if not self.path.exists():
-            MIGRATIONS[0](self._connect(":memory:"), False)
+            # Every migration, so the empty store answers what a file would (tags, diagnostics).
+            db = self._connect(":memory:")
+            for migration in MIGRATIONS:
+                migration(db, False)
             return
         uri = self.path.resolve().as_uri()
         for query in ("?mode=ro", "?immutable=1"):

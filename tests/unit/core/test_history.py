@@ -309,6 +309,8 @@ def test_a_read_only_folder_with_no_history_yet_is_an_empty_store(tmp_path: Path
         remount_read_only(data)
         with HistoryStore.open(data / "sub") as store:
             assert store.read_only and store.count() == 0 and store.search("x") == []
+            # The empty store has the whole schema, not only its first version.
+            assert store.tagged("suite:smoke") == [] and store.diagnostics_of("no-such-launch") is None
 
 
 def test_an_immutable_history_file_opens_read_only(tmp_path: Path) -> None:
