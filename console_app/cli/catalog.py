@@ -96,19 +96,17 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_fetch(args: argparse.Namespace) -> int:
     from console_app.cli import fail
-    from console_app.cli.common import call_api, open_target
+    from console_app.cli.common import call_api, open_target, settings_from_args
     from console_app.core.catalog import catalog_from_game_list
     from console_app.core.error_dictionary import for_paths
     from console_app.core.errors import ConsoleError
     from console_app.core.messages import one_line
-    from console_app.core.models import ClientSettings
-
     profile = args.into or args.profile or SANDBOX_PROFILE
     _check_profile(args.paths, profile)
     store = CatalogStore(args.paths)
     try:
         with open_target(args) as target:
-            items = call_api(ClientSettings(), lambda session: session.client.game_list(target, gametype=args.gametype))
+            items = call_api(settings_from_args(args), lambda session: session.client.game_list(target, gametype=args.gametype))
             api_url = target.api_url
     except ConsoleError as exc:
         return fail(one_line(exc, "gamelist", for_paths(args.paths)), exc.exit_code)

@@ -273,9 +273,8 @@ def run_replay(args: argparse.Namespace) -> int:
         )
     request = entry.launch_request()
     uuid = entry.uuid if args.same_uuid else None
-    settings = ClientSettings()
     attempts: list[Attempt] = []
-    with _replay_target(args, entry) as target, history_recorder(
+    with _replay_target(args, entry) as (target, settings), history_recorder(
         args, target, request, replay_of=entry.id, also=attempts.append
     ) as on_attempt:
         try:
@@ -299,16 +298,18 @@ def _attempts_json(attempts: list[Attempt]) -> list[dict[str, Any]]:
 
 
 @contextmanager
-def _replay_target(args: argparse.Namespace, entry: Entry) -> Iterator[ApiTarget]:
-    """Where a replay goes, bound like a launch (see :mod:`console_app.core.replay`);
-    an embedded-sandbox entry goes to a fresh built-in sandbox (the old port is gone)."""
+def _replay_target(args: argparse.Namespace, entry: Entry) -> Iterator[tuple[ApiTarget, ClientSettings]]:
+    """Where a replay goes, bound like a launch (see :mod:`console_app.core.replay`),
+    and with the profile's network settings; an embedded-sandbox entry goes to a fresh
+    built-in sandbox (the old port is gone)."""
     from console_app.core.profiles import ProfileStore
     from console_app.core.replay import replay_profile, replay_target
 
     profile = replay_profile(entry, ProfileStore(args.paths), to_current_host=args.to_current_host)
+    settings = settings_from_args(args, profile.client_settings() if profile is not None else None)
     if profile is not None and profile.is_embedded:
         with open_target(argparse.Namespace()) as target:
-            yield target
+            yield target, settings
         return
     token = read_token(args) if args.token_env or args.token_stdin else None
     credentials = None
@@ -316,7 +317,7 @@ def _replay_target(args: argparse.Namespace, entry: Entry) -> Iterator[ApiTarget
         from console_app.core.credentials import CredentialStore
 
         credentials = CredentialStore()
-    yield replay_target(entry, profile, token=token, credentials=credentials)
+    yield replay_target(entry, profile, token=token, credentials=credentials), settings
 
 
 def run_snapshot(args: argparse.Namespace) -> int:

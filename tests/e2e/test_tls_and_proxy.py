@@ -188,6 +188,26 @@ def test_cli_launch_with_profile_uses_its_ca_bundle(ca, ca_file, sandbox_for, ba
     assert launched.stdout.startswith(server.url)
 
 
+def test_cli_catalog_fetch_and_history_replay_use_the_profiles_ca_bundle(ca, ca_file, sandbox_for, basedir: Path) -> None:
+    """Every command that calls the API takes the profile's network settings, not only launch."""
+    import json
+
+    server = sandbox_for(ca.issue_cert("127.0.0.1"))
+    run_cli("profile", "add", "tls", "--api-url", server.url, "--partner-id", DEFAULT_PARTNER_ID,
+            "--ca-bundle", ca_file, basedir=basedir)
+    fetched = run_cli("catalog", "fetch", "--profile", "tls", "--token-stdin", basedir=basedir,
+                      input=DEFAULT_TOKEN + "\n")
+    assert fetched.returncode == 0, fetched.stderr
+    launched = run_cli("launch", "--profile", "tls", "--token-stdin", *PLAYER, basedir=basedir,
+                       input=DEFAULT_TOKEN + "\n")
+    assert launched.returncode == 0, launched.stderr
+    listed = run_cli("history", "--json", "--limit", "1", basedir=basedir)
+    entry_id = str(json.loads(listed.stdout)[0]["id"])
+    replayed = run_cli("history", "replay", entry_id, "--token-stdin", basedir=basedir, input=DEFAULT_TOKEN + "\n")
+    assert replayed.returncode == 0, replayed.stderr
+    assert replayed.stdout.startswith(server.url)
+
+
 # --------------------------------------------------------------------------- proxy
 
 
