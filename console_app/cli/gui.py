@@ -250,6 +250,8 @@ async def capture(
         return EXIT_PAGE_NOT_LOADED
     await wait_for_game_frame(window, tab, until=min(deadline, loop.time() + 5))
     if not presenter:
+        if panel == "diagnostics" and tab.page.diagnostics is not None:
+            await read_diagnostics(tab, until=deadline)  # the panel shows the page as it is now
         await show_panel(window, panel, until=deadline)
     if devtools is not None:
         await wait_for_frame(window, tab.open_devtools(devtools), until=min(deadline, loop.time() + 10),
@@ -272,6 +274,17 @@ async def write_diagnostics(tab, path: Path, *, until: float) -> bool:
     """Read the page once more (bounded by ``until``), then write its diagnostics."""
     from console_app.core.paths import write_atomically
 
+    collector = await read_diagnostics(tab, until=until)
+    try:
+        write_atomically(path, json.dumps(collector.record.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    except OSError:
+        return False
+    return True
+
+
+async def read_diagnostics(tab, *, until: float):
+    """Read ``tab``'s page once more (bounded by ``until``: what was collected so far
+    stands); its diagnostics collector."""
     collector = tab.page.diagnostics
     loop = asyncio.get_running_loop()
     read: asyncio.Future = loop.create_future()
@@ -288,11 +301,7 @@ async def write_diagnostics(tab, path: Path, *, until: float) -> bool:
         pass  # what was collected so far is still worth writing
     finally:
         collector.page_read.disconnect(on_read)
-    try:
-        write_atomically(path, json.dumps(collector.record.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    except OSError:
-        return False
-    return True
+    return collector
 
 
 @overload

@@ -356,6 +356,11 @@ DEVTOOLS_PLACEMENTS = {
 }
 
 
+def devtools_placement_choice(placement: str) -> str:
+    """The Diagnostics panel's choice of where DevTools opens, e.g. "DevTools beside the game"."""
+    return f"DevTools {DEVTOOLS_PLACEMENTS[placement][0].lower()}{DEVTOOLS_PLACEMENTS[placement][1:]}"
+
+
 def devtools_window_title(game: str) -> str:
     return f"DevTools — {game}"
 
@@ -379,19 +384,13 @@ def diagnostics_summary(record: Diagnostics) -> str:
 
 
 def diagnostics_markdown(record: Diagnostics) -> str:
-    """The diagnostics as a Markdown section body (reports and the panel)."""
+    """The diagnostics as a Markdown section body (reports and the panel): what went
+    wrong first, then the timings and the page's environment."""
     lines = [f"- Page: {record.url or '—'}", f"- Summary: {diagnostics_summary(record)}"]
-    if record.timings:
-        lines.append("- Load timings (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in record.timings.items()))
     if record.launch_to_first_frame_ms is not None:
         lines.append(f"- Launch → first frame: {record.launch_to_first_frame_ms:.0f} ms (from the Launch click)")
     if record.first_paint_ms is not None:
         lines.append(f"- First paint: {record.first_paint_ms:.0f} ms (from the page's navigation start)")
-    webgl = {None: "not checked", True: "available", False: "not available"}[record.webgl]
-    lines.append(f"- WebGL: {webgl}")
-    for label, value in (("Device", record.device), ("Viewport", record.viewport), ("User agent", record.user_agent)):
-        if value:
-            lines.append(f"- {label}: {value}")
     if record.console:
         lines += ["", "Console:", ""]
         lines += [f"- [{m.level}] {m.message} ({m.source or '?'}:{m.line})" for m in record.console]
@@ -401,7 +400,21 @@ def diagnostics_markdown(record: Diagnostics) -> str:
     if record.events:
         lines += ["", "Events:", ""]
         lines += [f"- {e.kind}: {e.detail}" for e in record.events]
+    lines += ["", "Timings and environment:", ""]
+    if record.timings:
+        lines.append("- Load timings (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in record.timings.items()))
+    webgl = {None: "not checked", True: "available", False: "not available"}[record.webgl]
+    lines.append(f"- WebGL: {webgl}")
+    for label, value in (("Device", record.device), ("Viewport", record.viewport), ("User agent", record.user_agent)):
+        if value:
+            lines.append(f"- {label}: {value}")
     return "\n".join(lines)
+
+
+def diagnostics_panel_text(record: Diagnostics) -> str:
+    """The Diagnostics panel's text: the report's section without its blank lines
+    (the panel is a few lines high; what went wrong comes first)."""
+    return "\n".join(line for line in diagnostics_markdown(record).splitlines() if line)
 
 
 def _count(n: int, noun: str) -> str:

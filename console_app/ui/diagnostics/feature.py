@@ -68,7 +68,7 @@ class DiagnosticsPanel(QWidget):
         self.placement = named(QComboBox(self), "diagnosticsDevToolsPlacement", messages.DEVTOOLS_PLACEMENT_TIP)
         self.placement.setToolTip(messages.DEVTOOLS_PLACEMENT_TIP)
         for placement in DEVTOOLS_PLACEMENTS:
-            self.placement.addItem(messages.DEVTOOLS_PLACEMENTS[placement], placement)
+            self.placement.addItem(messages.devtools_placement_choice(placement), placement)
         self.save_button = named(QPushButton(messages.DIAGNOSTICS_SAVE, self), "diagnosticsSave",
                                  messages.DIAGNOSTICS_SAVE_TIP)
         self.details = named(QPlainTextEdit(self), "diagnosticsDetails", messages.DIAGNOSTICS_DETAILS_NAME)
@@ -221,7 +221,7 @@ class DiagnosticsFeature(QObject):
         mask = self.api.screen_share_mask
         panel.summary.setText(("⚠ " if record.has_problems else "") + record.summary())
         set_severity(panel.summary, "warning" if record.has_problems else None)
-        text = mask.text(record.markdown())
+        text = mask.text(messages.diagnostics_panel_text(record))
         if text != panel.details.toPlainText():
             panel.details.setPlainText(text)
         self.shown.emit(text)
