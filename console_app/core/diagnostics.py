@@ -74,7 +74,8 @@ class FailedLoad:
         return cls(redact_url(url), _text(kind) or "resource", int(status), _text(error))
 
     def reason(self) -> str:
-        return f"HTTP {self.status}" if self.status else (self.error or "failed")
+        """Why it failed, e.g. "HTTP 404" (:func:`messages.failed_load_reason`)."""
+        return messages.failed_load_reason(self)
 
 
 @dataclass(frozen=True)

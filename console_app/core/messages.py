@@ -39,7 +39,7 @@ from console_app.core.redaction import redact
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from console_app.core.diagnostics import Diagnostics
+    from console_app.core.diagnostics import Diagnostics, FailedLoad
 
 Severity = Literal["warning", "error"]
 
@@ -369,6 +369,11 @@ def diagnostics_saved(path: Path) -> str:
     return f"Diagnostics saved to {path}"
 
 
+def failed_load_reason(failed: FailedLoad) -> str:
+    """Why a request of the page failed: "HTTP 404", or the network error."""
+    return f"HTTP {failed.status}" if failed.status else (failed.error or "failed")
+
+
 def diagnostics_summary(record: Diagnostics) -> str:
     """One line, e.g. "2 console errors, 1 failed load"."""
     parts = []
@@ -396,7 +401,7 @@ def diagnostics_markdown(record: Diagnostics) -> str:
         lines += [f"- [{m.level}] {m.message} ({m.source or '?'}:{m.line})" for m in record.console]
     if record.failed_loads:
         lines += ["", "Failed loads:", ""]
-        lines += [f"- {f.kind}: {f.url} — {f.reason()}" for f in record.failed_loads]
+        lines += [f"- {f.kind}: {f.url} — {failed_load_reason(f)}" for f in record.failed_loads]
     if record.events:
         lines += ["", "Events:", ""]
         lines += [f"- {e.kind}: {e.detail}" for e in record.events]

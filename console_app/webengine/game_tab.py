@@ -188,8 +188,12 @@ class GameTab(QWidget):
             self.reload()
 
     def set_chrome_visible(self, visible: bool) -> None:
-        """Show or hide the navigation bar (presenter mode shows only the game)."""
+        """Show or hide the navigation bar and docked DevTools (presenter mode shows
+        only the game; F12 brings DevTools back)."""
         self._chrome.setVisible(visible)
+        pane = self.devtools_pane
+        if not visible and pane is not None and not pane.isWindow():
+            pane.hide()
 
     def set_title(self, title: str) -> None:
         """Name the tab's game (accessible names follow)."""

@@ -86,3 +86,14 @@ def test_a_bad_placement_is_refused_with_the_choices(main_window):
     with pytest.raises(ValueError, match="beside, below, window"):
         main_window.features.diagnostics.set_placement("floating")
     assert main_window.features.diagnostics.placement == "beside"
+
+
+def test_presenter_mode_hides_docked_devtools_so_only_the_game_shows(qtbot, main_window):
+    tab = launch_game(qtbot, main_window)
+    main_window.features.diagnostics.inspect()
+    pane = tab.devtools_pane
+    assert pane.isVisibleTo(main_window)
+    main_window.presenter_action.trigger()  # F11
+    assert not pane.isVisibleTo(main_window) and tab.view.isVisibleTo(main_window)
+    main_window.presenter_exit_action.trigger()
+    assert main_window.features.diagnostics.inspect() is tab.devtools and pane.isVisibleTo(main_window)

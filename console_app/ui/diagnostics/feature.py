@@ -138,6 +138,9 @@ class DiagnosticsFeature(QObject):
             lambda index: self.set_placement(self.panel.placement.itemData(index)))
         self.panel.save_button.clicked.connect(self._on_save_clicked)
         api.launch_started.connect(self._on_api_launch_started)
+        # game_opened comes before launch_finished; a launch without a tab (game view
+        # off, or it failed) leaves nothing behind.
+        api.launch_finished.connect(lambda launch, _result: self._clicked_at.pop(launch.launch_id, None))
         api.launch_failed.connect(lambda launch, _error: self._clicked_at.pop(launch.launch_id, None))
         api.launch_cancelled.connect(lambda launch, _attempts: self._clicked_at.pop(launch.launch_id, None))
         api.game_opened.connect(self._on_game_opened)
