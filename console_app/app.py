@@ -170,7 +170,7 @@ def _start_embedded_sandbox(services: Services) -> ApiTarget:
     return server.api_target()
 
 
-def _build_window(services: Services, *, demo: bool, remember: bool, diagnostics: bool) -> MainWindow:
+def _build_window(services: Services, *, demo: bool, remember: bool, diagnostics: bool = True) -> MainWindow:
     from console_app.ui.compose import build_window
 
     return build_window(services.paths, web_sandbox=services.web_sandbox, demo=demo, remember=remember,
