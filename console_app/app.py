@@ -170,10 +170,11 @@ def _start_embedded_sandbox(services: Services) -> ApiTarget:
     return server.api_target()
 
 
-def _build_window(services: Services, *, demo: bool, remember: bool) -> MainWindow:
+def _build_window(services: Services, *, demo: bool, remember: bool, diagnostics: bool = True) -> MainWindow:
     from console_app.ui.compose import build_window
 
-    return build_window(services.paths, web_sandbox=services.web_sandbox, demo=demo, remember=remember)
+    return build_window(services.paths, web_sandbox=services.web_sandbox, demo=demo, remember=remember,
+                        diagnostics=diagnostics)
 
 
 def _set_application_version() -> None:
@@ -207,12 +208,14 @@ def run_window(
     session: Any = None,
     remember: bool = True,
     require_game_view: bool = False,
+    diagnostics: bool = True,
 ) -> int:
     """Start Qt, show the window and run until it closes (or ``session`` finishes).
 
     ``target_factory`` gives the API target (default: the embedded sandbox, started
     after first paint). ``session`` is an optional coroutine function taking the
     window; when given, the app runs until it returns and exits with its result.
+    ``diagnostics=False`` turns game diagnostics off (``--no-diagnostics``).
     """
     started_at = time.perf_counter()
     plan = prepare_qt(options)
@@ -244,7 +247,7 @@ def run_window(
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     services = Services(paths=paths, web_sandbox=plan.web_sandbox, started_at=started_at)
-    window = _build_window(services, demo=demo, remember=remember)
+    window = _build_window(services, demo=demo, remember=remember, diagnostics=diagnostics)
     hooks = ExceptionHooks(window.show_unexpected_error)
     hooks.install(loop)
     log.info("starting; log file %s; web sandbox %s", log_file, plan.web_sandbox.value)

@@ -26,6 +26,7 @@ from console_app.core.models import DEMO_PLAYER
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QWidget
 
     from console_app.core.devices import Device
     from console_app.core.errors import ConsoleError
@@ -39,6 +40,8 @@ EXIT_PAGE_NOT_LOADED = 5
 DEFAULT_SCREEN = "1366x768"
 #: The bottom panels ``capture --panel`` can show.
 PANELS = ("request", "answer", "log", "history", "diagnostics")
+#: Where ``capture --devtools`` docks DevTools (a window of its own is not in the shot).
+DOCKED_DEVTOOLS = ("beside", "below")
 
 
 def _add_qt_options(parser: argparse.ArgumentParser) -> None:
@@ -52,6 +55,11 @@ def _add_qt_options(parser: argparse.ArgumentParser) -> None:
         "--safe-rendering",
         action="store_true",
         help="software rendering (--disable-gpu) for broken graphics drivers; WebGL games may not work",
+    )
+    parser.add_argument(
+        "--no-diagnostics",
+        action="store_true",
+        help="do not record game diagnostics (no script in the page, no reads of it); DevTools still works",
     )
 
 
@@ -109,6 +117,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="also write the game page's diagnostics (console, failed loads, timings, WebGL; URLs without "
              "their query, token hidden) as JSON",
     )
+    capture.add_argument(
+        "--devtools", choices=DOCKED_DEVTOOLS, default=None,
+        help="open Chromium DevTools for the game, docked beside or below it, before the screenshot",
+    )
     _add_qt_options(capture)
     capture.set_defaults(handler=run_capture)
 
@@ -119,7 +131,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from console_app.qtenv import QtOptions
 
     options = QtOptions(no_web_sandbox=args.no_web_sandbox, safe_rendering=args.safe_rendering)
-    return run_window(args, options=options, demo=True)
+    return run_window(args, options=options, demo=True, diagnostics=not args.no_diagnostics)
 
 
 def run_capture(args: argparse.Namespace) -> int:
@@ -139,6 +151,8 @@ def run_capture(args: argparse.Namespace) -> int:
     if out.parent and not out.parent.is_dir():
         raise InvalidInputError(f"--out: the folder {out.parent} does not exist; create it first")
     diagnostics = Path(args.diagnostics).expanduser() if args.diagnostics else None
+    if diagnostics is not None and args.no_diagnostics:
+        raise InvalidInputError("--diagnostics needs diagnostics on: drop --no-diagnostics or --diagnostics")
     if diagnostics is not None and diagnostics.parent and not diagnostics.parent.is_dir():
         raise InvalidInputError(f"--diagnostics: the folder {diagnostics.parent} does not exist; create it first")
     request = request_from_args(args, defaults=DEMO_PLAYER if uses_sandbox(args) else None)
@@ -159,21 +173,22 @@ def run_capture(args: argparse.Namespace) -> int:
             window.controller.client_settings = settings
             return await capture(window, target, request, out, timeout=args.timeout,
                                  screen_share=args.screen_share, panel=args.panel, presenter=args.presenter,
-                                 device=device, screen=screen, diagnostics=diagnostics)
+                                 device=device, screen=screen, diagnostics=diagnostics, devtools=args.devtools)
 
         return run_window(
             args, options=options, demo=False, target_factory=lambda: target, session=session,
-            remember=False, require_game_view=True,
+            remember=False, require_game_view=True, diagnostics=not args.no_diagnostics,
         )
 
 
 async def capture(
     window: MainWindow, target: ApiTarget, request: LaunchRequest, out: Path, *, timeout: float,
     screen_share: bool = False, panel: str = "answer", presenter: bool = False, device: Device | None = None,
-    screen: tuple[int, int] | None = None, diagnostics: Path | None = None,
+    screen: tuple[int, int] | None = None, diagnostics: Path | None = None, devtools: str | None = None,
 ) -> int:
     """Launch ``request`` in ``window``, wait for the game page, show ``panel``
-    (under screen-share when asked), save ``out`` (and the page's ``diagnostics``).
+    (under screen-share when asked) and DevTools docked at ``devtools`` (when given),
+    save ``out`` (and the page's ``diagnostics``).
 
     Prints the page title and the redacted URL; returns the exit code (errors are
     one line on stderr).
@@ -235,7 +250,12 @@ async def capture(
         return EXIT_PAGE_NOT_LOADED
     await wait_for_game_frame(window, tab, until=min(deadline, loop.time() + 5))
     if not presenter:
+        if panel == "diagnostics" and tab.page.diagnostics is not None:
+            await read_diagnostics(tab, until=deadline)  # the panel shows the page as it is now
         await show_panel(window, panel, until=deadline)
+    if devtools is not None:
+        await wait_for_frame(window, tab.open_devtools(devtools), until=min(deadline, loop.time() + 10),
+                             what="DevTools")
     if not window.save_screenshot(out):
         print(f"lm-console: error: could not write {out}; check the folder is writable", file=sys.stderr)
         return 1
@@ -254,6 +274,17 @@ async def write_diagnostics(tab, path: Path, *, until: float) -> bool:
     """Read the page once more (bounded by ``until``), then write its diagnostics."""
     from console_app.core.paths import write_atomically
 
+    collector = await read_diagnostics(tab, until=until)
+    try:
+        write_atomically(path, json.dumps(collector.record.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    except OSError:
+        return False
+    return True
+
+
+async def read_diagnostics(tab, *, until: float):
+    """Read ``tab``'s page once more (bounded by ``until``: what was collected so far
+    stands); its diagnostics collector."""
     collector = tab.page.diagnostics
     loop = asyncio.get_running_loop()
     read: asyncio.Future = loop.create_future()
@@ -270,11 +301,7 @@ async def write_diagnostics(tab, path: Path, *, until: float) -> bool:
         pass  # what was collected so far is still worth writing
     finally:
         collector.page_read.disconnect(on_read)
-    try:
-        write_atomically(path, json.dumps(collector.record.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    except OSError:
-        return False
-    return True
+    return collector
 
 
 @overload
@@ -318,7 +345,12 @@ async def show_panel(window: MainWindow, panel: str, *, until: float) -> None:
 
 
 async def wait_for_game_frame(window: MainWindow, tab: GameTab, *, until: float) -> None:
-    """Wait (bounded by ``until``) until the web view shows a drawn, settled frame.
+    """Wait (bounded by ``until``) until the game's web view shows a drawn, settled frame."""
+    await wait_for_frame(window, tab.view, until=until, what="the game view")
+
+
+async def wait_for_frame(window: MainWindow, view: QWidget, *, until: float, what: str) -> None:
+    """Wait (bounded by ``until``) until ``view`` shows a drawn, settled frame.
 
     Chromium paints a moment after ``loadFinished`` and the demo game lays out its
     reels in script, so an early grab is blank or half drawn: wait until the view
@@ -328,14 +360,14 @@ async def wait_for_game_frame(window: MainWindow, tab: GameTab, *, until: float)
     start = time.perf_counter()
     previous = None
     while loop.time() < until:
-        image = tab.view.grab().toImage()
+        image = view.grab().toImage()
         if distinct_colours(image, limit=8) >= 8:
             if previous is not None and image == previous:
                 return
             previous = image
         await asyncio.sleep(0.1)
     window.log_panel.text.appendPlainText(
-        f"capture: the game view had not settled after {time.perf_counter() - start:.1f} s"
+        f"capture: {what} had not settled after {time.perf_counter() - start:.1f} s"
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from console_app.core import messages
 from console_app.core.redaction import redact
 
 #: Messages, failed loads and events kept per tab: a page that logs in a loop must
@@ -21,6 +22,9 @@ MAX_ENTRIES = 200
 _MAX_TEXT = 500
 
 LEVELS = ("info", "warning", "error")
+
+#: Where a game's DevTools opens: docked beside or below the game, or in its own window.
+DEVTOOLS_PLACEMENTS = ("beside", "below", "window")
 
 
 def redact_url(url: str) -> str:
@@ -70,7 +74,8 @@ class FailedLoad:
         return cls(redact_url(url), _text(kind) or "resource", int(status), _text(error))
 
     def reason(self) -> str:
-        return f"HTTP {self.status}" if self.status else (self.error or "failed")
+        """Why it failed, e.g. "HTTP 404" (:func:`messages.failed_load_reason`)."""
+        return messages.failed_load_reason(self)
 
 
 @dataclass(frozen=True)
@@ -94,8 +99,11 @@ class Diagnostics:
     #: Navigation timing of the last main-frame load, in ms from its start:
     #: dns, connect, tls, first_byte, dom_content_loaded, load (0 when not measured).
     timings: dict[str, float] = field(default_factory=dict)
-    #: ms from the launch's answer to the page's first contentful paint (None: unknown).
+    #: ms from the last main-frame load's start to its first contentful paint (None: unknown).
     first_paint_ms: float | None = None
+    #: ms from the Launch click to the game's first contentful paint, for the launch's
+    #: first page only (None: unknown, or the page was not opened by a launch).
+    launch_to_first_frame_ms: float | None = None
     console: list[ConsoleMessage] = field(default_factory=list)
     failed_loads: list[FailedLoad] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
@@ -139,17 +147,8 @@ class Diagnostics:
         return bool(self.error_count or self.failed_loads or self.renderer_crashed)
 
     def summary(self) -> str:
-        """One line, e.g. "2 console errors, 1 failed load"."""
-        parts = []
-        if self.error_count:
-            parts.append(_count(self.error_count, "console error"))
-        if self.failed_loads:
-            parts.append(_count(len(self.failed_loads), "failed load"))
-        if self.renderer_crashed:
-            parts.append("renderer crashed")
-        if self.webgl is False:
-            parts.append("no WebGL")
-        return ", ".join(parts) or "no problems seen"
+        """One line, e.g. "2 console errors, 1 failed load" (:func:`messages.diagnostics_summary`)."""
+        return messages.diagnostics_summary(self)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -162,11 +161,13 @@ class Diagnostics:
             raise ValueError("diagnostics: expected a JSON object")
         timings = data.get("timings") or {}
         first_paint = data.get("first_paint_ms")
+        first_frame = data.get("launch_to_first_frame_ms")
         webgl = data.get("webgl")
         diagnostics = cls(
             url=redact_url(str(data.get("url", ""))) if data.get("url") else "",
             timings={str(k): float(v) for k, v in dict(timings).items()},
             first_paint_ms=float(first_paint) if first_paint is not None else None,
+            launch_to_first_frame_ms=float(first_frame) if first_frame is not None else None,
             renderer_crashed=bool(data.get("renderer_crashed", False)),
             webgl=bool(webgl) if webgl is not None else None,
             user_agent=_text(data.get("user_agent", "")),
@@ -184,34 +185,12 @@ class Diagnostics:
         return diagnostics
 
     def markdown(self) -> str:
-        """The diagnostics as a Markdown section body (for reports)."""
-        lines = [f"- Page: {self.url or '—'}", f"- Summary: {self.summary()}"]
-        if self.timings:
-            lines.append("- Load timings (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in self.timings.items()))
-        if self.first_paint_ms is not None:
-            lines.append(f"- First paint: {self.first_paint_ms:.0f} ms")
-        webgl = {None: "not checked", True: "available", False: "not available"}[self.webgl]
-        lines.append(f"- WebGL: {webgl}")
-        for label, value in (("Device", self.device), ("Viewport", self.viewport), ("User agent", self.user_agent)):
-            if value:
-                lines.append(f"- {label}: {value}")
-        if self.console:
-            lines += ["", "Console:", ""]
-            lines += [f"- [{m.level}] {m.message} ({m.source or '?'}:{m.line})" for m in self.console]
-        if self.failed_loads:
-            lines += ["", "Failed loads:", ""]
-            lines += [f"- {f.kind}: {f.url} — {f.reason()}" for f in self.failed_loads]
-        if self.events:
-            lines += ["", "Events:", ""]
-            lines += [f"- {e.kind}: {e.detail}" for e in self.events]
-        return "\n".join(lines)
+        """The diagnostics as a Markdown section body (reports and the Diagnostics
+        panel; :func:`messages.diagnostics_markdown`)."""
+        return messages.diagnostics_markdown(self)
 
 
 def _append(entries: list[Any], entry: Any) -> None:
     entries.append(entry)
     if len(entries) > MAX_ENTRIES:
         del entries[0]
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from console_app.core.error_dictionary import ErrorDictionary, bundled, category_of
 from console_app.core.errors import (
@@ -35,6 +35,11 @@ from console_app.core.errors import (
     UnsafeUrlError,
 )
 from console_app.core.redaction import redact
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from console_app.core.diagnostics import Diagnostics, FailedLoad
 
 Severity = Literal["warning", "error"]
 
@@ -319,3 +324,103 @@ def _transport_or_answer(error: ConsoleError) -> tuple[str, str, str]:
     if isinstance(error, BadAnswerError):
         return (f"{http}unusable answer", str(error), "Look at the raw answer; check the API URL.")
     return ("Network error", str(error), "Check the API URL and your network, then launch again.")
+
+
+# --------------------------------------------------------------------------- game diagnostics
+# What the Diagnostics panel, its report section and a game tab's DevTools say.
+
+DIAGNOSTICS_TOOLTIP = "What the game page did: console, failed loads, timings, WebGL"
+DIAGNOSTICS_NO_GAME = "No game opened yet"
+#: Shown instead of a record when the window runs with diagnostics off.
+DIAGNOSTICS_OFF = ("Diagnostics are off in this window (started with --no-diagnostics): "
+                   "game pages are not read. Inspect (F12) still opens DevTools.")
+DIAGNOSTICS_GAME_NAME = "Game whose diagnostics are shown"
+DIAGNOSTICS_SUMMARY_NAME = "Diagnostics summary"
+DIAGNOSTICS_DETAILS_NAME = "Diagnostics details"
+DIAGNOSTICS_INSPECT = "Inspect (F12)"
+DIAGNOSTICS_INSPECT_TIP = "Open Chromium DevTools for this game"
+DIAGNOSTICS_INSPECT_ACTION = "&Inspect game (DevTools)"
+DIAGNOSTICS_INSPECT_ACTION_TIP = "Open Chromium DevTools for the game shown in Diagnostics (F12)"
+DIAGNOSTICS_INSPECT_NO_GAME = "Inspect: no game is open"
+DIAGNOSTICS_SAVE = "Save JSON…"
+DIAGNOSTICS_SAVE_TIP = "Save these diagnostics as JSON"
+DIAGNOSTICS_SAVE_TITLE = "Save diagnostics"
+DEVTOOLS_TITLE = "DevTools"
+DEVTOOLS_CLOSE = "Close DevTools (F12 opens it again)"
+DEVTOOLS_PLACEMENT_TIP = "Where DevTools opens, for this game and the next ones"
+#: The choices of where DevTools opens, by placement (core.diagnostics.DEVTOOLS_PLACEMENTS).
+DEVTOOLS_PLACEMENTS = {
+    "beside": "Beside the game",
+    "below": "Below the game",
+    "window": "In its own window",
+}
+
+
+def devtools_placement_choice(placement: str) -> str:
+    """The Diagnostics panel's choice of where DevTools opens, e.g. "DevTools beside the game"."""
+    return f"DevTools {DEVTOOLS_PLACEMENTS[placement][0].lower()}{DEVTOOLS_PLACEMENTS[placement][1:]}"
+
+
+def devtools_window_title(game: str) -> str:
+    return f"DevTools — {game}"
+
+
+def diagnostics_saved(path: Path) -> str:
+    return f"Diagnostics saved to {path}"
+
+
+def failed_load_reason(failed: FailedLoad) -> str:
+    """Why a request of the page failed: "HTTP 404", or the network error."""
+    return f"HTTP {failed.status}" if failed.status else (failed.error or "failed")
+
+
+def diagnostics_summary(record: Diagnostics) -> str:
+    """One line, e.g. "2 console errors, 1 failed load"."""
+    parts = []
+    if record.error_count:
+        parts.append(_count(record.error_count, "console error"))
+    if record.failed_loads:
+        parts.append(_count(len(record.failed_loads), "failed load"))
+    if record.renderer_crashed:
+        parts.append("renderer crashed")
+    if record.webgl is False:
+        parts.append("no WebGL")
+    return ", ".join(parts) or "no problems seen"
+
+
+def diagnostics_markdown(record: Diagnostics) -> str:
+    """The diagnostics as a Markdown section body (reports and the panel): what went
+    wrong first, then the timings and the page's environment."""
+    lines = [f"- Page: {record.url or '—'}", f"- Summary: {diagnostics_summary(record)}"]
+    if record.launch_to_first_frame_ms is not None:
+        lines.append(f"- Launch → first frame: {record.launch_to_first_frame_ms:.0f} ms (from the Launch click)")
+    if record.first_paint_ms is not None:
+        lines.append(f"- First paint: {record.first_paint_ms:.0f} ms (from the page's navigation start)")
+    if record.console:
+        lines += ["", "Console:", ""]
+        lines += [f"- [{m.level}] {m.message} ({m.source or '?'}:{m.line})" for m in record.console]
+    if record.failed_loads:
+        lines += ["", "Failed loads:", ""]
+        lines += [f"- {f.kind}: {f.url} — {failed_load_reason(f)}" for f in record.failed_loads]
+    if record.events:
+        lines += ["", "Events:", ""]
+        lines += [f"- {e.kind}: {e.detail}" for e in record.events]
+    lines += ["", "Timings and environment:", ""]
+    if record.timings:
+        lines.append("- Load timings (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in record.timings.items()))
+    webgl = {None: "not checked", True: "available", False: "not available"}[record.webgl]
+    lines.append(f"- WebGL: {webgl}")
+    for label, value in (("Device", record.device), ("Viewport", record.viewport), ("User agent", record.user_agent)):
+        if value:
+            lines.append(f"- {label}: {value}")
+    return "\n".join(lines)
+
+
+def diagnostics_panel_text(record: Diagnostics) -> str:
+    """The Diagnostics panel's text: the report's section without its blank lines
+    (the panel is a few lines high; what went wrong comes first)."""
+    return "\n".join(line for line in diagnostics_markdown(record).splitlines() if line)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"

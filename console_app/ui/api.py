@@ -27,6 +27,7 @@ order that does not depend on who connected first: a game tab is handed over wit
 
 from __future__ import annotations
 
+import time
 import uuid as _uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -64,6 +65,9 @@ class Launch:
     #: The history entry this launch replays, and whether it reuses that entry's uuid.
     replay_of: int | None = None
     same_uuid: bool = False
+    #: When Launch was clicked (epoch seconds: the Launch is made on the click), to
+    #: measure the game's first frame from it.
+    clicked_at: float = field(default_factory=time.time, init=False)
 
 
 @dataclass(frozen=True)

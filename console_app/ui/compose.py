@@ -45,12 +45,15 @@ def build_window(
     credentials: Any = None,
     keyring_deadline: float | None = None,
     client_settings: ClientSettings | None = None,
+    diagnostics: bool = True,
 ) -> MainWindow:
     """The window with every feature wired in; ``window.features`` lists them.
 
     ``credentials`` replaces the run's keyring-backed token store and
     ``keyring_deadline`` its wait (tests); ``client_settings`` the default network
-    and retry settings.
+    and retry settings. ``diagnostics=False`` turns game diagnostics off: pages get
+    no diagnostics script and are never read (``lm-console gui --no-diagnostics``;
+    the same-run baseline of the diagnostics' cost).
     """
     from console_app.ui.catalog.feature import CatalogFeature, picker_factory
     from console_app.ui.diagnostics.feature import DiagnosticsFeature
@@ -64,6 +67,7 @@ def build_window(
                         game_picker_factory=picker_factory(paths))
     if client_settings is not None:
         window.controller.client_settings = client_settings
+    window.game_area.diagnostics = diagnostics
     api = window.api
     # Profiles first: the catalog follows the profile it selects.
     profiles = ProfilesFeature(api, paths, credentials=credentials,
@@ -73,7 +77,7 @@ def build_window(
     history = HistoryFeature(api)
     support = SupportFeature(api, history=history)
     suites = SuitesFeature(api, history=history)
-    diagnostics = DiagnosticsFeature(api, history=history)
+    diagnostics_feature = DiagnosticsFeature(api, history=history)
     window.features = Features(profiles=profiles, catalog=catalog, history=history, support=support, suites=suites,
-                               diagnostics=diagnostics)
+                               diagnostics=diagnostics_feature)
     return window

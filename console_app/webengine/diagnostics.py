@@ -74,6 +74,8 @@ _READ = """(function () {
               first_byte: n.responseStart, dom_content_loaded: n.domContentLoadedEventEnd,
               load: n.loadEventEnd};
   var paint = performance.getEntriesByName("first-contentful-paint")[0];
+  // Wall-clock ms of the paint, to measure from the Launch click (taken in Python).
+  var painted = paint ? performance.timeOrigin + paint.startTime : null;
   // The browser asks for /favicon.ico by itself: its 404 is not the game's failure.
   var failed = performance.getEntriesByType("resource")
     .filter(function (r) {
@@ -81,7 +83,8 @@ _READ = """(function () {
         && !(r.initiatorType === "other" && r.name.split(/[?#]/)[0].endsWith("/favicon.ico")); })
     .map(function (r) { return [r.initiatorType, r.name, r.responseStatus]; });
   d.errors.forEach(function (e) { failed.push([e[0], e[1], status(e[1])]); });
-  return JSON.stringify({timings: t, fcp: paint ? paint.startTime : null, failed: failed, webgl: d.webgl,
+  return JSON.stringify({timings: t, fcp: paint ? paint.startTime : null, painted: painted, failed: failed,
+                         webgl: d.webgl,
                          ua: navigator.userAgent, viewport: innerWidth + "\\u00d7" + innerHeight});
 })()"""
 
@@ -107,6 +110,9 @@ class PageDiagnostics(QObject):
         super().__init__(page)
         self.page = page
         self.record = Diagnostics()
+        # When the Launch that opened this page was clicked (epoch seconds), until
+        # its first paint has been measured from it.
+        self._launch_clicked_at: float | None = None
         page.scripts().insert(_listener_script())
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -126,6 +132,11 @@ class PageDiagnostics(QObject):
     def add_event(self, kind: str, detail: str) -> None:
         self.record.add_event(kind, detail)
         self.changed.emit()
+
+    def set_launch_clicked_at(self, epoch_s: float) -> None:
+        """Measure the first frame from this Launch click (``time.time()`` when it was
+        clicked): the page's clock is the wall clock too (``performance.timeOrigin``)."""
+        self._launch_clicked_at = epoch_s
 
     def set_device(self, name: str) -> None:
         self.record.device = name
@@ -156,6 +167,10 @@ class PageDiagnostics(QObject):
             record.timings = {k: round(float(v), 1) for k, v in data["timings"].items()}
         if data.get("fcp") is not None:
             record.first_paint_ms = round(float(data["fcp"]), 1)
+        if data.get("painted") is not None and self._launch_clicked_at is not None:
+            # The launch's first page only: a reload is not the launch's first frame.
+            record.launch_to_first_frame_ms = round(float(data["painted"]) - self._launch_clicked_at * 1000, 1)
+            self._launch_clicked_at = None
         for kind, url, status in data.get("failed") or []:
             record.add_failed_load(str(url), str(kind), status=int(status or 0),
                                    error="" if status else "did not load")
@@ -168,7 +183,8 @@ class PageDiagnostics(QObject):
 
     def _read_state(self) -> tuple[object, ...]:
         record = self.record
-        return (dict(record.timings), record.first_paint_ms, len(record.failed_loads), record.webgl,
+        return (dict(record.timings), record.first_paint_ms, record.launch_to_first_frame_ms,
+                len(record.failed_loads), record.webgl,
                 record.user_agent, record.viewport)
 
     def _on_loading_changed(self, info: QWebEngineLoadingInfo) -> None:

@@ -28,7 +28,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from console_app.core.redaction import redact
 from console_app.core.suite.model import DEVICES, Case, GameCheck
-from console_app.webengine.game_view import GamePage
+from console_app.webengine.page import GamePage
 
 log = logging.getLogger("console_app.webengine.suite")
 
@@ -122,7 +122,7 @@ class PageChecker:
             # profile; Qt warns and may crash when a profile dies before its page).
             view.setPage(None)  # type: ignore[arg-type]  # detaches the page; PySide6's stub omits None
             view.close()
-            page.diagnostics.stop()
+            page.stop_diagnostics()
             # Deleted here, on the GUI thread: the page and its diagnostics refer to each
             # other, so leaving them to Python's cycle collector deleted them whenever it
             # ran, on whichever thread (a worker writing history): Qt then crashed.

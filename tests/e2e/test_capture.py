@@ -135,3 +135,45 @@ def test_capture_diagnostics_into_a_missing_folder_is_one_line(tmp_path, basedir
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
         f"lm-console: error: --diagnostics: the folder {tmp_path / 'no'} does not exist; create it first"]
+
+
+def test_capture_measures_launch_to_first_frame_with_devtools_docked_below(tmp_path, basedir):
+    import json
+
+    from console_app.core.diagnostics import Diagnostics
+
+    out, diagnostics = tmp_path / "shot.png", tmp_path / "diagnostics.json"
+    result = run_cli("capture", "--out", str(out), "--diagnostics", str(diagnostics), "--devtools", "below",
+                     basedir=basedir, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    record = Diagnostics.from_dict(json.loads(diagnostics.read_text(encoding="utf-8")))
+    assert record.first_paint_ms is not None and record.launch_to_first_frame_ms is not None
+    assert 0 < record.first_paint_ms <= record.launch_to_first_frame_ms
+    assert distinct_colours(out) >= 200
+
+
+def test_capture_with_diagnostics_off_still_captures_and_inspects(tmp_path, basedir):
+    out = tmp_path / "shot.png"
+    result = run_cli("capture", "--out", str(out), "--no-diagnostics", "--devtools", "beside", "--panel", "diagnostics",
+                     basedir=basedir, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"screenshot: {out}"
+    assert distinct_colours(out) >= 200
+
+
+def test_capture_diagnostics_with_diagnostics_off_is_one_line(tmp_path, basedir):
+    result = run_cli("capture", "--out", str(tmp_path / "shot.png"), "--no-diagnostics",
+                     "--diagnostics", str(tmp_path / "d.json"), basedir=basedir, timeout=TIMEOUT)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "lm-console: error: --diagnostics needs diagnostics on: drop --no-diagnostics or --diagnostics"]
+
+
+@pytest.mark.parametrize("command", ["gui", "capture"])
+def test_gui_and_capture_can_switch_diagnostics_off(command):
+    from console_app.cli import build_parser
+
+    required = ["--out", "x.png"] if command == "capture" else []
+    parser = build_parser(full=True)
+    assert parser.parse_args([command, *required, "--no-diagnostics"]).no_diagnostics is True
+    assert parser.parse_args([command, *required]).no_diagnostics is False

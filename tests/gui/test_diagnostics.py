@@ -6,6 +6,7 @@ the player's token nowhere."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from PySide6.QtCore import Qt, QUrlQuery
@@ -116,3 +117,80 @@ def test_f12_opens_devtools_in_the_games_own_profile_never_shared_between_launch
     assert second_tools.page().profile() is second.page.profile() is not first.page.profile()
     with qtbot.waitSignal(second_tools.destroyed, timeout=10_000):
         window.game_area.tabs.close_tab(window.game_area.tabs.indexOf(second))
+
+
+def test_launch_to_first_frame_is_measured_from_the_launch_click_beside_first_paint(qtbot, window):
+    feature = window.features.diagnostics
+    clicked = time.time()
+    tab = launch_game(qtbot, window)
+    record = tab.page.diagnostics.record
+    qtbot.waitUntil(lambda: record.launch_to_first_frame_ms is not None and record.first_paint_ms is not None,
+                    timeout=10_000)
+    first_frame, first_paint = record.launch_to_first_frame_ms, record.first_paint_ms
+    # The launch's request, answer and tab come before the page's navigation starts.
+    assert 0 < first_paint <= first_frame <= (time.time() - clicked) * 1000
+    feature.refresh()
+    details = feature.panel.details.toPlainText()
+    assert f"- Launch → first frame: {first_frame:.0f} ms (from the Launch click)" in details
+    assert f"- First paint: {first_paint:.0f} ms (from the page's navigation start)" in details
+    # A reload is not the launch's first frame: it keeps the launch's number.
+    with qtbot.waitSignal(tab.page.loadFinished, timeout=10_000):
+        tab.reload()
+    qtbot.waitUntil(lambda: record.first_paint_ms is not None, timeout=10_000)
+    assert record.launch_to_first_frame_ms == first_frame
+    kept = Diagnostics.from_dict(json.loads(json.dumps(record.to_dict())))
+    assert kept.launch_to_first_frame_ms == first_frame
+
+
+def test_refused_navigations_and_blocked_popups_reach_the_record_and_the_panel(qtbot, window):
+    from console_app.webengine.game_view import MAX_TABS_PER_LAUNCH
+    from tests.gui.test_game_view import click_popup_button, run_js
+
+    feature = window.features.diagnostics
+    feature.diagnostics_action.trigger()
+    tab = launch_game(qtbot, window)
+    record = tab.page.diagnostics.record
+    # The game page itself opens a blob: document (as a game showing a generated
+    # receipt would): the page policy refuses it and says why.
+    with qtbot.waitSignal(tab.page.navigation_refused, timeout=10_000):
+        run_js(qtbot, tab.page, "location.href = URL.createObjectURL("
+                                "new Blob(['<h1>receipt</h1>'], {type: 'text/html'})); 1")
+    (refused,) = [e for e in record.events if e.kind == "navigation refused"]
+    assert refused.detail.startswith(f"blob:{window.environment.current_target().api_url}")
+    assert "blob: URLs are not game pages" in refused.detail
+    # Popups from real clicks until the launch has its most tabs: the next is blocked.
+    for _ in range(MAX_TABS_PER_LAUNCH - 1):
+        assert click_popup_button(qtbot, tab) is True
+    assert not [e for e in record.events if e.kind == "popup blocked"]
+    click_popup_button(qtbot, tab, opened=False)
+    qtbot.waitUntil(lambda: any(e.kind == "popup blocked" for e in record.events), timeout=10_000)
+    (blocked,) = [e for e in record.events if e.kind == "popup blocked"]
+    assert blocked.detail == f"{MAX_TABS_PER_LAUNCH} tabs of this launch open already"
+    assert feature.current_tab() is tab  # popups are not launches: the panel stays on the game
+    qtbot.waitUntil(lambda: "popup blocked:" in feature.panel.details.toPlainText(), timeout=10_000)
+    details = feature.panel.details.toPlainText()
+    assert f"- navigation refused: {refused.detail}" in details
+    assert f"- popup blocked: {blocked.detail}" in details
+    assert CANARY_TOKEN not in details and "token=" not in details
+
+
+def test_with_diagnostics_off_pages_are_not_read_and_the_panel_says_so(qtbot, window_factory, sandbox):
+    from console_app.core import messages
+
+    sandbox.token = CANARY_TOKEN
+    window = window_factory(target=sandbox_target(sandbox, token=CANARY_TOKEN), demo=True, diagnostics=False)
+    feature = window.features.diagnostics
+    sandbox.inject(Fault("page_errors", endpoint="game"))
+    with qtbot.waitSignal(window.game_area.game_load_finished, timeout=30_000) as loaded:
+        assert window.launch() is not None
+    tab, ok = loaded.args
+    assert ok and tab.page.diagnostics is None
+    assert tab.page.scripts().find("lm-diagnostics") == []  # nothing injected into the page
+    assert window.game_area.tabs._spare is None or window.game_area.tabs._spare.page.diagnostics is None
+    feature.diagnostics_action.trigger()
+    assert feature.panel.summary.text() == messages.DIAGNOSTICS_OFF
+    assert not feature.panel.save_button.isEnabled() and feature.diagnostics_for(feature.panel.games.currentData()) is None
+    tabs = window.game_area.tabs
+    assert tabs.tabIcon(tabs.indexOf(tab)).isNull()  # no badge: nothing was read
+    tools = feature.inspect()  # DevTools still works
+    assert tools is tab.devtools and tools.page().profile() is tab.page.profile()

@@ -1,11 +1,14 @@
 """Game diagnostics in the window: a Diagnostics panel in the drawer showing, live,
-what a game page did (console, failed loads, timings, WebGL, device), and Inspect
-(F12) to open Chromium's DevTools for that game.
+what a game page did (console, failed loads, timings, WebGL, device, Launch → first
+frame), and Inspect (F12) to open Chromium's DevTools for that game, docked beside or
+below it or in its own window (the choice is remembered).
 
 The collecting is done per page in :mod:`console_app.webengine.diagnostics`; this
 feature only shows it, keeps it with the launch's History entry (written at most once
 per :data:`SAVE_DELAY_MS`, and when the tab closes), and saves it as JSON.
-Under screen-share the shown text is masked like every other view.
+Under screen-share the shown text is masked like every other view. A window built
+with diagnostics off (``build_window(diagnostics=False)``) records nothing; the
+panel says so and Inspect still works.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,13 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console_app.core import messages
+from console_app.core.diagnostics import DEVTOOLS_PLACEMENTS
 from console_app.core.errors import ConsoleError
 from console_app.qtstyle import named, set_severity
 from console_app.ui.theme import monospace_font
 
 if TYPE_CHECKING:
     from console_app.core.diagnostics import Diagnostics
-    from console_app.ui.api import WindowApi
+    from console_app.ui.api import Launch, WindowApi
     from console_app.ui.history.feature import HistoryFeature
     from console_app.webengine.game_view import GameTab
 
@@ -42,6 +47,11 @@ log = logging.getLogger("console_app.ui.diagnostics")
 
 #: A chatty page changes its diagnostics many times a second: History gets them batched.
 SAVE_DELAY_MS = 1_000
+#: Where DevTools opens until the user chooses (docked: the game stays in view).
+DEFAULT_PLACEMENT = "beside"
+#: The preferences file (in the config folder) and key of the remembered choice.
+PREFERENCES_FILE = "diagnostics.ini"
+PLACEMENT_KEY = "devtools/placement"
 
 
 class DiagnosticsPanel(QWidget):
@@ -50,12 +60,18 @@ class DiagnosticsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         named(self, "diagnosticsPanel", "Diagnostics")
-        self.games = named(QComboBox(self), "diagnosticsGame", "Game whose diagnostics are shown")
-        self.summary = named(QLabel("No game opened yet", self), "diagnosticsSummary", "Diagnostics summary")
-        self.inspect_button = named(QPushButton("Inspect (F12)", self), "diagnosticsInspect",
-                                    "Open Chromium DevTools for this game")
-        self.save_button = named(QPushButton("Save JSON…", self), "diagnosticsSave", "Save these diagnostics as JSON")
-        self.details = named(QPlainTextEdit(self), "diagnosticsDetails", "Diagnostics details")
+        self.games = named(QComboBox(self), "diagnosticsGame", messages.DIAGNOSTICS_GAME_NAME)
+        self.summary = named(QLabel(messages.DIAGNOSTICS_NO_GAME, self), "diagnosticsSummary",
+                             messages.DIAGNOSTICS_SUMMARY_NAME)
+        self.inspect_button = named(QPushButton(messages.DIAGNOSTICS_INSPECT, self), "diagnosticsInspect",
+                                    messages.DIAGNOSTICS_INSPECT_TIP)
+        self.placement = named(QComboBox(self), "diagnosticsDevToolsPlacement", messages.DEVTOOLS_PLACEMENT_TIP)
+        self.placement.setToolTip(messages.DEVTOOLS_PLACEMENT_TIP)
+        for placement in DEVTOOLS_PLACEMENTS:
+            self.placement.addItem(messages.devtools_placement_choice(placement), placement)
+        self.save_button = named(QPushButton(messages.DIAGNOSTICS_SAVE, self), "diagnosticsSave",
+                                 messages.DIAGNOSTICS_SAVE_TIP)
+        self.details = named(QPlainTextEdit(self), "diagnosticsDetails", messages.DIAGNOSTICS_DETAILS_NAME)
         self.details.setReadOnly(True)
         self.details.setFont(monospace_font())
         self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -63,6 +79,7 @@ class DiagnosticsPanel(QWidget):
         row.addWidget(self.games, 1)
         row.addWidget(self.summary, 2)
         row.addWidget(self.inspect_button)
+        row.addWidget(self.placement)
         row.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
@@ -86,7 +103,14 @@ class DiagnosticsFeature(QObject):
         self.api = api
         self.history = history
         self.panel = DiagnosticsPanel()
+        self._preferences = QSettings(str(api.paths.config_dir / PREFERENCES_FILE), QSettings.Format.IniFormat)
+        saved = str(self._preferences.value(PLACEMENT_KEY, DEFAULT_PLACEMENT))
+        #: Where DevTools opens: one of DEVTOOLS_PLACEMENTS (remembered between runs).
+        self.placement = saved if saved in DEVTOOLS_PLACEMENTS else DEFAULT_PLACEMENT
+        self.panel.placement.setCurrentIndex(DEVTOOLS_PLACEMENTS.index(self.placement))
         self._tabs: dict[str, GameTab] = {}
+        # Launch clicks by launch id, until the launch's tab opens (or it fails).
+        self._clicked_at: dict[str, float] = {}
         # By launch id: the records outlive their tabs until History has them.
         self._records: dict[str, Diagnostics] = {}
         self._unsaved: set[str] = set()
@@ -97,12 +121,12 @@ class DiagnosticsFeature(QObject):
 
         self.diagnostics_action = QAction("&Diagnostics", api)
         self.diagnostics_action.setObjectName("diagnosticsAction")
-        self.diagnostics_action.setToolTip("What the game page did: console, failed loads, timings, WebGL")
-        self.inspect_action = QAction("&Inspect game (DevTools)", api)
+        self.diagnostics_action.setToolTip(messages.DIAGNOSTICS_TOOLTIP)
+        self.inspect_action = QAction(messages.DIAGNOSTICS_INSPECT_ACTION, api)
         self.inspect_action.setObjectName("inspectAction")
         self.inspect_action.setShortcut(QKeySequence("F12"))
         self.inspect_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.inspect_action.setToolTip("Open Chromium DevTools for the game shown in Diagnostics (F12)")
+        self.inspect_action.setToolTip(messages.DIAGNOSTICS_INSPECT_ACTION_TIP)
         self.inspect_action.triggered.connect(self.inspect)
         api.add_action(self.diagnostics_action, menu="view")
         api.add_action(self.inspect_action, menu="game")
@@ -110,7 +134,15 @@ class DiagnosticsFeature(QObject):
 
         self.panel.games.currentIndexChanged.connect(lambda _index: self.refresh())
         self.panel.inspect_button.clicked.connect(self.inspect)
+        self.panel.placement.activated.connect(
+            lambda index: self.set_placement(self.panel.placement.itemData(index)))
         self.panel.save_button.clicked.connect(self._on_save_clicked)
+        api.launch_started.connect(self._on_api_launch_started)
+        # game_opened comes before launch_finished; a launch without a tab (game view
+        # off, or it failed) leaves nothing behind.
+        api.launch_finished.connect(lambda launch, _result: self._clicked_at.pop(launch.launch_id, None))
+        api.launch_failed.connect(lambda launch, _error: self._clicked_at.pop(launch.launch_id, None))
+        api.launch_cancelled.connect(lambda launch, _attempts: self._clicked_at.pop(launch.launch_id, None))
         api.game_opened.connect(self._on_game_opened)
         api.screen_share_changed.connect(lambda _on: self.refresh())
         api.shutting_down.connect(self.save_to_history)
@@ -118,7 +150,8 @@ class DiagnosticsFeature(QObject):
     # ------------------------------------------------------------------ reading
 
     def diagnostics_for(self, launch_id: str) -> Diagnostics | None:
-        """The diagnostics of ``launch_id``'s game page (None: no tab, or it closed)."""
+        """The diagnostics of ``launch_id``'s game page (None: no tab, it closed, or
+        diagnostics are off)."""
         return self._records.get(launch_id)
 
     def current_tab(self) -> GameTab | None:
@@ -127,22 +160,36 @@ class DiagnosticsFeature(QObject):
     # ------------------------------------------------------------------ acting
 
     def inspect(self) -> QWidget | None:
-        """Open DevTools for the game shown in the panel; None when there is none."""
+        """Open DevTools for the game shown in the panel, where :attr:`placement`
+        says; None when there is no game."""
         tab = self.current_tab()
         if tab is None:
-            self.api.set_status("Inspect: no game is open", "warning")
+            self.api.set_status(messages.DIAGNOSTICS_INSPECT_NO_GAME, "warning")
             return None
-        return tab.open_devtools()
+        return tab.open_devtools(self.placement)
+
+    def set_placement(self, placement: str) -> None:
+        """Open DevTools at ``placement`` from now on (remembered), and move the shown
+        game's DevTools there if it is open."""
+        if placement not in DEVTOOLS_PLACEMENTS:
+            raise ValueError(f"DevTools placement: {placement!r} is not one of {', '.join(DEVTOOLS_PLACEMENTS)}")
+        self.placement = placement
+        self.panel.placement.setCurrentIndex(DEVTOOLS_PLACEMENTS.index(placement))
+        self._preferences.setValue(PLACEMENT_KEY, placement)
+        self._preferences.sync()
+        tab = self.current_tab()
+        if tab is not None and tab.devtools_pane is not None and tab.devtools_pane.isVisible():
+            tab.open_devtools(placement)
 
     def save(self, path: str | Path) -> Path | None:
         """Write the shown game's diagnostics to ``path`` as JSON."""
         tab = self.current_tab()
-        if tab is None:
+        if tab is None or tab.page.diagnostics is None:
             return None
         path = Path(path)
         path.write_text(json.dumps(tab.page.diagnostics.record.to_dict(), indent=2, ensure_ascii=False),
                         encoding="utf-8")
-        self.api.set_status(f"Diagnostics saved to {path}", "success")
+        self.api.set_status(messages.diagnostics_saved(path), "success")
         return path
 
     def save_to_history(self) -> None:
@@ -167,33 +214,42 @@ class DiagnosticsFeature(QObject):
         tab = self.current_tab()
         panel = self.panel
         panel.set_enabled(tab is not None)
-        if tab is None:
-            panel.summary.setText("No game opened yet")
+        if tab is None or tab.page.diagnostics is None:
+            panel.summary.setText(messages.DIAGNOSTICS_NO_GAME if tab is None else messages.DIAGNOSTICS_OFF)
             set_severity(panel.summary, None)
+            panel.save_button.setEnabled(False)
             panel.details.clear()
             return
         record = tab.page.diagnostics.record
         mask = self.api.screen_share_mask
         panel.summary.setText(("⚠ " if record.has_problems else "") + record.summary())
         set_severity(panel.summary, "warning" if record.has_problems else None)
-        text = mask.text(record.markdown())
+        text = mask.text(messages.diagnostics_panel_text(record))
         if text != panel.details.toPlainText():
             panel.details.setPlainText(text)
         self.shown.emit(text)
 
     # ------------------------------------------------------------------ slots
 
+    def _on_api_launch_started(self, launch: Launch) -> None:
+        self._clicked_at[launch.launch_id] = launch.clicked_at
+
     def _on_game_opened(self, launch_id: str, widget: QWidget) -> None:
-        diagnostics = getattr(getattr(widget, "page", None), "diagnostics", None)
-        if diagnostics is None:
-            return
+        clicked_at = self._clicked_at.pop(launch_id, None)
+        if not hasattr(widget, "open_devtools"):
+            return  # not a game tab
         tab = cast("GameTab", widget)
         self._tabs[launch_id] = tab
-        self._records[launch_id] = diagnostics.record
         games = self.panel.games
         games.addItem(self.api.screen_share_mask.text(tab.title), launch_id)
-        diagnostics.changed.connect(lambda t=tab, key=launch_id: self._on_diagnostics_changed(key, t))
+        tab.devtools_placement_chosen.connect(self.set_placement)
         tab.destroyed.connect(lambda *_, key=launch_id: self._on_tab_destroyed(key))
+        diagnostics = tab.page.diagnostics
+        if diagnostics is not None:
+            self._records[launch_id] = diagnostics.record
+            if clicked_at is not None:
+                diagnostics.set_launch_clicked_at(clicked_at)
+            diagnostics.changed.connect(lambda t=tab, key=launch_id: self._on_diagnostics_changed(key, t))
         games.setCurrentIndex(games.count() - 1)
         self.refresh()
 
@@ -215,6 +271,7 @@ class DiagnosticsFeature(QObject):
         self.refresh()
 
     def _on_save_clicked(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self.panel, "Save diagnostics", "diagnostics.json", "JSON (*.json)")
+        name, _ = QFileDialog.getSaveFileName(self.panel, messages.DIAGNOSTICS_SAVE_TITLE, "diagnostics.json",
+                                              "JSON (*.json)")
         if name:
             self.save(name)

@@ -57,6 +57,9 @@ class GameArea(QStackedWidget):
         self._split: QSplitter | None = None
         self._presenting = False
         self.device: Device = DESKTOP
+        #: Whether game pages record diagnostics; set before the first game opens
+        #: (:func:`console_app.ui.compose.build_window` does).
+        self.diagnostics = True
 
     def set_device(self, device: Device) -> None:
         """Show games at ``device``'s viewport (desktop: fill the view)."""
@@ -120,7 +123,7 @@ class GameArea(QStackedWidget):
         if self.tabs is None:
             from console_app.webengine.game_view import GameTabs
 
-            self.tabs = GameTabs(self)
+            self.tabs = GameTabs(self, diagnostics=self.diagnostics)
             self.tabs.set_presenting(self._presenting)
             self.tabs.set_device(self.device)
             self.tabs.count_changed.connect(self._on_tabs_count_changed)
@@ -133,7 +136,7 @@ class GameArea(QStackedWidget):
             from console_app.webengine.game_view import GameTabs
 
             self._ensure_tabs()
-            self.side_tabs = GameTabs(self)
+            self.side_tabs = GameTabs(self, diagnostics=self.diagnostics)
             self.side_tabs.setObjectName("sideTabs")
             self.side_tabs.setAccessibleName("Pages beside the game")
             self.side_tabs.count_changed.connect(self._on_tabs_count_changed)

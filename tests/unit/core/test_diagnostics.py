@@ -36,6 +36,20 @@ def test_a_record_round_trips_through_json_without_the_token():
     assert "- img: https://g.example/missing.png — HTTP 404" in again.markdown()
 
 
+def test_both_first_frame_times_are_kept_and_shown_with_what_they_are_measured_from():
+    d = Diagnostics(first_paint_ms=180.4, launch_to_first_frame_ms=512.6)
+    again = Diagnostics.from_dict(json.loads(json.dumps(d.to_dict())))
+    assert (again.first_paint_ms, again.launch_to_first_frame_ms) == (180.4, 512.6)
+    lines = again.markdown().splitlines()
+    assert "- Launch → first frame: 513 ms (from the Launch click)" in lines
+    assert "- First paint: 180 ms (from the page's navigation start)" in lines
+    # A record written before Launch → first frame existed still reads.
+    old = d.to_dict()
+    del old["launch_to_first_frame_ms"]
+    assert Diagnostics.from_dict(old).launch_to_first_frame_ms is None
+    assert not any(line.startswith("- Launch →") for line in Diagnostics.from_dict(old).markdown().splitlines())
+
+
 def test_a_quiet_page_has_no_problems_and_a_chatty_one_stays_bounded():
     d = Diagnostics()
     assert not d.has_problems and d.summary() == "no problems seen"

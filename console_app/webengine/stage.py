@@ -1,0 +1,50 @@
+"""The stage a game page is shown on: filling the tab, or at a device's viewport."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QWidget
+
+from console_app.core.devices import DESKTOP, Device
+
+
+class DeviceStage(QWidget):
+    """Holds the web view: filling it (desktop) or at a device's CSS viewport, scaled
+    down (zoom) to fit and centred on a dark stage."""
+
+    #: Qt's zoom factor range.
+    MIN_ZOOM, MAX_ZOOM = 0.25, 5.0
+
+    def __init__(self, view: QWebEngineView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("deviceStage")
+        self.view = view
+        view.setParent(self)
+        self.device: Device = DESKTOP
+        self.setAutoFillBackground(True)
+
+    def set_device(self, device: Device) -> None:
+        self.device = device
+        self.setStyleSheet("" if device.fills else "QWidget#deviceStage { background: #1b1e24; }")
+        self._place()
+
+    def zoom(self) -> float:
+        """The factor the page is drawn at (1.0 when it fills the view)."""
+        return self.view.zoomFactor()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place()
+
+    def _place(self) -> None:
+        width, height = self.width(), self.height()
+        device = self.device
+        if device.fills or width <= 0 or height <= 0:
+            self.view.setZoomFactor(1.0)
+            self.view.setGeometry(0, 0, width, height)
+            return
+        zoom = max(self.MIN_ZOOM, min(self.MAX_ZOOM, 1.0, width / device.width, height / device.height))
+        shown_w, shown_h = round(device.width * zoom), round(device.height * zoom)
+        self.view.setZoomFactor(zoom)
+        self.view.setGeometry((width - shown_w) // 2, (height - shown_h) // 2, shown_w, shown_h)
