@@ -38,5 +38,5 @@ FULL = Config()
 QUICK = Config(
     startup_runs=1, launches=3, concurrent=20, growth_launches=5,
     history_entries=1_000, catalog_games=200, repeats=3,
-    suite_cases=40, suite_rounds=1, suite_games=4, frame_rounds=1, frame_launches=2, quick_newman=True,
+    suite_cases=40, suite_rounds=1, suite_games=4, frame_rounds=1, frame_launches=1, quick_newman=True,
 )
