@@ -13,17 +13,17 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks import data, launch, memory, startup, suites
+from benchmarks import data, frames, launch, memory, startup, suites
 from benchmarks.common import DriverError, Metric, format_table, machine_info, write_json
 from benchmarks.config import FULL, QUICK
 
-GROUPS = {"startup": startup.run, "launch": launch.run, "memory": memory.run, "data": data.run,
-          "suites": suites.run}
+GROUPS = {"startup": startup.run, "launch": launch.run, "frames": frames.run, "memory": memory.run,
+          "data": data.run, "suites": suites.run}
 
 #: Every metric the suite writes, in table order.
 METRIC_NAMES = (
-    "startup_first_paint", "startup_with_data", "launch_to_request", "response_to_tab",
-    "tick_gap_50_launches", "tick_gap_5mb_response", "rss_idle", "pss_one_game",
+    "startup_first_paint", "startup_with_data", "ready_to_launch", "launch_to_request", "response_to_tab",
+    "tick_gap_50_launches", "tick_gap_5mb_response", "launch_to_first_frame", "diagnostics_cost", "rss_idle", "pss_one_game",
     "rss_growth_per_launch", "picker_filter_1000", "history_open_10000", "history_search_10000",
     "suite_200_requests", "suite_cli_vs_newman", "suite_50_games", "suite_games_peak_memory",
 )

@@ -27,6 +27,9 @@ class Config:
     suite_cases: int = 200
     suite_rounds: int = 3
     suite_games: int = 50
+    #: Window processes per diagnostics setting, and the launches each measures after its first.
+    frame_rounds: int = 3
+    frame_launches: int = 6
     #: Use newman only if already installed (the quick run never calls npm).
     quick_newman: bool = False
 
@@ -35,5 +38,5 @@ FULL = Config()
 QUICK = Config(
     startup_runs=1, launches=3, concurrent=20, growth_launches=5,
     history_entries=1_000, catalog_games=200, repeats=3,
-    suite_cases=40, suite_rounds=1, suite_games=4, quick_newman=True,
+    suite_cases=40, suite_rounds=1, suite_games=4, frame_rounds=1, frame_launches=1, quick_newman=True,
 )

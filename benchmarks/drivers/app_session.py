@@ -12,6 +12,16 @@ Scenarios (first argument):
 - ``launch``: launch overhead against raw httpx on the same loop, and the largest
   tick gap with 50 launches in flight and while a 5 MB answer is shown.
 - ``memory``: PSS with one game open, and RSS/PSS after each of N launches.
+- ``frames``: launch -> first frame of the game tab, interleaved with headless
+  Chromium (``--chromium PATH``) loading a fresh URL of the same sandbox game; with
+  ``--no-diagnostics`` the pages record no diagnostics.
+
+"First frame", the same for both: the demo page (served by the sandbox with one
+extra same-origin script, :data:`FRAME_SCRIPT`) asks for a second
+``requestAnimationFrame`` inside its first one, i.e. once the first frame with the
+page's content has been produced, and then POSTs :data:`FRAME_PATH`; the sandbox
+stamps its arrival. App: Launch triggered -> that arrival. Chromium: its process
+spawned -> that arrival.
 """
 
 from __future__ import annotations
@@ -61,12 +71,43 @@ async def startup_session(window: Any, options: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- launches
 
 
+#: The beacon the game page sends once its first frame is out, and the script that sends it.
+FRAME_PATH = "/bench/frame"
+FRAME_SCRIPT = "bench-frame.js"
+_FRAME_JS = ("requestAnimationFrame(function () { requestAnimationFrame(function () {"
+             f" fetch('{FRAME_PATH}', {{method: 'POST'}}).catch(function () {{}}); }}); }});")
+
+
+def _serve_frame_beacon() -> None:
+    """Game pages end with ``<script src=FRAME_SCRIPT>`` (same origin, so the page's
+    CSP allows it), served from the sandbox's static files."""
+    from console_app.sandbox import pages
+
+    if getattr(pages.game_page, "_bench_frame", False):
+        return
+    original_page, original_static = pages.game_page, pages.static_file
+
+    def game_page(*args, **kwargs):
+        html = original_page(*args, **kwargs)
+        return html.replace("</body>", f'<script src="/game/static/{FRAME_SCRIPT}"></script></body>', 1)
+
+    def static_file(name):
+        if name == FRAME_SCRIPT:
+            return _FRAME_JS.encode(), "text/javascript; charset=utf-8"
+        return original_static(name)
+
+    game_page._bench_frame = True  # type: ignore[attr-defined]
+    pages.game_page, pages.static_file = game_page, static_file
+
+
 class TimedSandbox:
     """The reference sandbox with server-side timestamps: when each request was read
     (``arrivals``) and when each answer finished writing (``sent``)."""
 
     def __init__(self) -> None:
         from console_app.sandbox import server as server_module
+
+        _serve_frame_beacon()
 
         class _Sandbox(server_module.SandboxServer):
             def _record(inner, request) -> None:  # noqa: N805
@@ -98,6 +139,13 @@ class TimedSandbox:
 
     def arrival_after(self, t: float, path: str = "/api/session") -> float:
         return next(at for at, p in self.server.arrivals if at >= t and p == path)
+
+    async def frame_after(self, t: float, timeout: float = 30) -> float:
+        """When the first frame beacon after ``t`` arrived (waiting for it)."""
+        from benchmarks.drivers.qt_tools import until
+
+        await until(lambda: any(at >= t and p == FRAME_PATH for at, p in self.server.arrivals), timeout=timeout)
+        return self.arrival_after(t, FRAME_PATH)
 
     def last_sent_before(self, t: float, path: str = "/api/session") -> float:
         return max(at for at, p in self.server.sent if at <= t and p == path)
@@ -299,6 +347,101 @@ def launch_session_factory(sandbox: TimedSandbox, options: argparse.Namespace):
     return session
 
 
+# --------------------------------------------------------------------------- first frames
+
+
+async def app_first_frame(window: Any, sandbox: TimedSandbox) -> float:
+    """Launch through the window's Launch action: ms from the click to the first
+    frame of the game tab."""
+    click = time.perf_counter()
+    window.launch_action.trigger()
+    frame = await sandbox.frame_after(click)
+    await until_idle(window)
+    window.game_area.close_all()
+    await asyncio.sleep(0.2)  # page and profile deletion, renderer exit
+    return (frame - click) * 1000
+
+
+async def until_idle(window: Any) -> None:
+    from benchmarks.drivers.qt_tools import until
+
+    await until(lambda: not window.controller.busy)
+
+
+async def chromium_first_frame(chromium: str, raw: RawClient, sandbox: TimedSandbox, profile_dir: str) -> float:
+    """Headless Chromium (the app's Chromium flags) loading a fresh game URL of the
+    same sandbox: ms from spawning it to the first frame."""
+    import os
+    import shlex
+    import signal
+    import subprocess
+
+    from benchmarks.drivers.protocol import chromium_command
+
+    url = (await raw.post())["url"]
+    flags = shlex.split(os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", ""))
+    command = chromium_command(chromium, url, profile_dir, flags)
+    spawned = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        frame = await sandbox.frame_after(spawned)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return (frame - spawned) * 1000
+
+
+def frames_session_factory(sandbox: TimedSandbox, options: argparse.Namespace):
+    """The window's first launch (QtWebEngine imported and started by it, as Chromium
+    starts from nothing), then ``options.launches`` more, each followed by one
+    Chromium load when ``options.chromium`` is given."""
+    async def session(window: Any) -> int:
+        try:
+            await ready(window)
+            raw = RawClient(sandbox, window.form.request())
+            chromium_runs = []
+            if options.chromium:  # unrecorded: Chromium's files into the disk cache
+                await chromium_first_frame(options.chromium, raw, sandbox, options.chromium_profile)
+            cold = await app_first_frame(window, sandbox)
+            await app_first_frame(window, sandbox)  # unrecorded: the second page's profile, connections
+            warm = []
+            for _ in range(options.launches):
+                warm.append(await app_first_frame(window, sandbox))
+                if options.chromium:
+                    chromium_runs.append(
+                        await chromium_first_frame(options.chromium, raw, sandbox, options.chromium_profile))
+            await raw.http.aclose()
+            report({"cold": cold, "warm": warm, "chromium": chromium_runs, "diagnostics": not options.no_diagnostics})
+            return 0
+        finally:
+            sandbox.server.stop()
+
+    return session
+
+
+def _diagnostics_off_stand_in() -> None:
+    """Pages that record no diagnostics (no script injected, the page never read),
+    for a branch without the app's own ``--no-diagnostics`` switch."""
+    from PySide6.QtCore import QObject, QTimer
+
+    from console_app.core.diagnostics import Diagnostics
+    from console_app.webengine import game_view
+    from console_app.webengine.diagnostics import PageDiagnostics
+
+    class InertDiagnostics(PageDiagnostics):
+        def __init__(self, page: Any) -> None:
+            QObject.__init__(self, page)
+            self.page = page
+            self.record = Diagnostics()
+            self._timer = QTimer(self)
+
+    game_view.PageDiagnostics = InertDiagnostics  # type: ignore[misc]
+
+
 # --------------------------------------------------------------------------- memory
 
 
@@ -333,12 +476,15 @@ def memory_session_factory(sandbox: TimedSandbox, options: argparse.Namespace):
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="app_session")
-    parser.add_argument("scenario", choices=("startup", "launch", "memory"))
+    parser.add_argument("scenario", choices=("startup", "launch", "memory", "frames"))
     parser.add_argument("--basedir", required=True)
     parser.add_argument("--launches", type=int, default=20)
     parser.add_argument("--concurrent", type=int, default=50)
     parser.add_argument("--delay", type=float, default=0.25)
     parser.add_argument("--big", type=int, default=5_000_000)
+    parser.add_argument("--chromium", default=None, help="headless Chromium to compare first frames with")
+    parser.add_argument("--chromium-profile", default=None, help="Chromium's --user-data-dir")
+    parser.add_argument("--no-diagnostics", action="store_true")
     options = parser.parse_args(argv)
 
     import console_app.app as app_module
@@ -352,12 +498,21 @@ def main(argv: list[str]) -> int:
         else:
             sandbox = TimedSandbox()
             kwargs["target_factory"] = sandbox.target
-            factory = launch_session_factory if options.scenario == "launch" else memory_session_factory
-            kwargs["session"] = factory(sandbox, options)
+            factories = {"launch": launch_session_factory, "memory": memory_session_factory,
+                         "frames": frames_session_factory}
+            kwargs["session"] = factories[options.scenario](sandbox, options)
         return real_run_window(args, **kwargs)
 
     app_module.run_window = run_window
-    return cli_main(["--basedir", options.basedir, "gui", *web_sandbox_args()])
+    gui_args = web_sandbox_args()
+    if options.no_diagnostics:
+        import inspect
+
+        if "diagnostics" in inspect.signature(real_run_window).parameters:
+            gui_args.append("--no-diagnostics")  # the app's own switch
+        else:
+            _diagnostics_off_stand_in()
+    return cli_main(["--basedir", options.basedir, "gui", *gui_args])
 
 
 if __name__ == "__main__":

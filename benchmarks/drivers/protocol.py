@@ -38,3 +38,15 @@ def web_sandbox_args() -> list[str]:
     """``--no-web-sandbox`` when running as root: Chromium cannot sandbox itself
     then, and the app wants that said explicitly."""
     return ["--no-web-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+
+
+def chromium_command(chromium: str, url: str, profile_dir: str, flags: list[str]) -> list[str]:
+    """Headless Chromium loading ``url`` in a window the size of the bench's game view,
+    with ``flags`` (the app's Chromium flags) and its own profile folder."""
+    return [chromium, "--headless", *web_sandbox_chromium_args(), f"--user-data-dir={profile_dir}",
+            "--no-first-run", "--no-default-browser-check", "--window-size=1024,640", *flags, url]
+
+
+def web_sandbox_chromium_args() -> list[str]:
+    """Chromium's own ``--no-sandbox`` when running as root (see :func:`web_sandbox_args`)."""
+    return ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []

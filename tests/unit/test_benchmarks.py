@@ -19,8 +19,8 @@ from benchmarks.common import Metric, format_table, overhead_budget, ratio_budge
 ROOT = Path(__file__).resolve().parents[2]
 
 EXPECTED = {
-    "startup_first_paint", "startup_with_data", "launch_to_request", "response_to_tab",
-    "tick_gap_50_launches", "tick_gap_5mb_response", "rss_idle", "pss_one_game",
+    "startup_first_paint", "startup_with_data", "ready_to_launch", "launch_to_request", "response_to_tab",
+    "tick_gap_50_launches", "tick_gap_5mb_response", "launch_to_first_frame", "diagnostics_cost", "rss_idle", "pss_one_game",
     "rss_growth_per_launch", "picker_filter_1000", "history_open_10000", "history_search_10000",
     "suite_200_requests", "suite_cli_vs_newman", "suite_50_games", "suite_games_peak_memory",
 }

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -35,7 +36,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QPixmap
-from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
 from PySide6.QtWidgets import (
     QCompleter,
     QHBoxLayout,
@@ -52,6 +52,9 @@ from PySide6.QtWidgets import (
 
 from console_app.core.catalog import Catalog, Game, GameShortlist
 from console_app.core.paths import AppPaths, write_atomically
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply
 
 log = logging.getLogger("console_app.ui.catalog.game_picker")
 
@@ -138,6 +141,9 @@ class IconCache(QObject):
                                    Qt.TransformationMode.SmoothTransformation))
 
     def _download(self, url: str) -> None:
+        # QtNetwork loads with the first icon asked for (~10 ms the window need not pay before it shows).
+        from PySide6.QtNetwork import QNetworkAccessManager, QNetworkRequest
+
         qurl = QUrl(url)
         if qurl.scheme().lower() not in ("http", "https") or not qurl.host():
             self._failed.add(url)
@@ -157,11 +163,15 @@ class IconCache(QObject):
         self._pending.add(url)
 
     def _on_reply_download_progress(self, received: int, _total: int) -> None:
+        from PySide6.QtNetwork import QNetworkReply
+
         reply = self.sender()
         if isinstance(reply, QNetworkReply) and received > MAX_ICON_BYTES:
             reply.abort()
 
     def _on_manager_finished(self, reply: QNetworkReply) -> None:
+        from PySide6.QtNetwork import QNetworkReply
+
         url = str(reply.property(_URL_PROPERTY) or "")
         self._pending.discard(url)
         reply.deleteLater()
