@@ -423,25 +423,6 @@ def frames_session_factory(sandbox: TimedSandbox, options: argparse.Namespace):
     return session
 
 
-def _diagnostics_off_stand_in() -> None:
-    """Pages that record no diagnostics (no script injected, the page never read),
-    for a branch without the app's own ``--no-diagnostics`` switch."""
-    from PySide6.QtCore import QObject, QTimer
-
-    from console_app.core.diagnostics import Diagnostics
-    from console_app.webengine import game_view
-    from console_app.webengine.diagnostics import PageDiagnostics
-
-    class InertDiagnostics(PageDiagnostics):
-        def __init__(self, page: Any) -> None:
-            QObject.__init__(self, page)
-            self.page = page
-            self.record = Diagnostics()
-            self._timer = QTimer(self)
-
-    game_view.PageDiagnostics = InertDiagnostics  # type: ignore[misc]
-
-
 # --------------------------------------------------------------------------- memory
 
 
@@ -506,12 +487,7 @@ def main(argv: list[str]) -> int:
     app_module.run_window = run_window
     gui_args = web_sandbox_args()
     if options.no_diagnostics:
-        import inspect
-
-        if "diagnostics" in inspect.signature(real_run_window).parameters:
-            gui_args.append("--no-diagnostics")  # the app's own switch
-        else:
-            _diagnostics_off_stand_in()
+        gui_args.append("--no-diagnostics")  # the app's own switch
     return cli_main(["--basedir", options.basedir, "gui", *gui_args])
 
 
