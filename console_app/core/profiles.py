@@ -47,6 +47,9 @@ KIND_COLORS = {"sandbox": "#6b7280", "staging": "#2563eb", "production": "#dc262
 #: ``api_url`` of the built-in profile: the app substitutes its embedded sandbox.
 EMBEDDED_API_URL = "embedded"
 SANDBOX_PROFILE_NAME = "Sandbox"
+#: The partner ID (MEMB_ID) the embedded sandbox accepts, so what the Sandbox profile
+#: shows is what it sends (the sandbox's DEFAULT_PARTNER_ID; a test keeps them equal).
+SANDBOX_PARTNER_ID = "sandbox-partner"
 
 #: The current ``format`` of profiles.json.
 FORMAT = 1
@@ -220,7 +223,7 @@ def builtin_sandbox() -> Profile:
     return Profile(
         name=SANDBOX_PROFILE_NAME,
         api_url=EMBEDDED_API_URL,
-        partner_id="sandbox",
+        partner_id=SANDBOX_PARTNER_ID,
         kind="sandbox",
     )
 
@@ -599,7 +602,10 @@ class ProfileStore:
             entries = data.get("profiles")
             if not isinstance(entries, list):
                 raise ProfileError(f"no 'profiles' list; {untouched}")
-            profiles = [Profile.from_dict(entry) for entry in entries]
+            # An older file may name another partner for the embedded sandbox, which
+            # only ever sends its own: show what is sent.
+            profiles = [profile.with_changes(partner_id=SANDBOX_PARTNER_ID) if profile.is_embedded else profile
+                        for profile in map(Profile.from_dict, entries)]
         except ProfileError as exc:
             message = str(exc)
             raise ProfileError(message if message.startswith(str(self.path)) else f"{self.path}: {message}") from exc
