@@ -8,12 +8,15 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
-from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
 
 from console_app.core.paths import write_atomically
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply
 
 log = logging.getLogger("console_app.ui.catalog.game_icons")
 
@@ -97,6 +100,9 @@ class IconCache(QObject):
                                    Qt.TransformationMode.SmoothTransformation))
 
     def _download(self, url: str) -> None:
+        # QtNetwork loads with the first icon asked for (~10 ms the window need not pay before it shows).
+        from PySide6.QtNetwork import QNetworkAccessManager, QNetworkRequest
+
         qurl = QUrl(url)
         if qurl.scheme().lower() not in ("http", "https") or not qurl.host():
             self._failed.add(url)
@@ -116,11 +122,15 @@ class IconCache(QObject):
         self._pending.add(url)
 
     def _on_reply_download_progress(self, received: int, _total: int) -> None:
+        from PySide6.QtNetwork import QNetworkReply
+
         reply = self.sender()
         if isinstance(reply, QNetworkReply) and received > MAX_ICON_BYTES:
             reply.abort()
 
     def _on_manager_finished(self, reply: QNetworkReply) -> None:
+        from PySide6.QtNetwork import QNetworkReply
+
         url = str(reply.property(_URL_PROPERTY) or "")
         self._pending.discard(url)
         reply.deleteLater()
