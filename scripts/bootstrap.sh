@@ -16,7 +16,7 @@ say() { printf 'bootstrap: %s\n' "$*"; }
 # package, so a name counts as installed when an installed package provides it.
 # fonts-wqy-microhei, fonts-thai-tlwg: the demo game speaks ja/ko/zh and th; headless
 # machines have neither font. tesseract-ocr: the screen-share test reads screenshots
-# as a viewer would (OCR).
+# as a viewer would (OCR). x11-utils: the real-screen tests read the title X shows (xprop).
 SYSTEM_PACKAGES=(
   ca-certificates libglib2.0-0 libgl1 libegl1 libgbm1 libfontconfig1 libfreetype6
   libxkbcommon0 libdbus-1-3 libbrotli1 libx11-6 libx11-xcb1 libxcb1 libxext6 libxfixes3
@@ -25,7 +25,7 @@ SYSTEM_PACKAGES=(
   libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0
   libxcb-xkb1 libxcb-randr0 libxcb-util1 libxkbcommon-x11-0 xvfb xauth dbus gnome-keyring
   fonts-dejavu-core fonts-wqy-microhei fonts-thai-tlwg desktop-file-utils appstream curl
-  tesseract-ocr
+  tesseract-ocr x11-utils
 )
 
 python_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }

@@ -38,7 +38,7 @@ async def _settled_layout(window: Any) -> None:
 
     # This machine has no OS keyring and runs Chromium unsandboxed; users see those
     # banners when they apply, but they are not what these pictures are about.
-    window.hide_banner("keyring")
+    window.hide_notice("keyring")
     window.hide_banner("web_sandbox")
     for _ in range(3):
         await asyncio.sleep(0.02)

@@ -135,7 +135,7 @@ async def _settle(window: Any, tab: Any) -> None:
 
 def _grab(window: Any, out: Path) -> None:
     # The screenshot machine has no OS keyring; users normally do: not the subject here.
-    window.hide_banner("keyring")
+    window.hide_notice("keyring")
     out.parent.mkdir(parents=True, exist_ok=True)
     if not window.save_screenshot(out):
         raise SystemExit(f"could not write {out}")

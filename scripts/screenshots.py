@@ -1,7 +1,8 @@
 """``make screenshots``: regenerate every picture in README.md, offscreen.
 
-- ``window.png`` is made by ``lm-console capture`` itself (a user's own command), on
-  the embedded sandbox with a Korean player;
+- ``window.png``, ``presenter.png`` (``--presenter``) and ``phone.png`` (``--device
+  phone-portrait``, an Arabic player: right to left) are made by ``lm-console capture``
+  itself (a user's own command), on the embedded sandbox;
 - the other scenes run the real window in this process (see the scene modules):
   ``error.png`` (G.01 until the retries run out), ``production.png``, ``picker.png``,
   ``history.png`` and ``snapshot.png``.
@@ -27,11 +28,13 @@ from scripts.screenshot_scenes_support import _event_loop, _grab, _run, _settle,
 OUT = ROOT / "docs" / "screenshots"
 
 
-def capture_window(out: Path) -> None:
-    """The README's first picture, made the way a user would make it."""
+def capture_window(out: Path, *extra: str, language: str = "ko", currency: str = "KRW") -> None:
+    """A picture made the way a user would make it: ``lm-console capture`` (``extra``:
+    its options, e.g. ``--presenter`` or ``--device phone-portrait``)."""
     args = [sys.executable, "-m", "console_app", "capture", "--out", str(out),
             "--game-id", "lm_8_treasureofzeus", "--player-id", "qa-7", "--nickname", "Kim",
-            "--language", "ko", "--currency", "KRW", "--session-id", "demo-session", "--ip", "203.0.113.7"]
+            "--language", language, "--currency", currency, "--session-id", "demo-session", "--ip", "203.0.113.7",
+            *extra]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-web-sandbox")
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
@@ -64,13 +67,16 @@ def main() -> int:
     executor = qasync.QThreadExecutor()
     _event_loop().set_default_executor(executor)
     capture_window(OUT / "window.png")
+    capture_window(OUT / "presenter.png", "--presenter", "--screen", "1366x768")
+    capture_window(OUT / "phone.png", "--device", "phone-portrait", "--screen", "1366x768", language="ar",
+                   currency="USD")
     scene_error(OUT / "error.png")
     scene_production(OUT / "production.png")
     scene_picker(OUT / "picker.png")
     scene_history(OUT / "history.png")
     scene_snapshot(OUT / "snapshot.png")
     executor.shutdown()
-    for name in ("window", "error", "production", "picker", "history", "snapshot"):
+    for name in ("window", "presenter", "phone", "error", "production", "picker", "history", "snapshot"):
         print(OUT / f"{name}.png")
     return 0
 

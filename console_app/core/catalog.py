@@ -3,8 +3,8 @@
 A :class:`Catalog` comes from one of three sources, named by its ``label``:
 
 - ``"sample"``: the bundled ``resources/sample_catalog.json`` (the game IDs from
-  LuckyMonaco's public documentation), used by the Sandbox profile and whenever a
-  profile has no catalog of its own;
+  LuckyMonaco's public documentation), used whenever a profile has no catalog of its
+  own; the Sandbox profile's adds the languages its demo game speaks;
 - ``"slot_spec"``: a SLOT_SPEC spreadsheet imported with :mod:`console_app.core.slot_spec`;
 - ``"live"``: the ``/api/gamelist`` answer of the profile's API.
 
@@ -20,7 +20,7 @@ import hashlib
 import json
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -170,6 +170,17 @@ def sample_catalog() -> Catalog:
     path = resources_dir() / "sample_catalog.json"
     stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(microsecond=0)
     return Catalog.from_dict(json.loads(path.read_text("utf-8")), default_updated=stamp)
+
+
+@lru_cache(maxsize=1)
+def sandbox_catalog() -> Catalog:
+    """The Sandbox profile's catalog: the sample's games and currencies, and every
+    language the sandbox's demo game speaks (its string table), not only the four the
+    spec documents, which the sample keeps for every other profile."""
+    sample = sample_catalog()
+    spoken = json.loads((resources_dir() / "demo_game" / "strings.json").read_text("utf-8"))
+    return replace(sample, languages=(*sample.languages, *(code for code in spoken if code not in sample.languages)),
+                   source=f"{sample.source}; languages: those the sandbox's demo game speaks")
 
 
 @dataclass(frozen=True)
@@ -331,7 +342,9 @@ class CatalogStore:
         except CatalogError as exc:
             log.warning("%s; using the sample catalog", exc)
             catalog = None
-        return catalog if catalog is not None else sample_catalog()
+        if catalog is not None:
+            return catalog
+        return sandbox_catalog() if profile_name == SANDBOX_PROFILE else sample_catalog()
 
     def replace(self, profile_name: str, catalog: Catalog) -> CatalogDiff:
         """Store ``catalog`` as the profile's catalog (atomically) and say what changed

@@ -17,7 +17,7 @@ and never touches the window's widgets. Through it a feature can:
 - read the one **screen-share** state the window owns (:attr:`screen_share`,
   ``screen_share_changed(bool)``), and mask through :attr:`screen_share_mask` as
   every view does;
-- use the window's services: status line, banners, title suffix, accent colour,
+- use the window's services: status line, banners, notices, title suffix, accent colour,
   the form's public methods, the API targets, HTTP clients, opening a page in a tab.
 
 The signals are emitted by the window (from its :class:`LaunchController`) in one
@@ -246,6 +246,14 @@ class WindowApi(QObject):
 
     def hide_banner(self, key: str) -> None:
         self._shell.hide_banner(key)
+
+    def show_notice(self, key: str, text: str, severity: str = "warning") -> None:
+        """Show or update a dismissable notice in the status bar's notice slot: it may
+        come after the first paint, as it never moves the form or the game."""
+        self._shell.show_notice(key, text, severity)
+
+    def hide_notice(self, key: str) -> None:
+        self._shell.hide_notice(key)
 
     def set_title_suffix(self, suffix: str) -> None:
         """Append ``suffix`` to the window title (e.g. " — PRODUCTION")."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 from PySide6.QtWidgets import QLabel
 
-from console_app.core.catalog import CatalogStore, GameShortlist, sample_catalog
+from console_app.core.catalog import CatalogStore, GameShortlist, sandbox_catalog
 from console_app.ui.catalog.game_picker import GamePicker
 from tests.fixtures.qt import sandbox_target
 from tests.gui.test_profiles_in_window import featured
@@ -47,7 +47,7 @@ def problem_links(window) -> dict[str, str]:
 def test_window_uses_the_rich_picker_and_filters_as_you_type(qtbot, window_factory, app_paths, sandbox):
     window, _profiles, catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
     picker = window.form.game_picker
-    assert isinstance(picker, GamePicker) and picker.catalog() is sample_catalog()
+    assert isinstance(picker, GamePicker) and picker.catalog() is sandbox_catalog()
     picker.line_edit().clear()
     qtbot.keyClicks(picker.line_edit(), "tumble")
     assert picker.visible_game_ids() == ["lm_52_cleopatratumble", "lm_60_tumblefortune"]
@@ -84,7 +84,7 @@ def test_typo_gets_a_one_click_fix_and_deliberate_bad_values_stay_sendable(qtbot
 def test_supported_codes_come_first(window_factory, app_paths, sandbox):
     window, _profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
     language = window.form.language
-    assert language.supported() == sample_catalog().languages
+    assert language.supported() == sandbox_catalog().languages
     assert [language.itemText(i) for i in range(2)] == ["en — English", "ja — Japanese"]
     assert language.count() > 100  # every other ISO 639-1 code follows
 
@@ -120,7 +120,7 @@ def test_broken_spreadsheet_is_one_clear_line_and_changes_nothing(qtbot, window_
     assert "SLOT_SPEC.xlsx" in failed.args[0] and "\n" not in failed.args[0]
     assert catalog.result_box.informativeText() == "The catalog was not changed."
     assert not CatalogStore(app_paths).path_for("Sandbox").exists()
-    assert window.form.game_picker.catalog() is sample_catalog()
+    assert window.form.game_picker.catalog() is sandbox_catalog()
     assert window.status_label.text().startswith("✖")
 
 
@@ -130,7 +130,7 @@ def test_fetch_game_list_from_the_sandbox_updates_the_picker(qtbot, window_facto
         catalog.fetch_action.trigger()
     fetched = window.form.game_picker.catalog()
     assert fetched.label == "live" and fetched.game_ids == tuple(sandbox.world.games)
-    assert fetched.languages == sample_catalog().languages  # kept: the game list names none
+    assert fetched.languages == sandbox_catalog().languages  # kept: the game list names none
     assert CatalogStore(app_paths).load("Sandbox").label == "live"
     assert "Fetched" in catalog.result_box.text()
 
@@ -145,7 +145,7 @@ def test_fetch_errors_use_the_user_error_dictionary(qtbot, window_factory, app_p
     with qtbot.waitSignal(catalog.catalog_failed, timeout=TIMEOUT_MS) as failed:
         catalog.fetch()
     assert "Ask Dana for the token" in failed.args[0]
-    assert window.form.game_picker.catalog() is sample_catalog()
+    assert window.form.game_picker.catalog() is sandbox_catalog()
 
 
 def test_successful_launch_moves_the_game_to_recent(qtbot, window_factory, app_paths, sandbox):

@@ -12,7 +12,8 @@ from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QFormLayout, QWidget
 
 from console_app.core.catalog import Catalog, Game, GameShortlist, catalog_from_game_list, sample_catalog
-from console_app.ui.catalog.game_picker import GamePicker, IconCache
+from console_app.ui.catalog.game_icons import IconCache
+from console_app.ui.catalog.game_picker import GamePicker
 from console_app.ui.launch.code_combo import SEPARATOR, CodeCombo
 
 REPO = Path(__file__).resolve().parents[2]

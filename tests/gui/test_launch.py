@@ -46,7 +46,7 @@ def test_launch_opens_a_tab_and_the_demo_game_loads(qtbot, main_window, sandbox)
     assert status.startswith("✔ 200 in ") and "· 1 attempt ·" in status
     assert main_window.answer.headline.text() == "✔ Game session created"
     assert token not in main_window.answer._rows["url"].text()
-    assert main_window.windowTitle() == "LuckyMonaco Test Console — Sandbox"
+    assert main_window.windowTitle() == "Sandbox · LuckyMonaco Test Console"
     # The preview now shows the uuid actually sent.
     sent_uuid = session_requests(sandbox)[-1].json["uuid"]
     assert f'"uuid": "{sent_uuid}"' in main_window.preview.text.toPlainText()

@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
+from console_app import APP_NAME
 from console_app.app import ExceptionHooks
 from console_app.qtenv import WebSandbox
 from console_app.ui.window.main_window import MainWindow
@@ -182,3 +183,23 @@ def test_the_mouse_wheel_over_a_code_list_scrolls_the_form_not_the_choice(qtbot,
                         Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(currency, event)
     assert currency.code() == before and not event.isAccepted()
+
+
+def test_the_title_names_the_app_once_and_last(main_window):
+    # Qt's xcb and Windows plugins append " — <applicationDisplayName>" to a title that
+    # does not already end with it: ending with the name is what keeps it there once.
+    title = main_window.windowTitle()
+    assert title == f"Sandbox · {APP_NAME}"
+    assert title.endswith(APP_NAME) and title.count(APP_NAME) == 1
+
+
+def test_a_long_launch_message_shows_every_line_inside_its_box(qtbot, main_window):
+    label = main_window.form.launch_message
+    main_window.set_status("Fix the fields marked in red, or use Send anyway to send it as it is; " * 3, "error")
+    qtbot.waitUntil(lambda: label.isVisible() and label.height() == label.heightForWidth(label.width()))
+    inner = label.contentsRect()
+    needed = label.fontMetrics().boundingRect(QRect(0, 0, inner.width(), 10_000), Qt.TextFlag.TextWordWrap,
+                                              label.text())
+    assert needed.height() >= 3 * label.fontMetrics().height()  # it wraps onto several lines
+    # Every line fits, inside the 1 px border the severity style draws on the label's edge.
+    assert inner.top() > 1 and inner.bottom() < label.height() - 2 and needed.height() <= inner.height()

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from console_app.core.credentials import CredentialStore, RunCredentials
 from console_app.core.paths import AppPaths
 from console_app.core.profiles import ProfileStore
-from console_app.ui.profiles.dialog import MEMORY_NOTICE, ProfileDialog
+from console_app.ui.profiles.dialog import ProfileDialog
+from console_app.ui.profiles.token_box import MEMORY_NOTICE
 from tests.fixtures.common import CANARY_TOKEN, files_containing
 
 SERVICE = "luckymonaco-console-gui-tests"

@@ -3,7 +3,7 @@ no-token message, per-profile network settings, screen-share, Profiles… and Ab
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLayout, QMessageBox, QWidget
 
 from console_app.core.catalog import Catalog, CatalogStore, Game
 from console_app.core.credentials import RunCredentials
@@ -47,7 +47,7 @@ def test_staging_profile_token_from_the_os_keyring_reaches_the_server(
     assert window.environment.itemText(1) == "Staging EU · staging"
     select(window, "Staging EU")
     assert spec_server.partner_id in window.partner_label.text()
-    assert window.windowTitle().endswith("— Staging EU")
+    assert window.windowTitle() == "Staging EU · LuckyMonaco Test Console"
     window.form.set_request(window.form.request().with_changes(player_id="qa-1", nickname="QA"))
     with qtbot.waitSignal(window.controller.launch_finished, timeout=TIMEOUT_MS):
         window.launch()
@@ -78,19 +78,48 @@ def test_profile_without_a_token_says_where_to_set_it_and_sends_nothing(
     assert spec_server.requests_to("/api/session") == []
 
 
-def test_missing_keyring_is_a_plain_warning_banner(qtbot, window_factory, app_paths, sandbox):
+def test_missing_keyring_is_a_plain_warning_notice(qtbot, window_factory, app_paths, sandbox):
     window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
     qtbot.waitUntil(lambda: profiles.keyring_known, timeout=TIMEOUT_MS)
-    banner = window.findChild(QWidget, "banner_keyring_text")
-    assert banner is not None and banner.isVisibleTo(window)
-    assert banner.text() == KEYRING_MISSING_TEXT
+    notice = window.findChild(QWidget, "notice_keyring_text")
+    assert notice is not None and notice.isVisibleTo(window)
+    assert notice.text() == KEYRING_MISSING_TEXT
+    assert window.statusBar().isAncestorOf(notice)
 
 
-def test_keyring_present_shows_no_banner(qtbot, window_factory, app_paths, sandbox, keyring_in_process):
+def test_the_keyring_notice_after_first_paint_moves_nothing(qtbot, window_factory, app_paths, sandbox):
+    window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
+    qtbot.waitUntil(lambda: profiles.keyring_known, timeout=TIMEOUT_MS)
+    window.hide_notice("keyring")
+    qtbot.waitUntil(lambda: not window.findChild(QWidget, "notice_keyring").isVisible())
+
+    def layout():
+        return (window.form_scroll.mapTo(window, window.form_scroll.rect().topLeft()), window.form_scroll.height(),
+                window.game_area.mapTo(window, window.game_area.rect().topLeft()), window.game_area.size(),
+                window.vertical_splitter.sizes(), window.statusBar().height())
+
+    settle_layouts(window)
+    before = layout()
+    # The probe runs again, as at start-up after the first paint, and finds no keyring again.
+    profiles.check_keyring()
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "notice_keyring").isVisible(), timeout=TIMEOUT_MS)
+    settle_layouts(window)
+    assert layout() == before
+
+
+def settle_layouts(window) -> None:
+    """Run the layout passes Qt has pending (they would move widgets a moment later)."""
+    for _ in range(3):
+        for each in [window.layout(), *window.findChildren(QLayout)]:
+            each.activate()
+        QApplication.processEvents()
+
+
+def test_keyring_present_shows_no_notice(qtbot, window_factory, app_paths, sandbox, keyring_in_process):
     window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
     # The window probes the keyring itself after first paint.
     qtbot.waitUntil(lambda: profiles.keyring_known, timeout=TIMEOUT_MS)
-    assert window.findChild(QWidget, "banner_keyring") is None
+    assert window.findChild(QWidget, "notice_keyring") is None
 
 
 def _answer(qtbot, profiles, *, launch: bool) -> None:
@@ -112,7 +141,7 @@ def test_production_profile_is_unmissable_and_confirmed_once_per_run(
 
     banner = window.findChild(QWidget, "banner_production_text")
     assert banner.isVisibleTo(window) and banner.text().startswith("PRODUCTION — real players, real money")
-    assert window.windowTitle().endswith("— Prod — PRODUCTION")
+    assert window.windowTitle() == "Prod — PRODUCTION · LuckyMonaco Test Console"
     assert "#dc2626" in window.form.launch_button.styleSheet() and sandbox_tint == ""
     assert "#dc2626" in window.toolbar.styleSheet()
 
@@ -134,7 +163,7 @@ def test_production_profile_is_unmissable_and_confirmed_once_per_run(
     # Back on the sandbox: no banner, no suffix, no tint.
     select(window, "Sandbox")
     assert not banner.isVisibleTo(window)
-    assert window.windowTitle().endswith("— Sandbox")
+    assert window.windowTitle() == "Sandbox · LuckyMonaco Test Console"
     assert window.form.launch_button.styleSheet() == ""
 
 

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 import pytest
 
+from console_app import APP_NAME
+
 SCRIPT = textwrap.dedent(
     """
     import argparse, asyncio, json, sys
@@ -75,7 +77,11 @@ SCRIPT = textwrap.dedent(
         controls["game view"] = view
         if spin:
             controls["SPIN"] = [view[0] + spin[0] * zoom, view[1] + spin[1] * zoom, spin[2] * zoom, spin[3] * zoom]
-        print(json.dumps({"screen": [screen.x(), screen.y(), screen.width(), screen.height()],
+        # The title as the X server has it (Qt's xcb plugin may append the app's name).
+        import subprocess
+        x_title = subprocess.run(["xprop", "-id", str(int(window.winId())), "_NET_WM_NAME"],
+                                 capture_output=True, text=True, check=True).stdout
+        print(json.dumps({"x title": x_title, "screen": [screen.x(), screen.y(), screen.width(), screen.height()],
                           "window": [window.x(), window.y(), window.width(), window.height()],
                           "frame": [window.frameGeometry().width(), window.frameGeometry().height()],
                           "controls": controls, "hidden toolbar actions": window.toolbar.isVisible() and sum(
@@ -135,6 +141,7 @@ def test_every_main_control_is_on_the_screen(tmp_path, width, height, scale):
     report = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("{")))
     print(json.dumps(report, indent=1))  # shown when the test fails
     screen = report["screen"]
+    assert report["x title"].count(APP_NAME) == 1, report["x title"]
     logical = (round(width / float(scale)), round(height / float(scale)))
     assert screen[2:] == list(logical) or screen[2] <= logical[0]
     assert inside(report["window"], screen), report["window"]

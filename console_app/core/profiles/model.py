@@ -28,6 +28,9 @@ KIND_COLORS = {"sandbox": "#6b7280", "staging": "#2563eb", "production": "#dc262
 #: ``api_url`` of the built-in profile: the app substitutes its embedded sandbox.
 EMBEDDED_API_URL = "embedded"
 SANDBOX_PROFILE_NAME = "Sandbox"
+#: The partner ID (MEMB_ID) the embedded sandbox accepts, so what the Sandbox profile
+#: shows is what it sends (the sandbox's DEFAULT_PARTNER_ID; a test keeps them equal).
+SANDBOX_PARTNER_ID = "sandbox-partner"
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,7 @@ def builtin_sandbox() -> Profile:
     return Profile(
         name=SANDBOX_PROFILE_NAME,
         api_url=EMBEDDED_API_URL,
-        partner_id="sandbox",
+        partner_id=SANDBOX_PARTNER_ID,
         kind="sandbox",
     )
 

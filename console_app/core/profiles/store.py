@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from console_app.core.errors import ProfileError
 from console_app.core.paths import AppPaths, write_atomically
-from console_app.core.profiles.model import SANDBOX_PROFILE_NAME, Profile, builtin_sandbox
+from console_app.core.profiles.model import SANDBOX_PARTNER_ID, SANDBOX_PROFILE_NAME, Profile, builtin_sandbox
 from console_app.core.profiles.upgrades import FORMAT, PROFILES_FILE, upgrade_document
 from console_app.core.profiles.validation import find_secret_keys, validate_profile
 
@@ -176,7 +176,10 @@ class ProfileStore:
             entries = data.get("profiles")
             if not isinstance(entries, list):
                 raise ProfileError(f"no 'profiles' list; {untouched}")
-            profiles = [Profile.from_dict(entry) for entry in entries]
+            # An older file may name another partner for the embedded sandbox, which
+            # only ever sends its own: show what is sent.
+            profiles = [profile.with_changes(partner_id=SANDBOX_PARTNER_ID) if profile.is_embedded else profile
+                        for profile in map(Profile.from_dict, entries)]
         except ProfileError as exc:
             message = str(exc)
             raise ProfileError(message if message.startswith(str(self.path)) else f"{self.path}: {message}") from exc

@@ -123,8 +123,7 @@ class LaunchForm(QWidget):
         session_form.addRow(self._label("ID", self.session_id), session_row)
         session_form.addRow(self._label("IP", self.ip), self.ip)
 
-        self.problems_label = named(QLabel(self), "problems", "Problems with the request")
-        self.problems_label.setWordWrap(True)
+        self.problems_label = self._message_label("problems", "Problems with the request")
         self.problems_label.setTextFormat(Qt.TextFormat.RichText)
         # Suggestions are links ("use lm_60_tumblefortune"): one click applies them.
         self.problems_label.setTextInteractionFlags(
@@ -145,8 +144,7 @@ class LaunchForm(QWidget):
         self.send_anyway_button.hide()
         # Why a launch did not go (or failed) stands beside the button, where the eye
         # is, not only in the status bar (which a small screen may not even show).
-        self.launch_message = named(QLabel(self), "launchMessage", "Launch message")
-        self.launch_message.setWordWrap(True)
+        self.launch_message = self._message_label("launchMessage", "Launch message")
         self.launch_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.launch_message.hide()
         shortcut_hint = named(QLabel("Ctrl+Enter to launch · Esc to cancel", self), "shortcutHint", "Shortcuts")
@@ -206,6 +204,15 @@ class LaunchForm(QWidget):
         label.setObjectName(f"label{buddy.objectName()[:1].upper()}{buddy.objectName()[1:]}")
         label.setAccessibleName(f"{text} label")
         label.setBuddy(buddy)
+        return label
+
+    def _message_label(self, name: str, accessible: str) -> QLabel:
+        """A word-wrapped message box that grows with its text. The severity style
+        draws a border over the label's edge; the margins keep every line inside it
+        (without them the last line's descenders were cut)."""
+        label = named(QLabel(self), name, accessible)
+        label.setWordWrap(True)
+        label.setContentsMargins(8, 4, 8, 4)
         return label
 
     def _group_form(self) -> QFormLayout:

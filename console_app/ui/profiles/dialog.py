@@ -3,9 +3,9 @@ their tokens.
 
 A thin layer over :class:`~console_app.core.profiles.ProfileStore` and a credential
 store (normally :class:`~console_app.core.credentials.RunCredentials`). Keyring calls
-can block (a locked keyring waits for an unlock prompt), so every one runs on
-``QThreadPool`` and reports back through signals; the dialog stays responsive and
-shows a busy line meanwhile.
+can block (a locked keyring waits for an unlock prompt), so every one runs off the GUI
+thread (:class:`~console_app.ui.profiles.keyring_calls.KeyringCalls`); the dialog
+stays responsive and shows a busy line meanwhile.
 
 The stored token is never read back into the dialog: the token field only ever holds
 what the user is typing, masked unless they press Show, and it cannot be copied.
@@ -17,9 +17,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
-from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,10 +45,11 @@ from console_app.core.errors import ConsoleError
 from console_app.core.profiles import KINDS, PlayerDefaults, Profile, ProfileStore, api_host
 from console_app.core.redaction import redact
 from console_app.ui.masking import field_text, mask_field, set_field_text
+from console_app.ui.profiles.keyring_calls import KeyringCalls
+from console_app.ui.profiles.token_box import TokenBox
 
 log = logging.getLogger("console_app.ui.profiles.dialog")
 
-MEMORY_NOTICE = "No OS keyring on this machine: tokens are kept in memory for this run only."
 _PROXY_MODES = (("system", "System settings (HTTPS_PROXY / NO_PROXY)"), ("none", "No proxy"), ("explicit", "This proxy:"))
 
 
@@ -57,31 +57,6 @@ def _name[W: QWidget](widget: W, object_name: str, accessible_name: str) -> W:
     widget.setObjectName(object_name)
     widget.setAccessibleName(accessible_name)
     return widget
-
-
-class SecretLineEdit(QLineEdit):
-    """A masked line edit whose text can be shown but never copied, cut or dragged out."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setEchoMode(QLineEdit.EchoMode.Password)
-        self.setDragEnabled(False)
-
-    def keyPressEvent(self, event) -> None:
-        if event.matches(QKeySequence.StandardKey.Copy) or event.matches(QKeySequence.StandardKey.Cut):
-            event.ignore()
-            return
-        super().keyPressEvent(event)
-
-    def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt override): its Copy would bypass the key filter
-        event.ignore()
-
-
-class _Relay(QObject):
-    """Carries a worker's outcome back to the GUI thread (queued signals)."""
-
-    succeeded = Signal(object)
-    failed = Signal(object)
 
 
 DISCARD_TOKEN_TEXT = ("The token you typed is not set yet: press Set token to keep it in the OS keyring, "
@@ -108,8 +83,9 @@ class ProfileDialog(QDialog):
         self._store = store
         self._credentials = credentials
         self._current: Profile | None = None
-        self._relays: set[_Relay] = set()
-        self._busy = 0
+        self._keyring = KeyringCalls(self)
+        self._keyring.busy_changed.connect(self._on_keyring_busy_changed)
+        self._keyring.failed.connect(self._show_error)
         self._status_generation = 0
         self._build()
         self._reload(select)
@@ -179,29 +155,11 @@ class ProfileDialog(QDialog):
         for edit in self.default_edits.values():
             defaults_form.addRow(edit.accessibleName().removeprefix("Default ").capitalize(), edit)
 
-        self.token_edit = _name(SecretLineEdit(), "tokenEdit", "Partner token")
-        self.token_edit.setPlaceholderText("paste the token to set or replace it")
-        self.reveal_button = _name(QToolButton(), "revealTokenButton", "Show token")
-        self.reveal_button.setText("Show")
-        self.reveal_button.setCheckable(True)
-        self.set_token_button = _name(QPushButton("Set token"), "setTokenButton", "Set token")
-        self.delete_token_button = _name(QPushButton("Delete token"), "deleteTokenButton", "Delete token")
-        self.token_status_label = _name(QLabel(), "tokenStatusLabel", "Token status")
-        self.keyring_notice_label = _name(QLabel(MEMORY_NOTICE), "keyringNoticeLabel", "Keyring notice")
-        self.keyring_notice_label.setWordWrap(True)
-        self.keyring_notice_label.setVisible(False)
-        self.token_box = _name(QGroupBox("Token (HASH)"), "tokenGroup", "Token")
-        token_layout = QVBoxLayout(self.token_box)
-        token_row = QHBoxLayout()
-        token_row.addWidget(self.token_edit)
-        token_row.addWidget(self.reveal_button)
-        token_layout.addLayout(token_row)
-        buttons_row = QHBoxLayout()
-        buttons_row.addWidget(self.set_token_button)
-        buttons_row.addWidget(self.delete_token_button)
-        token_layout.addLayout(buttons_row)
-        token_layout.addWidget(self.token_status_label)
-        token_layout.addWidget(self.keyring_notice_label)
+        self.token_box = TokenBox()
+        box = self.token_box
+        self.token_edit, self.reveal_button = box.token_edit, box.reveal_button
+        self.set_token_button, self.delete_token_button = box.set_token_button, box.delete_token_button
+        self.token_status_label, self.keyring_notice_label = box.status_label, box.keyring_notice_label
 
         self.error_label = _name(QLabel(), "profileErrorLabel", "Profile error")
         self.error_label.setWordWrap(True)
@@ -232,7 +190,6 @@ class ProfileDialog(QDialog):
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
         self.save_button.clicked.connect(self._on_save_button_clicked)
-        self.reveal_button.toggled.connect(self._on_reveal_button_toggled)
         self.set_token_button.clicked.connect(self._on_set_token_button_clicked)
         self.delete_token_button.clicked.connect(self._on_delete_token_button_clicked)
         self.ca_bundle_button.clicked.connect(self._on_ca_bundle_button_clicked)
@@ -298,7 +255,7 @@ class ProfileDialog(QDialog):
         builtin = shown.is_builtin
         for widget in (self.name_edit, self.kind_combo, self.api_url_edit, self.partner_id_edit):
             widget.setEnabled(not builtin)
-        self.remove_button.setEnabled(profile is not None and not builtin and not self._busy)
+        self.remove_button.setEnabled(profile is not None and not builtin and not self._keyring.busy)
         self.token_box.setEnabled(not shown.is_embedded)
         self.token_edit.clear()
         self.reveal_button.setChecked(False)
@@ -396,18 +353,10 @@ class ProfileDialog(QDialog):
         masked (fixed length), and a typed token cannot be shown."""
         for line in (self.partner_id_edit, *self._id_default_edits()):
             mask_field(line, on)
-        if on and self.reveal_button.isChecked():
-            self.reveal_button.setChecked(False)
-        self.reveal_button.setEnabled(not on)
-        self.reveal_button.setToolTip("Hidden while screen-share is on" if on else "Show the typed token")
+        self.token_box.set_screen_share(on)
 
     def _id_default_edits(self) -> list[QLineEdit]:
         return [edit for field, edit in self.default_edits.items() if field in ("player_id", "session_id")]
-
-    def _on_reveal_button_toggled(self, shown: bool) -> None:
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
-        self.reveal_button.setText("Hide" if shown else "Show")
-        self.reveal_button.setAccessibleName("Hide token" if shown else "Show token")
 
     # ------------------------------------------------------------------ tokens
     def _on_set_token_button_clicked(self) -> None:
@@ -480,57 +429,15 @@ class ProfileDialog(QDialog):
     # ------------------------------------------------------------------ plumbing
     def _run_off_gui(self, work: Callable[[], Any], on_success: Callable[[Any], None]) -> None:
         """Run ``work`` on the thread pool; ``on_success(result)`` runs on the GUI thread."""
-        relay = _Relay()
-        self._relays.add(relay)
+        self._keyring.run(work, on_success)
 
-        def finish() -> None:
-            self._relays.discard(relay)
-            self._set_busy(-1)
-
-        def succeeded(result: Any) -> None:
-            if not shiboken6.isValid(self):  # the dialog went away while the keyring answered
-                self._relays.discard(relay)
-                return
-            finish()
-            on_success(result)
-
-        def failed(error: BaseException) -> None:
-            if not shiboken6.isValid(self):
-                self._relays.discard(relay)
-                log.warning("keyring call failed after the Profiles dialog closed: %s", redact(str(error)))
-                return
-            finish()
-            if isinstance(error, ConsoleError):
-                self._show_error(str(error))
-            else:
-                log.error("keyring call failed", exc_info=error)
-                self._show_error(f"unexpected {type(error).__name__}: {error}")
-
-        relay.succeeded.connect(succeeded)
-        relay.failed.connect(failed)
-
-        def run() -> None:
-            try:
-                result = work()
-            except BaseException as error:  # handed to the GUI thread
-                relay.failed.emit(error)
-            else:
-                relay.succeeded.emit(result)
-
-        self._set_busy(+1)
-        QThreadPool.globalInstance().start(run)
-
-    def _set_busy(self, delta: int) -> None:
-        was_busy = bool(self._busy)
-        self._busy += delta
-        busy = bool(self._busy)
+    def _on_keyring_busy_changed(self, busy: bool) -> None:
         self.busy_label.setText("Talking to the keyring…" if busy else "")
         for widget in (self.set_token_button, self.remove_button, self.save_button):
             widget.setEnabled(not busy)
         if not busy:
             self._on_keyring_idle()
-        if busy != was_busy:
-            self.busy_changed.emit(busy)
+        self.busy_changed.emit(busy)
 
     def _on_keyring_idle(self) -> None:
         current = self._current

@@ -193,16 +193,16 @@ class ProfilesFeature(QObject):
 
     @asyncSlot()
     async def check_keyring(self) -> None:
-        """Probe the OS keyring off the GUI thread; banner when tokens cannot persist."""
+        """Probe the OS keyring off the GUI thread; a notice when tokens cannot persist."""
         self._keyring_task = asyncio.current_task()
         try:
             await asyncio.wait_for(asyncio.to_thread(self.credentials.backend_description), self.keyring_deadline)
         except TimeoutError:
-            self.api.show_banner(
+            self.api.show_notice(
                 "keyring", f"The OS keyring did not answer within {self.keyring_deadline:g} s: it is probably "
                 "locked. Unlock it to use stored tokens.", "warning")
         except CredentialError as exc:
-            self.api.show_banner("keyring", redact(str(exc)), "warning")
+            self.api.show_notice("keyring", redact(str(exc)), "warning")
         else:
             self._show_keyring_state()
         finally:
@@ -216,7 +216,7 @@ class ProfilesFeature(QObject):
 
     def _show_keyring_state(self) -> None:
         if not getattr(self.credentials, "persistent", True):
-            self.api.show_banner("keyring", KEYRING_MISSING_TEXT, "warning")
+            self.api.show_notice("keyring", KEYRING_MISSING_TEXT, "warning")
 
     # ------------------------------------------------------------------ launching
 

@@ -17,6 +17,9 @@ from console_app.core.catalog import (
     sample_catalog,
 )
 from console_app.core.errors import CatalogError
+from console_app.core.hints import review
+from console_app.core.models import DEMO_PLAYER, LaunchRequest
+from console_app.core.paths import resources_dir
 
 
 def make_catalog(ids=("lm_1_a", "lm_2_b"), languages=("en",), currencies=("USD",), label="slot_spec"):
@@ -165,3 +168,13 @@ def test_two_shortlists_do_not_undo_each_other(app_paths):
     second.note_used("b")
     assert GameShortlist(app_paths).favourites() == ["a"]
     assert GameShortlist(app_paths).recent() == ["b"]
+
+
+def test_the_sandbox_catalog_lists_every_language_its_demo_game_speaks(app_paths):
+    spoken = json.loads((resources_dir() / "demo_game" / "strings.json").read_text("utf-8"))
+    sandbox = CatalogStore(app_paths).load("Sandbox")
+    assert set(sandbox.languages) == set(spoken) >= {"th", "vi", "id", "es", "pt", "de", "tr", "ru", "ar"}
+    assert sandbox.game_ids == sample_catalog().game_ids and sandbox.currencies == sample_catalog().currencies
+    # Every other profile without a catalog of its own keeps the spec's documented four.
+    assert CatalogStore(app_paths).load("Staging EU").languages == sample_catalog().languages
+    assert review(LaunchRequest(**DEMO_PLAYER).with_changes(language="th"), sandbox) == []

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from console_app.core.catalog import CatalogStore, catalog_from_game_list, sample_catalog
+from console_app.core.catalog import CatalogStore, catalog_from_game_list, sample_catalog, sandbox_catalog
 from console_app.core.client import LuckyMonacoClient
 from console_app.core.errors import ApiError
 from console_app.core.http import make_http_client
@@ -31,7 +31,7 @@ def test_live_list_from_the_sandbox_becomes_the_profiles_catalog(sandbox, app_pa
     assert catalog.label == "live" and sandbox.url in catalog.source
     assert set(sample_catalog().game_ids) <= set(catalog.game_ids)
     assert all(g.icon_url.startswith(f"{sandbox.url}/icons/") for g in catalog.games)
-    assert catalog.languages == sample_catalog().languages  # kept: the list names none
+    assert catalog.languages == sandbox_catalog().languages  # kept: the list names none
     diff = store.replace("Sandbox", catalog)
     assert diff.games_removed == ()
     assert store.load("Sandbox").label == "live"
