@@ -326,6 +326,28 @@ def _transport_or_answer(error: ConsoleError) -> tuple[str, str, str]:
     return ("Network error", str(error), "Check the API URL and your network, then launch again.")
 
 
+# --------------------------------------------------------------------------- game tab banners
+GAME_CRASHED = "Game crashed — Reload?"
+
+
+def game_load_failed(host: str, reason: str) -> str:
+    """The game page itself did not load (only the host: the query holds the token)."""
+    return f"The game did not load from {host}: {reason}. Check the server, then Reload."
+
+
+def navigation_refused(url: str, reason: str) -> str:
+    return f"Refused to open {url}: {reason}."
+
+
+def popup_blocked(limit: int) -> str:
+    return f"Blocked a popup: this game has {limit} tabs open already."
+
+
+def certificate_blocked(host: str, description: str) -> str:
+    return (f"Blocked: the certificate of {host} is not valid ({description}). "
+            "The game page was not loaded; ask the game's operator to fix the certificate.")
+
+
 # --------------------------------------------------------------------------- game diagnostics
 # What the Diagnostics panel, its report section and a game tab's DevTools say.
 

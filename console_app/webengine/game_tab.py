@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console_app.core import messages
 from console_app.core.devices import Device
 from console_app.core.redaction import redact
 from console_app.qtstyle import confirm_copied, set_severity
@@ -286,8 +287,7 @@ class GameTab(QWidget):
         reason = redact(info.errorString() or "the page did not load")
         # Only the host: the query holds the player's token, and the path may too.
         log.warning("game page failed to load from %s: %s (%s)", host, reason, info.errorCode())
-        self.show_banner(f"The game did not load from {host}: {reason}. Check the server, then Reload.",
-                         severity="error", reload=True)
+        self.show_banner(messages.game_load_failed(host, reason), severity="error", reload=True)
 
     def _on_page_url_changed(self, url: QUrl) -> None:
         text = url.toString()
@@ -298,7 +298,7 @@ class GameTab(QWidget):
         self._update_history_buttons()
 
     def _on_page_navigation_refused(self, url: str, reason: str) -> None:
-        self.show_banner(f"Refused to open {url}: {reason}.", severity="warning")
+        self.show_banner(messages.navigation_refused(url, reason), severity="warning")
 
     def _on_page_render_process_terminated(self, status: QWebEnginePage.RenderProcessTerminationStatus,
                                            exit_code: int) -> None:
@@ -306,18 +306,14 @@ class GameTab(QWidget):
             return
         log.error("the game page's renderer ended (%s, exit code %s)", status.name, exit_code)
         self.loaded = False
-        self.show_banner("Game crashed — Reload?", severity="error", reload=True)
+        self.show_banner(messages.GAME_CRASHED, severity="error", reload=True)
 
     def _on_page_certificate_error(self, error: QWebEngineCertificateError) -> None:
         # Fail closed: the user cannot override a certificate error from here.
         error.rejectCertificate()
         host = error.url().host()
         log.error("certificate error for %s: %s", host, error.description())
-        self.show_banner(
-            f"Blocked: the certificate of {host} is not valid ({error.description()}). "
-            "The game page was not loaded; ask the game's operator to fix the certificate.",
-            severity="error",
-        )
+        self.show_banner(messages.certificate_blocked(host, error.description()), severity="error")
 
     def _update_history_buttons(self) -> None:
         history = self.page.history()

@@ -26,6 +26,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWebEngineCore import QWebEnginePage
 from PySide6.QtWidgets import QStyle, QTabWidget, QWidget
 
+from console_app.core import messages
 from console_app.core.devices import DESKTOP, Device
 from console_app.core.redaction import redact
 from console_app.webengine.game_tab import GameTab
@@ -155,8 +156,7 @@ class GameTabs(QTabWidget):
         if opener._launch_profile.page_count >= MAX_TABS_PER_LAUNCH:
             log.warning("refused a popup from %s: %d tabs of this launch are open already",
                         opener.title, MAX_TABS_PER_LAUNCH)
-            opener.show_banner(f"Blocked a popup: this game has {MAX_TABS_PER_LAUNCH} tabs open already.",
-                               severity="warning")
+            opener.show_banner(messages.popup_blocked(MAX_TABS_PER_LAUNCH), severity="warning")
             opener.page.add_event("popup blocked", f"{MAX_TABS_PER_LAUNCH} tabs of this launch open already")
             return None
         popup = self._add_tab(self._new_tab(opener._launch_profile, f"{opener.title} · popup"))
