@@ -44,10 +44,6 @@ class ProductionGuard:
         return GuardView(banner=banner, title_suffix=PRODUCTION_TITLE_SUFFIX,
                          launch_tint=profile.color, accent=profile.color)
 
-    def window_title(self, base: str, profile: Profile) -> str:
-        """``base`` plus the profile name, and the production suffix when it applies."""
-        return f"{base} — {profile.name}{self.view(profile).title_suffix}"
-
     def needs_confirmation(self, profile: Profile) -> bool:
         return profile.is_production and (profile.name, profile.host) not in self._confirmed
 

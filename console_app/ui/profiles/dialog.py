@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from console_app.core.errors import ConsoleError
 from console_app.core.profiles import KINDS, PlayerDefaults, Profile, ProfileStore, api_host
 from console_app.core.redaction import redact
+from console_app.qtstyle import named
 from console_app.ui.masking import field_text, mask_field, set_field_text
 from console_app.ui.profiles.keyring_calls import KeyringCalls
 from console_app.ui.profiles.token_box import TokenBox
@@ -51,12 +52,6 @@ from console_app.ui.profiles.token_box import TokenBox
 log = logging.getLogger("console_app.ui.profiles.dialog")
 
 _PROXY_MODES = (("system", "System settings (HTTPS_PROXY / NO_PROXY)"), ("none", "No proxy"), ("explicit", "This proxy:"))
-
-
-def _name[W: QWidget](widget: W, object_name: str, accessible_name: str) -> W:
-    widget.setObjectName(object_name)
-    widget.setAccessibleName(accessible_name)
-    return widget
 
 
 DISCARD_TOKEN_TEXT = ("The token you typed is not set yet: press Set token to keep it in the OS keyring, "
@@ -78,7 +73,7 @@ class ProfileDialog(QDialog):
     def __init__(self, store: ProfileStore, credentials: Any, parent: QWidget | None = None,
                  *, select: str | None = None) -> None:
         super().__init__(parent)
-        _name(self, "profileDialog", "Profiles")
+        named(self, "profileDialog", "Profiles")
         self.setWindowTitle("Profiles")
         self._store = store
         self._credentials = credentials
@@ -92,9 +87,9 @@ class ProfileDialog(QDialog):
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
-        self.profile_list = _name(QListWidget(), "profileList", "Profiles")
-        self.add_button = _name(QPushButton("Add"), "addProfileButton", "Add profile")
-        self.remove_button = _name(QPushButton("Remove…"), "removeProfileButton", "Remove profile")
+        self.profile_list = named(QListWidget(), "profileList", "Profiles")
+        self.add_button = named(QPushButton("Add"), "addProfileButton", "Add profile")
+        self.remove_button = named(QPushButton("Remove…"), "removeProfileButton", "Remove profile")
         left = QVBoxLayout()
         left.addWidget(self.profile_list)
         row = QHBoxLayout()
@@ -102,35 +97,35 @@ class ProfileDialog(QDialog):
         row.addWidget(self.remove_button)
         left.addLayout(row)
 
-        self.name_edit = _name(QLineEdit(), "profileNameEdit", "Profile name")
-        self.kind_combo = _name(QComboBox(), "profileKindCombo", "Kind")
+        self.name_edit = named(QLineEdit(), "profileNameEdit", "Profile name")
+        self.kind_combo = named(QComboBox(), "profileKindCombo", "Kind")
         self.kind_combo.addItems(KINDS)
-        self.api_url_edit = _name(QLineEdit(), "apiUrlEdit", "API URL")
+        self.api_url_edit = named(QLineEdit(), "apiUrlEdit", "API URL")
         self.api_url_edit.setPlaceholderText("https://…")
-        self.partner_id_edit = _name(QLineEdit(), "partnerIdEdit", "Partner ID (MEMB_ID)")
-        self.color_edit = _name(QLineEdit(), "profileColorEdit", "Colour")
+        self.partner_id_edit = named(QLineEdit(), "partnerIdEdit", "Partner ID (MEMB_ID)")
+        self.color_edit = named(QLineEdit(), "profileColorEdit", "Colour")
         self.color_edit.setPlaceholderText("#rrggbb (default: the kind's colour)")
-        self.verify_tls_check = _name(QCheckBox("Verify the server's certificate"), "verifyTlsCheck", "Verify TLS")
-        self.ca_bundle_edit = _name(QLineEdit(), "caBundleEdit", "CA bundle file")
+        self.verify_tls_check = named(QCheckBox("Verify the server's certificate"), "verifyTlsCheck", "Verify TLS")
+        self.ca_bundle_edit = named(QLineEdit(), "caBundleEdit", "CA bundle file")
         self.ca_bundle_edit.setPlaceholderText("OS trust store")
-        self.ca_bundle_button = _name(QToolButton(), "caBundleBrowseButton", "Choose CA bundle file")
+        self.ca_bundle_button = named(QToolButton(), "caBundleBrowseButton", "Choose CA bundle file")
         self.ca_bundle_button.setText("…")
-        self.proxy_combo = _name(QComboBox(), "proxyModeCombo", "Proxy")
+        self.proxy_combo = named(QComboBox(), "proxyModeCombo", "Proxy")
         for mode, label in _PROXY_MODES:
             self.proxy_combo.addItem(label, mode)
-        self.proxy_url_edit = _name(QLineEdit(), "proxyUrlEdit", "Proxy URL")
+        self.proxy_url_edit = named(QLineEdit(), "proxyUrlEdit", "Proxy URL")
         self.proxy_url_edit.setPlaceholderText("http://host:port")
-        self.connect_timeout_spin = _name(QDoubleSpinBox(), "connectTimeoutSpin", "Connect timeout")
-        self.deadline_spin = _name(QDoubleSpinBox(), "deadlineSpin", "Deadline")
+        self.connect_timeout_spin = named(QDoubleSpinBox(), "connectTimeoutSpin", "Connect timeout")
+        self.deadline_spin = named(QDoubleSpinBox(), "deadlineSpin", "Deadline")
         for spin in (self.connect_timeout_spin, self.deadline_spin):
             spin.setRange(0.1, 600.0)
             spin.setSuffix(" s")
-        self.retries_spin = _name(QSpinBox(), "retriesSpin", "Retries")
+        self.retries_spin = named(QSpinBox(), "retriesSpin", "Retries")
         self.retries_spin.setRange(0, 10)
         self.default_edits: dict[str, QLineEdit] = {}
         for field, label in (("player_id", "Player ID"), ("nickname", "Nickname"), ("language", "Language"),
                              ("currency", "Currency"), ("ip", "IP")):
-            self.default_edits[field] = _name(QLineEdit(), f"default{label.replace(' ', '')}Edit", f"Default {label.lower()}")
+            self.default_edits[field] = named(QLineEdit(), f"default{label.replace(' ', '')}Edit", f"Default {label.lower()}")
 
         form = QFormLayout()
         form.addRow("Name", self.name_edit)
@@ -150,7 +145,7 @@ class ProfileDialog(QDialog):
         form.addRow("Connect timeout", self.connect_timeout_spin)
         form.addRow("Deadline", self.deadline_spin)
         form.addRow("Retries", self.retries_spin)
-        defaults_box = _name(QGroupBox("Default player"), "playerDefaultsGroup", "Default player")
+        defaults_box = named(QGroupBox("Default player"), "playerDefaultsGroup", "Default player")
         defaults_form = QFormLayout(defaults_box)
         for edit in self.default_edits.values():
             defaults_form.addRow(edit.accessibleName().removeprefix("Default ").capitalize(), edit)
@@ -161,12 +156,12 @@ class ProfileDialog(QDialog):
         self.set_token_button, self.delete_token_button = box.set_token_button, box.delete_token_button
         self.token_status_label, self.keyring_notice_label = box.status_label, box.keyring_notice_label
 
-        self.error_label = _name(QLabel(), "profileErrorLabel", "Profile error")
+        self.error_label = named(QLabel(), "profileErrorLabel", "Profile error")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(f"color: {QColor('#d93025').name()};")
-        self.busy_label = _name(QLabel(), "keyringBusyLabel", "Keyring activity")
-        self.save_button = _name(QPushButton("Save"), "saveProfileButton", "Save profile")
-        self.button_box = _name(QDialogButtonBox(QDialogButtonBox.StandardButton.Close), "profileDialogButtons", "Dialog buttons")
+        self.busy_label = named(QLabel(), "keyringBusyLabel", "Keyring activity")
+        self.save_button = named(QPushButton("Save"), "saveProfileButton", "Save profile")
+        self.button_box = named(QDialogButtonBox(QDialogButtonBox.StandardButton.Close), "profileDialogButtons", "Dialog buttons")
 
         right = QVBoxLayout()
         right.addLayout(form)
