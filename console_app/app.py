@@ -44,21 +44,28 @@ log = logging.getLogger("console_app.app")
 # --------------------------------------------------------------------------- logging
 
 
-def configure_file_logging(paths: AppPaths) -> Path:
-    """Log INFO and above to ``console.log`` in the log folder, redacted."""
+def configure_file_logging(paths: AppPaths) -> Path | None:
+    """Log INFO and above to ``console.log`` in the log folder, redacted; ``None`` (and
+    one warning) when the folder cannot be written, for the window runs without it."""
     from logging.handlers import RotatingFileHandler
 
+    from console_app.core import messages
     from console_app.core.redaction import install_log_redaction
 
-    paths.ensure()
-    log_file = paths.log_dir / "console.log"
     root = logging.getLogger()
-    if not any(getattr(h, "baseFilename", None) == str(log_file) for h in root.handlers):
-        handler = RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
     root.setLevel(min(root.level or logging.INFO, logging.INFO))
     install_log_redaction(root)
+    log_file = paths.log_dir / "console.log"
+    if any(getattr(h, "baseFilename", None) == str(log_file) for h in root.handlers):
+        return log_file
+    try:
+        paths.ensure()
+        handler = RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError as exc:
+        log.warning("%s", messages.log_not_written(paths.log_dir, exc))
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
     return log_file
 
 
@@ -294,16 +301,27 @@ def run_window(
 WINDOW_LOCK = "window.lock"
 
 
-def _lock_data_folder(paths: AppPaths) -> QLockFile | str:
-    """The held :class:`QLockFile` of ``paths``' data folder, or the one line saying
-    why another window has it (a lock left by a killed process is taken over)."""
+def _lock_data_folder(paths: AppPaths) -> QLockFile | str | None:
+    """The held :class:`QLockFile` of ``paths``' data folder, the one line saying
+    why another window has it (a lock left by a killed process is taken over), or
+    ``None`` when the folder cannot be written at all (nothing to guard)."""
     from PySide6.QtCore import QLockFile
 
-    paths.ensure()
+    from console_app.core import messages
+
+    try:
+        paths.ensure()
+    except OSError:
+        pass  # the lock below fails too, and says so
     lock = QLockFile(str(paths.data_dir / WINDOW_LOCK))
     lock.setStaleLockTime(0)  # stale only when its process is gone
     if lock.tryLock(100):
         return lock
+    if lock.error() != QLockFile.LockError.LockFailedError:
+        # Not held by another window: the folder cannot be written (read-only, full).
+        # Nothing is saved there, so two windows cannot clash: run without the lock.
+        log.warning("%s", messages.data_folder_not_locked(paths.data_dir))
+        return None
     # PySide6 answers (pid, host name, app name); an empty tuple when it cannot read them.
     info = lock.getLockInfo()
     pid = info[0] if info else "?"

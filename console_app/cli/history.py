@@ -28,6 +28,7 @@ from console_app.cli.common import (
 )
 from console_app.core.errors import ConsoleError, HistoryError, InvalidInputError
 from console_app.core.history import Entry, HistoryStore, recorder
+from console_app.core.messages import history_not_saved
 from console_app.core.models import ApiTarget, Attempt, ClientSettings, LaunchRequest
 from console_app.core.redaction import redact
 
@@ -124,7 +125,7 @@ def history_recorder(
     try:
         store: HistoryStore | None = open_store(args)
     except HistoryError as exc:
-        _stderr(f"warning: history not saved: {exc}")
+        _stderr(f"warning: {history_not_saved(exc)}")
         store = None
     if store is not None and store.warning:
         _stderr(f"warning: {store.warning}")

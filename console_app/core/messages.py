@@ -326,6 +326,26 @@ def _transport_or_answer(error: ConsoleError) -> tuple[str, str, str]:
     return ("Network error", str(error), "Check the API URL and your network, then launch again.")
 
 
+# --------------------------------------------------------------------------- local folders
+def log_not_written(folder: object, error: OSError) -> str:
+    """The log file cannot be opened (read-only or full disk): the window still runs."""
+    return (f"no log file this run: cannot write to {folder} ({error.strerror or error}); "
+            "messages go to the terminal only")
+
+
+def data_folder_not_locked(folder: object) -> str:
+    """The one-window lock cannot be made: the folder is read-only, so nothing is saved."""
+    return (f"the data folder {folder} cannot be written: this window saves no history or window "
+            "state; choose a writable one with --basedir DIR")
+
+
+def history_not_saved(error: object) -> str:
+    """One line for a history write that failed; the read-only and disk-full lines
+    already say "history not saved", the rest (a damaged file …) get it in front."""
+    text = str(error)
+    return text if text.startswith("history not saved") else f"history not saved: {text}"
+
+
 # --------------------------------------------------------------------------- game tab banners
 GAME_CRASHED = "Game crashed — Reload?"
 

@@ -194,8 +194,12 @@ class ProfileStore:
 
     def _save(self, profiles: Iterable[Profile]) -> None:
         document = {"format": FORMAT, "profiles": [p.to_dict() for p in profiles]}
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_atomically(self.path, json.dumps(document, indent=2, ensure_ascii=False) + "\n", mode=0o600)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            write_atomically(self.path, json.dumps(document, indent=2, ensure_ascii=False) + "\n", mode=0o600)
+        except OSError as exc:  # read-only or full config folder: nothing changed
+            raise ProfileError(f"profiles not saved: cannot write {self.path} ({exc.strerror or exc}); "
+                               "nothing was changed: make the folder writable or use --basedir DIR") from exc
 
     @staticmethod
     def _index(name: str, profiles: builtins.list[Profile]) -> int:

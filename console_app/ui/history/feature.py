@@ -31,7 +31,7 @@ from qasync import asyncSlot
 
 from console_app.core.errors import ConsoleError, HistoryError
 from console_app.core.history import Entry, HistoryStore, recorder
-from console_app.core.messages import ABANDONED_AT_QUIT
+from console_app.core.messages import ABANDONED_AT_QUIT, history_not_saved
 from console_app.core.models import ApiTarget, Attempt, LaunchRequest, LaunchResult
 from console_app.core.redaction import redact
 from console_app.ui.api import AttemptEvent, Launch
@@ -238,7 +238,7 @@ class HistoryFeature(QObject):
 
     def _on_record_error(self, error: HistoryError) -> None:
         # Once per launch at most (the recorder stops trying): the launch itself goes on.
-        log.warning("history not saved: %s", error)
+        log.warning("%s", history_not_saved(error))
         self.api.show_banner("history", str(error), "warning")
 
     @Slot(Launch, LaunchResult)

@@ -125,8 +125,12 @@ class ProfilesFeature(QObject):
         self._reload_timer.setInterval(PROFILES_SETTLE_MS)
         self._reload_timer.timeout.connect(self.reload)
         self._watcher = QFileSystemWatcher(self)
-        paths.config_dir.mkdir(parents=True, exist_ok=True)
-        self._watcher.addPath(str(paths.config_dir))
+        try:
+            paths.config_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # a read-only folder: nothing else writes profiles there either
+        else:
+            self._watcher.addPath(str(paths.config_dir))
         self._watcher.directoryChanged.connect(lambda _path: self._reload_timer.start())
         self.reload()
 

@@ -172,7 +172,7 @@ def test_writes_are_atomic(store: ProfileStore, monkeypatch) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr("console_app.core.paths.os.replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(ProfileError, match=r"^profiles not saved: cannot write .*profiles.json \(disk full\); nothing"):
         store.add(STAGING.with_changes(name="other"))
     assert store.path.read_bytes() == before
     assert [p.name for p in store.path.parent.iterdir()] == ["profiles.json"]
