@@ -251,7 +251,7 @@ def run_window(
         held = _lock_data_folder(paths)
         if isinstance(held, str):
             print(f"lm-console: error: {held}", file=sys.stderr)
-            return 1
+            return 2  # local state in use: as the README's exit codes say
         lock = held
 
     import asyncio

@@ -43,11 +43,11 @@ class Bounded:
     ``above_low`` excludes ``low`` itself (a timeout of 0 is no timeout)."""
 
     def __init__(self, kind: type[int] | type[float], low: float, high: float, *,
-                 above_low: bool = False, what: str = "") -> None:
+                 above_low: bool = False, what: str = "", rule: str = "") -> None:
         self.kind, self.low, self.high, self.above_low = kind, low, high, above_low
         noun = what or ("a whole number" if kind is int else "a number")
         bound = f"above {low:g}" if above_low else f"from {low:g}"
-        self.rule = f"must be {noun} {bound} to {high:g}"
+        self.rule = rule or f"must be {noun} {bound} to {high:g}"
         self.__name__ = noun  # argparse names the type in some of its messages
 
     def __call__(self, text: str) -> int | float:
@@ -68,7 +68,8 @@ SECONDS = Bounded(float, 0, MAX_SECONDS, above_low=True, what="a number of secon
 #: ``--limit``: how many entries to list.
 COUNT = Bounded(int, 1, 1_000_000)
 #: A history entry ID (SQLite integers are 64-bit).
-ENTRY_ID = Bounded(int, 1, 2**63 - 1, what="an entry ID")
+ENTRY_ID = Bounded(int, 1, 2**63 - 1, what="an entry ID",
+                   rule="must be an entry ID, a whole number from 1 (the first column of lm-console history)")
 #: ``--port``; 0 picks a free one.
 PORT = Bounded(int, 0, 65535, what="a port number")
 

@@ -255,6 +255,8 @@ def run_export(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
+        if not args.out.parent.is_dir():  # as capture: a typo in a folder name makes no folders
+            raise InvalidInputError(f"--out: the folder {args.out.parent} does not exist; create it first")
         try:
             write_atomically(args.out, text)
         except OSError as exc:

@@ -74,3 +74,11 @@ def test_a_valid_utf8_game_url_is_kept_exactly(hostile, tmp_path, monkeypatch):
     hostile.behave("answer", body=('{"url": "' + url + '"}').encode())
     run = run_in_process(["launch", "--api-url", hostile.url, *TARGET, *PLAYER], basedir=tmp_path)
     assert run.code == 0 and run.stdout == url + "\n"
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "99999999999999999999"])
+def test_an_entry_id_is_explained_in_words_not_as_a_float(tmp_path, value):
+    run = run_in_process(["history", "replay", value], basedir=tmp_path)
+    assert run.code == 2
+    assert "must be an entry ID, a whole number from 1 (the first column of lm-console history)" in run.stderr
+    assert "e+18" not in run.stderr

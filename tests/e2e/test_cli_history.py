@@ -146,6 +146,14 @@ def test_export_a_report(three_launches, basedir, tmp_path, fmt) -> None:
     assert stamp.sub("<time>", to_stdout.stdout) == stamp.sub("<time>", text)
 
 
+def test_export_into_a_missing_folder_is_refused_and_makes_no_folder(three_launches, basedir, tmp_path) -> None:
+    out = tmp_path / "no-such-folder" / "report.md"
+    done = cli("history", "export", str(three_launches[0]["id"]), "--out", str(out), basedir=basedir)
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith(f"--out: the folder {out.parent} does not exist; create it first")
+    assert not out.parent.exists()
+
+
 def test_show_an_entry(three_launches, basedir) -> None:
     entry = three_launches[1]
     done = cli("history", "show", str(entry["id"]), basedir=basedir)

@@ -96,7 +96,7 @@ def test_a_second_window_on_the_same_data_folder_says_so_and_exits(tmp_path):
         assert lock.exists(), first.stderr.read() if first.poll() is not None else "no lock file"
         second = subprocess.run([cli, "--basedir", str(basedir), "gui", "--no-web-sandbox"], env=env,
                                 capture_output=True, text=True, timeout=60)
-        assert second.returncode == 1
+        assert second.returncode == 2
         assert f"pid {first.pid}" in second.stderr and "--basedir" in second.stderr
         assert len(second.stderr.strip().splitlines()) == 1 and "Traceback" not in second.stderr
     finally:
