@@ -131,9 +131,11 @@ class GameTabs(QTabWidget):
         tab.deleteLater()
         self.count_changed.emit(self.count())
 
-    def close_all(self) -> None:
-        while self.count():
-            self.close_tab(self.count() - 1)
+    def close_all(self, *, keep: QWidget | None = None) -> None:
+        """Close every game tab (but ``keep``, when given)."""
+        for index in reversed(range(self.count())):
+            if self.widget(index) is not keep:
+                self.close_tab(index)
 
     def _add_tab(self, tab: GameTab) -> GameTab:
         tab.set_chrome_visible(not self._presenting)

@@ -74,3 +74,28 @@ def test_device_presets_lay_the_game_out_at_their_viewport_with_their_user_agent
                     timeout=TIMEOUT_MS)
     assert tab.view.size() == tab.stage.size() and tab.stage.zoom() == 1.0
     assert "iPhone" not in run_js(qtbot, tab.page, "navigator.userAgent")
+
+
+def test_a_relaunch_that_fails_in_presenter_mode_keeps_the_game_on_screen(qtbot, window_factory, sandbox):
+    """The demo must not go blank: the old game is replaced only once the new one opens."""
+    from console_app.sandbox.faults import Fault
+
+    window = window_factory(target=sandbox_target(sandbox), demo=True)
+    with qtbot.waitSignal(window.game_area.game_load_finished, timeout=TIMEOUT_MS):
+        window.launch()
+    shown = window.game_area.current_game()
+    window.presenter_action.trigger()
+    mode = window.presenter_mode
+    sandbox.inject(Fault("g01", count=-1))  # every ENTER now refused by the API
+    index = mode.bar.language.findData("ko")
+    with qtbot.waitSignal(window.api.launch_failed, timeout=TIMEOUT_MS):
+        mode.bar.language.activated.emit(index)
+    assert window.game_area.tabs.count() == 1 and window.game_area.current_game() is shown
+    assert shown.view.isVisibleTo(window)
+    assert mode.bar.message.isVisibleTo(window) and mode.bar.message.text()  # the presenter is told
+
+    # Once the API answers again, the next switch replaces the game, still in one tab.
+    sandbox.clear_faults()
+    with qtbot.waitSignal(window.game_area.game_load_finished, timeout=TIMEOUT_MS):
+        mode.bar.language.activated.emit(index)
+    assert window.game_area.tabs.count() == 1 and window.game_area.current_game() is not shown

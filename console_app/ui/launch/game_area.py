@@ -109,9 +109,9 @@ class GameArea(QStackedWidget):
         if game is not None:
             game.reload()
 
-    def close_all(self) -> None:
+    def close_all(self, *, keep: QWidget | None = None) -> None:
         if self.tabs is not None:
-            self.tabs.close_all()
+            self.tabs.close_all(keep=keep)
 
     def shutdown(self) -> None:
         """Close every game and release the pages and profiles kept for the next one."""

@@ -82,6 +82,12 @@ class PresenterMode(QObject):
         self.bar = PresenterBar(window)
         self.bar.hide()
         self.bar.exit_button.clicked.connect(self.leave)
+        # A switch replaces the game shown only once the new one opens: a refused,
+        # cancelled or failed relaunch leaves the demo on the game it had.
+        self._replacing = False
+        window.api.game_opened.connect(self._on_api_game_opened)
+        for ended in (window.api.launch_failed, window.api.launch_cancelled):
+            ended.connect(self._on_api_relaunch_ended)
         for combo in (self.bar.game, self.bar.language, self.bar.currency):
             combo.activated.connect(self._on_bar_choice_activated)
 
@@ -120,6 +126,7 @@ class PresenterMode(QObject):
         """Back to the window as it was before."""
         window = self._window
         before, self._before = self._before, None
+        self._replacing = False
         if before is None:
             return
         self.bar.hide()
@@ -175,7 +182,15 @@ class PresenterMode(QObject):
             gameid=str(bar.game.currentData() or window.form.request().gameid),
             language=str(bar.language.currentData() or ""), currency=str(bar.currency.currentData() or ""))
         window.form.set_request(request)
-        # A demo shows one game at a time: the new launch replaces the old tab.
-        window.game_area.close_all()
-        window.launch(request=request, send_anyway=True)
+        self._replacing = window.launch(request=request, send_anyway=True) is not None
+
+    @Slot(str, QWidget)
+    def _on_api_game_opened(self, _launch_id: str, tab: QWidget) -> None:
+        # A demo shows one game at a time: the new game replaces the old tab.
+        if self._replacing and self.active:
+            self._replacing = False
+            self._window.game_area.close_all(keep=tab)
+
+    def _on_api_relaunch_ended(self, *_args: object) -> None:
+        self._replacing = False
 
