@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -139,9 +140,10 @@ def _no_token_stored(name: str, error: CredentialError) -> CredentialError:
 
     # The window keeps tokens in memory for a run; a finished CLI command keeps nothing.
     reason = f"{NO_KEYRING_REASON}, and tokens are never written to files" if str(error) == NO_KEYRING_MESSAGE else str(error)
+    quoted = shlex.quote(name)  # pasted into a shell as it is
     next_step = (
         f"once a keyring works (install and unlock gnome-keyring / KWallet): lm-console profile set-token "
-        f"{name} --token-stdin; or pass it on each run: lm-console launch --profile {name} --token-stdin"
+        f"{quoted} --token-stdin; or pass it on each run: lm-console launch --profile {quoted} --token-stdin"
     )
     failure = type(error)(f"profile '{name}' was saved, but its token was NOT stored: {reason}; {next_step}")
     failure.exit_code = error.exit_code
@@ -177,7 +179,7 @@ def run_add(args: argparse.Namespace) -> int:
     _warn(profiles.add(profile))
     _say(f"saved profile '{profile.name}' ({profile.kind}, {profile.api_url}, partner {profile.partner_id})")
     if token is None:
-        _say(f"token: not set; store it with: lm-console profile set-token {profile.name} --token-stdin")
+        _say(f"token: not set; store it with: lm-console profile set-token {shlex.quote(profile.name)} --token-stdin")
         return 0
     try:
         backend = _store_token(profiles, profile, token)
@@ -309,5 +311,5 @@ def run_import(args: argparse.Namespace) -> int:
     profile, warnings = _profiles(args).import_json(text, source=str(path), name=args.name)
     _warn(warnings)
     _say(f"imported profile '{profile.name}' ({profile.kind}, {profile.api_url}); "
-         f"set its token with: lm-console profile set-token {profile.name} --token-stdin")
+         f"set its token with: lm-console profile set-token {shlex.quote(profile.name)} --token-stdin")
     return 0

@@ -179,3 +179,16 @@ def test_builtin_sandbox_is_protected(basedir: Path) -> None:
     assert removed.returncode == 2 and "cannot be removed" in _stderr_line(removed)
     token = run_cli("profile", "set-token", "Sandbox", "--token-stdin", basedir=basedir, input="abcdefgh\n")
     assert token.returncode == 2 and "embedded sandbox's own token" in _stderr_line(token)
+
+
+def test_suggested_commands_quote_a_profile_name_for_the_shell(basedir: Path) -> None:
+    """A name with spaces or shell characters is suggested quoted, so pasting it runs
+    the command shown (unquoted, ``<b`` was a redirect)."""
+    import shlex
+
+    added = run_cli("profile", "add", "evil<b> name", "--api-url", "https://stage.example", "--partner-id", "P",
+                    basedir=basedir)
+    assert added.returncode == 0, added.stderr
+    suggestion = next(line for line in added.stdout.splitlines() if "set-token" in line)
+    command = suggestion.split("store it with: ", 1)[1]
+    assert shlex.split(command) == ["lm-console", "profile", "set-token", "evil<b> name", "--token-stdin"]

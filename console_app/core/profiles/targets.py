@@ -7,6 +7,7 @@ cannot send an existing token somewhere else.
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 from console_app.core.errors import CredentialError, ProfileError
@@ -36,7 +37,7 @@ def target_for(profile: Profile, token: Secret, *, api_url: str | None = None, f
             raise ProfileError(
                 f"the token of profile '{profile.name}' was stored for {bound}, but the profile now "
                 f"points at {profile.host}; set it again: lm-console profile set-token "
-                f"{profile.name} --token-stdin"
+                f"{shlex.quote(profile.name)} --token-stdin"
             )
     return ApiTarget(
         api_url=url,
@@ -58,6 +59,6 @@ def target_from_store(profile: Profile, credentials: Any) -> ApiTarget:
     if token is None:
         raise CredentialError(
             f"profile '{profile.name}' has no token in the OS keyring; store it with: "
-            f"lm-console profile set-token {profile.name} --token-stdin (or in Profiles…)"
+            f"lm-console profile set-token {shlex.quote(profile.name)} --token-stdin (or in Profiles…)"
         )
     return target_for(profile, token)
