@@ -384,6 +384,8 @@ DIAGNOSTICS_INSPECT_TIP = "Open Chromium DevTools for this game"
 DIAGNOSTICS_INSPECT_ACTION = "&Inspect game (DevTools)"
 DIAGNOSTICS_INSPECT_ACTION_TIP = "Open Chromium DevTools for the game shown in Diagnostics (F12)"
 DIAGNOSTICS_INSPECT_NO_GAME = "Inspect: no game is open"
+#: DevTools is Chromium's own view: screen-share cannot mask the game URL's token in it.
+DIAGNOSTICS_INSPECT_SCREEN_SHARE = "DevTools shows tokens and IDs unmasked: turn Screen-share off to inspect"
 DIAGNOSTICS_SAVE = "Save JSON…"
 DIAGNOSTICS_SAVE_TIP = "Save these diagnostics as JSON"
 DIAGNOSTICS_SAVE_TITLE = "Save diagnostics"

@@ -190,17 +190,25 @@ class GameTab(QWidget):
 
     def set_chrome_visible(self, visible: bool) -> None:
         """Show or hide the navigation bar and docked DevTools (presenter mode shows
-        only the game; F12 brings DevTools back)."""
+        only the game)."""
         self._chrome.setVisible(visible)
+        if not visible:
+            self.hide_devtools(docked_only=True)
+
+    def hide_devtools(self, *, docked_only: bool = False) -> None:
+        """Hide this game's DevTools if open (``docked_only``: leave its own window);
+        :meth:`open_devtools` shows the same DevTools again."""
         pane = self.devtools_pane
-        if not visible and pane is not None and not pane.isWindow():
+        if pane is not None and not (docked_only and pane.isWindow()):
             pane.hide()
 
     def set_title(self, title: str) -> None:
-        """Name the tab's game (accessible names follow)."""
+        """Name the tab's game (accessible names and the DevTools title follow)."""
         self.title = title
         self.setAccessibleName(f"Game {title}")
         self.view.setAccessibleName(f"Game page {title}")
+        if self.devtools_pane is not None:
+            self.devtools_pane.set_title(title)
 
     def load(self, url: str) -> bool:
         """Load ``url`` if it is http/https; otherwise show why not and return False."""
@@ -233,7 +241,6 @@ class GameTab(QWidget):
             pane.placement_chosen.connect(self._on_devtools_placement_chosen)
             self.devtools = pane.view
             self.page.setDevToolsPage(pane.view.page())
-        pane.set_title(self.title)
         pane.place(placement, self.split)
         return pane.view
 

@@ -6,9 +6,10 @@ below it or in its own window (the choice is remembered).
 The collecting is done per page in :mod:`console_app.webengine.diagnostics`; this
 feature only shows it, keeps it with the launch's History entry (written at most once
 per :data:`SAVE_DELAY_MS`, and when the tab closes), and saves it as JSON.
-Under screen-share the shown text is masked like every other view. A window built
-with diagnostics off (``build_window(diagnostics=False)``) records nothing; the
-panel says so and Inspect still works.
+Under screen-share the shown text and the game names are masked like every other
+view, and DevTools (Chromium's own view, which no mask reaches) is hidden and does
+not open. A window built with diagnostics off (``build_window(diagnostics=False)``)
+records nothing; the panel says so and Inspect still works.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ class DiagnosticsFeature(QObject):
         api.launch_failed.connect(lambda launch, _error: self._clicked_at.pop(launch.launch_id, None))
         api.launch_cancelled.connect(lambda launch, _attempts: self._clicked_at.pop(launch.launch_id, None))
         api.game_opened.connect(self._on_game_opened)
-        api.screen_share_changed.connect(lambda _on: self.refresh())
+        api.screen_share_changed.connect(self._on_api_screen_share_changed)
         api.shutting_down.connect(self.save_to_history)
 
     # ------------------------------------------------------------------ reading
@@ -161,10 +162,13 @@ class DiagnosticsFeature(QObject):
 
     def inspect(self) -> QWidget | None:
         """Open DevTools for the game shown in the panel, where :attr:`placement`
-        says; None when there is no game."""
+        says; None when there is no game or screen-share is on (it cannot be masked)."""
         tab = self.current_tab()
         if tab is None:
             self.api.set_status(messages.DIAGNOSTICS_INSPECT_NO_GAME, "warning")
+            return None
+        if self.api.screen_share:
+            self.api.set_status(messages.DIAGNOSTICS_INSPECT_SCREEN_SHARE, "warning")
             return None
         return tab.open_devtools(self.placement)
 
@@ -251,6 +255,20 @@ class DiagnosticsFeature(QObject):
                 diagnostics.set_launch_clicked_at(clicked_at)
             diagnostics.changed.connect(lambda t=tab, key=launch_id: self._on_diagnostics_changed(key, t))
         games.setCurrentIndex(games.count() - 1)
+        self.refresh()
+
+    def _on_api_screen_share_changed(self, on: bool) -> None:
+        if on:
+            # DevTools is Chromium's own view (the game URL with its token, IDs): no
+            # mask reaches it, so it is not shown while sharing.
+            for tab in self._tabs.values():
+                tab.hide_devtools()
+        # The window masked (or restored) the tabs' titles before telling us.
+        games, mask = self.panel.games, self.api.screen_share_mask
+        for index in range(games.count()):
+            shown = self._tabs.get(games.itemData(index))
+            if shown is not None:
+                games.setItemText(index, mask.text(shown.title))
         self.refresh()
 
     def _on_diagnostics_changed(self, launch_id: str, tab: GameTab) -> None:
