@@ -137,6 +137,7 @@ def run_gui(args: argparse.Namespace) -> int:
 def run_capture(args: argparse.Namespace) -> int:
     """``lm-console capture``: launch, wait for the page, save the PNG, print title and URL."""
     from console_app.app import run_window
+    from console_app.core import messages
     from console_app.core.devices import device_named
     from console_app.core.errors import InvalidInputError
     from console_app.core.validation import validate
@@ -155,6 +156,10 @@ def run_capture(args: argparse.Namespace) -> int:
         raise InvalidInputError("--diagnostics needs diagnostics on: drop --no-diagnostics or --diagnostics")
     if diagnostics is not None and diagnostics.parent and not diagnostics.parent.is_dir():
         raise InvalidInputError(f"--diagnostics: the folder {diagnostics.parent} does not exist; create it first")
+    if args.devtools and (args.screen_share or args.presenter):
+        # Chromium's DevTools cannot be masked: a masked shot never shows them.
+        flag = "--screen-share" if args.screen_share else "--presenter"
+        raise InvalidInputError(f"--devtools: {messages.DEVTOOLS_NOT_WHILE_SHARING} (drop --devtools or {flag})")
     request = request_from_args(args, defaults=DEMO_PLAYER if uses_sandbox(args) else None)
     problems = validate(request)
     for problem in problems:

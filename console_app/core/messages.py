@@ -386,6 +386,7 @@ DIAGNOSTICS_INSPECT_ACTION_TIP = "Open Chromium DevTools for the game shown in D
 DIAGNOSTICS_INSPECT_NO_GAME = "Inspect: no game is open"
 #: DevTools is Chromium's own view: screen-share cannot mask the game URL's token in it.
 DIAGNOSTICS_INSPECT_SCREEN_SHARE = "DevTools shows tokens and IDs unmasked: turn Screen-share off to inspect"
+DEVTOOLS_NOT_WHILE_SHARING = "DevTools shows tokens and IDs unmasked, so a masked capture cannot show them"
 DIAGNOSTICS_SAVE = "Save JSON…"
 DIAGNOSTICS_SAVE_TIP = "Save these diagnostics as JSON"
 DIAGNOSTICS_SAVE_TITLE = "Save diagnostics"

@@ -169,6 +169,18 @@ def test_capture_diagnostics_with_diagnostics_off_is_one_line(tmp_path, basedir)
         "lm-console: error: --diagnostics needs diagnostics on: drop --no-diagnostics or --diagnostics"]
 
 
+@pytest.mark.parametrize("masked", ["--screen-share", "--presenter"])
+def test_a_masked_capture_refuses_devtools_in_one_line(tmp_path, basedir, masked):
+    """DevTools is Chromium's own view (the token in clear): never in a masked shot."""
+    shot = tmp_path / "shot.png"
+    result = run_cli("capture", "--out", str(shot), masked, "--devtools", "beside", basedir=basedir, timeout=TIMEOUT)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "lm-console: error: --devtools: DevTools shows tokens and IDs unmasked, so a masked capture cannot "
+        f"show them (drop --devtools or {masked})"]
+    assert not shot.exists()
+
+
 @pytest.mark.parametrize("command", ["gui", "capture"])
 def test_gui_and_capture_can_switch_diagnostics_off(command):
     from console_app.cli import build_parser
