@@ -189,6 +189,20 @@ def test_with_diagnostics_off_pages_are_not_read_and_the_panel_says_so(qtbot, wi
     assert window.game_area.tabs._spare is None or window.game_area.tabs._spare.page.diagnostics is None
     feature.diagnostics_action.trigger()
     assert feature.panel.summary.text() == messages.DIAGNOSTICS_OFF
+    # The long notice wraps: the buttons beside it stay inside the panel (they were
+    # pushed behind a horizontal scroll bar on a laptop-sized window).
+    from PySide6.QtWidgets import QScrollArea
+
+    panel = feature.panel
+    qtbot.waitUntil(panel.isVisible)
+    area = panel.parentWidget()
+    while area is not None and not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    assert area is not None  # drawer pages scroll
+    viewport = area.viewport()
+    for button in (panel.inspect_button, panel.placement, panel.save_button):
+        right = button.mapTo(viewport, button.rect().topRight()).x()
+        assert button.isVisible() and right <= viewport.width(), (button.objectName(), right, viewport.width())
     assert not feature.panel.save_button.isEnabled() and feature.diagnostics_for(feature.panel.games.currentData()) is None
     tabs = window.game_area.tabs
     assert tabs.tabIcon(tabs.indexOf(tab)).isNull()  # no badge: nothing was read

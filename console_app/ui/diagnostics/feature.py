@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -64,6 +65,10 @@ class DiagnosticsPanel(QWidget):
         self.games = named(QComboBox(self), "diagnosticsGame", messages.DIAGNOSTICS_GAME_NAME)
         self.summary = named(QLabel(messages.DIAGNOSTICS_NO_GAME, self), "diagnosticsSummary",
                              messages.DIAGNOSTICS_SUMMARY_NAME)
+        # A long summary (diagnostics off) wraps in the room it has; its one-line width
+        # must not widen the row and push the buttons out of view.
+        self.summary.setWordWrap(True)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.inspect_button = named(QPushButton(messages.DIAGNOSTICS_INSPECT, self), "diagnosticsInspect",
                                     messages.DIAGNOSTICS_INSPECT_TIP)
         self.placement = named(QComboBox(self), "diagnosticsDevToolsPlacement", messages.DEVTOOLS_PLACEMENT_TIP)
