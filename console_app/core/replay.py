@@ -31,14 +31,18 @@ ADHOC_KIND = "adhoc"
 class ReplayHostChangedError(ProfileError):
     """Raised when an entry went to another host than its profile points at now."""
 
-    def __init__(self, entry_id: int, profile_name: str, entry_host: str, profile_host: str) -> None:
+    def __init__(self, entry_id: int, profile_name: str, entry_host: str, profile_host: str,
+                 token_host: str | None = None) -> None:
         self.entry_id = entry_id
         self.profile_name = profile_name
         self.entry_host = entry_host
         self.profile_host = profile_host
+        # The host the stored token is bound to (set-token binds it), which after an
+        # edit of the URL is not the profile's host.
+        bound = token_host or profile_host
         super().__init__(
             f"entry {entry_id} went to {entry_host}, but profile '{profile_name}' now points at "
-            f"{profile_host}; nothing sent (its token is only for {profile_host}): replay to "
+            f"{profile_host}; nothing sent (its token is only for {bound}): replay to "
             f"{profile_host} with --to-current-host, or launch afresh"
         )
 
@@ -71,7 +75,7 @@ def replay_profile(entry: Entry, profiles: ProfileStore, *, to_current_host: boo
     if not profile.is_embedded and not to_current_host:
         entry_host = api_host(entry.api_url)
         if entry_host != profile.host:
-            raise ReplayHostChangedError(entry.id, profile.name, entry_host, profile.host)
+            raise ReplayHostChangedError(entry.id, profile.name, entry_host, profile.host, profile.token_host)
     return profile
 
 

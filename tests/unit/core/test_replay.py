@@ -72,3 +72,12 @@ def test_a_request_cut_in_history_is_not_replayed(app_paths, profiles) -> None:
     assert entry.request_cut
     with pytest.raises(InvalidInputError, match="too long to keep whole"):
         replay_profile(entry, profiles)
+
+
+def test_a_moved_profile_names_the_host_its_token_is_really_bound_to(app_paths, profiles) -> None:
+    """The token stays bound to the host it was set for until set-token again: the
+    refusal names that host, as ``profile show`` does (it named the profile's new host)."""
+    profiles.set_token_host("stage", "old.example")
+    entry = _entry(app_paths, "https://old.example", "stage", "staging")
+    with pytest.raises(ReplayHostChangedError, match=r"\(its token is only for old\.example\)"):
+        replay_profile(entry, profiles)
