@@ -25,6 +25,8 @@ STATIC_FILES = {
     "game.css": "text/css; charset=utf-8",
     "game.js": "text/javascript; charset=utf-8",
     "snapshot.js": "text/javascript; charset=utf-8",
+    # Named by every page, so the browser does not ask for /favicon.ico (a 404 in DevTools).
+    "favicon.svg": "image/svg+xml",
 }
 #: Sent with every page: scripts and styles only from the sandbox itself.
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

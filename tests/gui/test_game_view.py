@@ -222,3 +222,13 @@ def test_copy_url_hides_the_player_token_unless_the_full_url_is_chosen(qtbot, ma
     assert token not in clipboard.text() and clipboard.text().endswith("token=•••")
     tab.copy_full_action.trigger()
     assert clipboard.text() == real
+
+
+def test_the_demo_game_names_its_icon_so_the_browser_asks_for_no_favicon(qtbot, main_window, sandbox):
+    """Without an icon link Chromium asks for /favicon.ico by itself: a 404 that DevTools
+    counts as an error on every clean game, in front of a partner."""
+    tab = launch_game(qtbot, main_window)
+    qtbot.waitUntil(lambda: not tab.page.iconUrl().isEmpty(), timeout=15_000)
+    assert tab.page.iconUrl().path() == "/game/static/favicon.svg"
+    paths = [request.path for request in sandbox.requests]
+    assert "/favicon.ico" not in paths
