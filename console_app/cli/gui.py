@@ -149,6 +149,8 @@ def run_capture(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"--device: {exc}") from exc
     screen = _screen_size(args.screen)
     out = Path(args.out).expanduser()
+    if out.suffix.lower() != ".png":  # it is always a PNG: a .jpg or .txt name would lie
+        raise InvalidInputError(f"--out: {out.name} is not a .png file name; the screenshot is a PNG")
     if out.parent and not out.parent.is_dir():
         raise InvalidInputError(f"--out: the folder {out.parent} does not exist; create it first")
     diagnostics = Path(args.diagnostics).expanduser() if args.diagnostics else None

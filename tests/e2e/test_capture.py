@@ -169,6 +169,15 @@ def test_capture_diagnostics_with_diagnostics_off_is_one_line(tmp_path, basedir)
         "lm-console: error: --diagnostics needs diagnostics on: drop --no-diagnostics or --diagnostics"]
 
 
+def test_capture_refuses_an_out_name_that_is_not_png(tmp_path, basedir):
+    out = tmp_path / "shot.txt"
+    result = run_cli("capture", "--out", str(out), basedir=basedir, timeout=TIMEOUT)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "lm-console: error: --out: shot.txt is not a .png file name; the screenshot is a PNG"]
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("masked", ["--screen-share", "--presenter"])
 def test_a_masked_capture_refuses_devtools_in_one_line(tmp_path, basedir, masked):
     """DevTools is Chromium's own view (the token in clear): never in a masked shot."""
