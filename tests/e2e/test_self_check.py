@@ -89,7 +89,10 @@ class _PageHandler(BaseHTTPRequestHandler):
         self.send_response(200 if body else 404)
         self.send_header("Content-Type", "text/html")
         self.end_headers()
-        self.wfile.write(body or b"<html><head><title>Not found</title></head></html>")
+        try:
+            self.wfile.write(body or b"<html><head><title>Not found</title></head></html>")
+        except ConnectionError:
+            pass  # the probe may close its page (and the favicon request) before this lands
 
     def log_message(self, format: str, *args: object) -> None:
         """Keep test output quiet."""
