@@ -217,6 +217,24 @@ def _after_first_paint(window: MainWindow, services: Services, target_factory: C
     # it when a launch starts, while the request is on the wire.
 
 
+#: How long the start waits for the window's first paint before it starts the loop
+#: anyway (a window that is never exposed, say on a hidden workspace, never paints).
+FIRST_PAINT_WAIT_MS = 2000
+
+
+def _wait_for_first_paint(window: MainWindow) -> None:
+    """Run Qt's own event loop until ``window`` has painted once (or the wait ends)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if window.first_paint_at is not None:
+        return
+    waiting = QEventLoop()
+    window.painted.connect(waiting.quit)
+    QTimer.singleShot(FIRST_PAINT_WAIT_MS, waiting.quit)
+    waiting.exec()
+    window.painted.disconnect(waiting.quit)
+
+
 def run_window(
     args: argparse.Namespace,
     *,
@@ -254,20 +272,13 @@ def run_window(
             return 2  # local state in use: as the README's exit codes say
         lock = held
 
-    import asyncio
-
-    import qasync
-
     app = create_application()
     # The loop below ends the app when the window closes, after a clean shutdown;
     # Qt quitting on its own would stop the loop with tasks still pending.
     app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     services = Services(paths=paths, web_sandbox=plan.web_sandbox, started_at=started_at)
     window = _build_window(services, demo=demo, remember=remember, diagnostics=diagnostics)
     hooks = ExceptionHooks(window.show_unexpected_error)
-    hooks.install(loop)
     log.info("starting; log file %s; web sandbox %s", log_file, plan.web_sandbox.value)
     if target_factory is None:
         target_factory = lambda: _start_embedded_sandbox(services)  # noqa: E731
@@ -275,7 +286,20 @@ def run_window(
         lambda: log.info("first paint after %.0f ms", (time.perf_counter() - started_at) * 1000)
     )
     window.first_painted.connect(lambda: _after_first_paint(window, services, target_factory))
+    # Paint first, then start asyncio (its import and qasync's: ~30 ms the first
+    # paint need not wait for); the first-paint work runs once the loop exists.
+    window.hold_first_paint = True
     window.show()
+    _wait_for_first_paint(window)
+
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    hooks.install(loop)
+    window.release_first_paint()
 
     result = 0
     try:

@@ -9,7 +9,6 @@ redacted.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -111,6 +110,8 @@ class Description:
 
 def describe(error: BaseException, endpoint: str = "session", dictionary: ErrorDictionary | None = None) -> Description:
     """Headline, meaning, next step and flags for any error the console can meet."""
+    import asyncio
+
     from console_app.core.retry import is_retryable
 
     detail = redact(str(error))

@@ -4,7 +4,6 @@ cancelling the awaiting task closes the box)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -16,6 +15,7 @@ async def confirm(
 ) -> bool:
     """True when the user clicks ``accept`` (Cancel is the default button).
     ``shown(box)`` is told the open box, then ``shown(None)`` (tests answer it)."""
+    import asyncio
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent)
     box.setObjectName(name)
     box.setAccessibleName(title)

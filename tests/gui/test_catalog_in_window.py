@@ -153,5 +153,6 @@ def test_successful_launch_moves_the_game_to_recent(qtbot, window_factory, app_p
     window.form.game_picker.set_game_id("lm_60_tumblefortune")
     with qtbot.waitSignal(window.controller.launch_finished, timeout=TIMEOUT_MS):
         window.launch()
-    assert GameShortlist(app_paths).recent()[0] == "lm_60_tumblefortune"
+    # The picker notes the game a loop pass after the tab opened.
+    qtbot.waitUntil(lambda: GameShortlist(app_paths).recent()[:1] == ["lm_60_tumblefortune"], timeout=TIMEOUT_MS)
     assert window.form.game_picker.visible_game_ids()[0] == "lm_60_tumblefortune"

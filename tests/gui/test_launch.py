@@ -117,7 +117,8 @@ def test_g01_once_is_retried_and_succeeds(qtbot, main_window, sandbox):
     (result,) = launch_and_wait(qtbot, main_window, main_window.controller.launch_finished)
     assert len(result.attempts) == 2
     assert result.attempts[0].error_code == "G.01"
-    assert "· 2 attempts ·" in main_window.status_label.text()
+    # The answer panel and the status line follow the game tab by one loop pass.
+    qtbot.waitUntil(lambda: "· 2 attempts ·" in main_window.status_label.text())
     assert main_window.answer.attempts.topLevelItemCount() == 2
     # The preview follows the retry's new uuid.
     assert f'"uuid": "{result.attempts[1].uuid}"' in main_window.preview.text.toPlainText()

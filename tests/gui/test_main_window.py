@@ -27,7 +27,7 @@ def test_root_without_opt_in_explains_instead_of_starting_chromium(qtbot, window
     with qtbot.waitSignal(window.controller.launch_finished, timeout=LOAD_TIMEOUT_MS):
         window.launch()
     assert window.game_area.tabs is None  # Chromium was never started
-    assert "game view off" in window.status_label.text()
+    qtbot.waitUntil(lambda: "game view off" in window.status_label.text())  # a loop pass after the answer
     assert window.answer._rows["url"].text().endswith("token=•••")
 
 

@@ -255,7 +255,7 @@ def test_production_profile_uses_its_own_ca_bundle(qtbot, window_factory, app_pa
         with qtbot.waitSignal(window.controller.launch_finished, timeout=TIMEOUT_MS):
             _answer(qtbot, profiles, launch=True)
         # The OS trust store does not know this CA: only the profile's bundle made it work.
-        assert window.status_label.text().startswith("✔ 200")
+        qtbot.waitUntil(lambda: window.status_label.text().startswith("✔ 200"))  # a loop pass after the answer
         assert len(server.requests) == 1
     finally:
         server.stop()

@@ -10,16 +10,15 @@ on failure, in a non-modal box).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton, QWidget
-from qasync import asyncSlot
 
 from console_app.core.catalog import Catalog, CatalogDiff, CatalogStore, catalog_from_game_list
 from console_app.core.errors import CatalogError, ConsoleError
@@ -27,9 +26,12 @@ from console_app.core.messages import SANDBOX_STARTING
 from console_app.core.models import ApiTarget, LaunchResult
 from console_app.core.paths import AppPaths
 from console_app.core.redaction import redact
+from console_app.ui.aio import async_slot
 from console_app.ui.api import Launch
 
 if TYPE_CHECKING:
+    import asyncio
+
     from console_app.ui.api import WindowApi
 
 log = logging.getLogger("console_app.ui.catalog")
@@ -131,7 +133,8 @@ class CatalogFeature(QObject):
     def _on_api_launch_finished(self, launch: Launch, _result: LaunchResult) -> None:
         note_used = getattr(self.api.form.game_picker, "note_used", None)
         if note_used is not None and launch.request.gameid:
-            note_used(launch.request.gameid)
+            # After the game tab has opened (the picker's ranks can wait a loop pass).
+            QTimer.singleShot(0, self, partial(note_used, launch.request.gameid))
 
     # ------------------------------------------------------------------ import
 
@@ -142,10 +145,12 @@ class CatalogFeature(QObject):
         if path:
             self.import_file(path)
 
-    @asyncSlot(str)
+    @async_slot(str)
     async def import_file(self, path: str) -> None:
         """Read a SLOT_SPEC file (off the GUI thread) into the current profile's catalog;
         a broken file changes nothing and says why."""
+        import asyncio
+
         from console_app.core.slot_spec import read_slot_spec
 
         profile = self.profile_name or "Sandbox"
@@ -167,10 +172,12 @@ class CatalogFeature(QObject):
     def _on_fetch_action_triggered(self) -> None:
         self.fetch()
 
-    @asyncSlot()
+    @async_slot()
     async def fetch(self) -> None:
         """Fetch the current profile's live game list (its token and network settings)
         and store it as that profile's catalog."""
+        import asyncio
+
         from console_app.core.error_dictionary import for_paths
         from console_app.core.messages import one_line
 
@@ -204,6 +211,7 @@ class CatalogFeature(QObject):
             self._task.cancel()
 
     def _start(self, status: str) -> bool:
+        import asyncio
         if self._busy:
             self.api.set_status("The catalog is already being updated", "warning")
             return False

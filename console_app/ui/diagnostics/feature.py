@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from console_app.core import messages
 from console_app.core.diagnostics import DEVTOOLS_PLACEMENTS
@@ -124,6 +125,11 @@ class DiagnosticsFeature(QObject):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_to_history)
+        # A new tab's panel fills on the next loop pass, after the tab has opened.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
 
         self.diagnostics_action = QAction("&Diagnostics", api)
         self.diagnostics_action.setObjectName("diagnosticsAction")
@@ -250,6 +256,7 @@ class DiagnosticsFeature(QObject):
         tab = cast("GameTab", widget)
         self._tabs[launch_id] = tab
         games = self.panel.games
+        blocked = games.blockSignals(True)  # refreshed once, below
         games.addItem(self.api.screen_share_mask.text(tab.title), launch_id)
         tab.devtools_placement_chosen.connect(self.set_placement)
         tab.destroyed.connect(lambda *_, key=launch_id: self._on_tab_destroyed(key))
@@ -260,7 +267,8 @@ class DiagnosticsFeature(QObject):
                 diagnostics.set_launch_clicked_at(clicked_at)
             diagnostics.changed.connect(lambda t=tab, key=launch_id: self._on_diagnostics_changed(key, t))
         games.setCurrentIndex(games.count() - 1)
-        self.refresh()
+        games.blockSignals(blocked)
+        self._refresh_timer.start()
 
     def _on_api_screen_share_changed(self, on: bool) -> None:
         if on:
@@ -284,6 +292,8 @@ class DiagnosticsFeature(QObject):
             self.refresh()
 
     def _on_tab_destroyed(self, launch_id: str) -> None:
+        if not isValid(self._save_timer):
+            return  # the window is being deleted around its last tabs: nothing to show or keep
         self._tabs.pop(launch_id, None)
         self._unsaved.add(launch_id)
         self.save_to_history()

@@ -16,7 +16,6 @@ and wires, without the window knowing about history:
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -27,13 +26,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
-from qasync import asyncSlot
 
 from console_app.core.errors import ConsoleError, HistoryError
 from console_app.core.history import Entry, HistoryStore, recorder
 from console_app.core.messages import ABANDONED_AT_QUIT, history_not_saved
 from console_app.core.models import ApiTarget, Attempt, LaunchRequest, LaunchResult
 from console_app.core.redaction import redact
+from console_app.ui.aio import async_slot
 from console_app.ui.api import AttemptEvent, Launch
 
 if TYPE_CHECKING:
@@ -354,9 +353,10 @@ class HistoryFeature(QObject):
         dialog.fileSelected.connect(lambda path: self.export_entry(entry.id, path))
         dialog.open()
 
-    @asyncSlot(int)
+    @async_slot(int)
     async def _on_panel_copy_with_token_requested(self, entry_id: int) -> None:
         """The user confirmed: copy the entry's cURL command with the real token."""
+        import asyncio
         entry = self._entry(entry_id)
         if entry is None:
             return

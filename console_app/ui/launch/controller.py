@@ -9,19 +9,20 @@ of ``launch_finished`` / ``launch_failed`` / ``launch_cancelled``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from qasync import asyncSlot
 
 from console_app.core.errors import ConsoleError
 from console_app.core.models import ApiTarget, Attempt, ClientSettings, LaunchResult
 from console_app.core.session import ApiSession, SessionPool
+from console_app.ui.aio import async_slot
 from console_app.ui.api import AttemptEvent, Launch, LaunchGate, TargetResolver
 
 if TYPE_CHECKING:
+    import asyncio
+
     import httpx
 
 log = logging.getLogger("console_app.ui")
@@ -93,9 +94,10 @@ class LaunchController(QObject):
     def busy(self) -> bool:
         return self._task is not None and not self._task.done()
 
-    @asyncSlot(object)
+    @async_slot(object)
     async def launch(self, launch: Launch, send_anyway: bool = False) -> None:
         """Send ``launch`` (ENTER) once every gate let it go; calling it returns the task."""
+        import asyncio
         if self.busy:
             log.info("a launch is already running; ignoring another one")
             return
@@ -114,6 +116,7 @@ class LaunchController(QObject):
             self.busy_changed.emit(False)
 
     async def _send(self, launch: Launch) -> None:
+        import asyncio
         self.current = launch
         self.launch_started.emit(launch)
         try:
@@ -144,6 +147,7 @@ class LaunchController(QObject):
 
     async def aclose(self) -> None:
         """Cancel any launch, wait for it, and close every HTTP client."""
+        import asyncio
         task = self._task
         if task is not None and not task.done():
             task.cancel()

@@ -11,7 +11,6 @@ knows nothing about profiles.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
-from qasync import asyncSlot
 
 from console_app.core.errors import (
     ConsoleError,
@@ -40,9 +38,12 @@ from console_app.core.profiles import (
     target_from_store,
 )
 from console_app.core.redaction import Secret, mask_id, redact
+from console_app.ui.aio import async_slot
 from console_app.ui.confirm import confirm
 
 if TYPE_CHECKING:
+    import asyncio
+
     from console_app.ui.api import Launch, WindowApi
     from console_app.ui.profiles.dialog import ProfileDialog
 
@@ -195,9 +196,10 @@ class ProfilesFeature(QObject):
 
     # ------------------------------------------------------------------ keyring
 
-    @asyncSlot()
+    @async_slot()
     async def check_keyring(self) -> None:
         """Probe the OS keyring off the GUI thread; a notice when tokens cannot persist."""
+        import asyncio
         self._keyring_task = asyncio.current_task()
         try:
             await asyncio.wait_for(asyncio.to_thread(self.credentials.backend_description), self.keyring_deadline)
@@ -227,6 +229,7 @@ class ProfilesFeature(QObject):
     async def resolve(self, target: ApiTarget) -> tuple[ApiTarget, ClientSettings] | None:
         """The target with its token (keyring, off the GUI thread) and the profile's
         network settings; None for targets that are not saved profiles."""
+        import asyncio
         if target.api_url == EMBEDDED_API_URL:
             raise ConsoleError(SANDBOX_STARTING)
         if target.profile_name not in self._profiles or self._profiles[target.profile_name].is_embedded:

@@ -10,7 +10,6 @@ only shows what it reports.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -29,12 +28,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from console_app.core.errors import ConsoleError
 from console_app.qtstyle import named, set_severity
+from console_app.ui.aio import async_slot
 
 if TYPE_CHECKING:
+    import asyncio
+
     from console_app.core.suite import CaseResult, Suite, SuiteRun
     from console_app.ui.api import WindowApi
     from console_app.ui.history.feature import HistoryFeature
@@ -187,9 +188,11 @@ class SuitesFeature(QObject):
 
     # ------------------------------------------------------------------ running
 
-    @asyncSlot()
+    @async_slot()
     async def run_cases(self, only_failed: bool = False) -> None:
         """Run the suite (or its failed cases) against the current target."""
+        import asyncio
+
         from console_app.core.suite import SuiteRunner, history_recorder
 
         suite, target = self.suite, self.api.current_target()

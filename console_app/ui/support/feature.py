@@ -15,7 +15,6 @@ open a round's snapshot page from its transaction ID.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import asdict, fields
 from typing import TYPE_CHECKING
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from console_app.core.errors import ConsoleError
 from console_app.core.messages import SANDBOX_STARTING
@@ -39,9 +37,12 @@ from console_app.core.models import LaunchRequest
 from console_app.core.prefill import Prefill, parse_pasted
 from console_app.core.redaction import redact
 from console_app.qtstyle import named, set_severity
+from console_app.ui.aio import async_slot
 from console_app.ui.theme import monospace_font
 
 if TYPE_CHECKING:
+    import asyncio
+
     from console_app.ui.api import WindowApi
     from console_app.ui.history.feature import HistoryFeature
 
@@ -242,9 +243,11 @@ class SupportFeature(QObject):
         if self._snapshot_task is not None and not self._snapshot_task.done():
             self._snapshot_task.cancel()
 
-    @asyncSlot(str)
+    @async_slot(str)
     async def open_snapshot(self, transaction_id: str) -> None:
         """Ask the current target for the round's page and open it in a new tab."""
+        import asyncio
+
         from console_app.core.error_dictionary import for_paths
         from console_app.core.messages import describe
 

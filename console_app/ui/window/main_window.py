@@ -11,7 +11,6 @@ relays its signals to the API.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -50,6 +49,8 @@ from console_app.ui.window.status_line import STARTING_TEXT, StatusLine
 from console_app.ui.window.tab_titles import TabTitleMask
 
 if TYPE_CHECKING:
+    import asyncio
+
     from console_app.ui.compose import Features
 
 log = logging.getLogger("console_app.ui")
@@ -61,6 +62,8 @@ class MainWindow(QMainWindow):
     """The LuckyMonaco Test Console window."""
 
     first_painted = Signal()
+    #: The first paint itself, as it happens (``first_painted`` follows a loop pass later).
+    painted = Signal()
     closed = Signal()
 
     def __init__(
@@ -79,6 +82,9 @@ class MainWindow(QMainWindow):
         self.paths = paths
         self.widget: QWidget = self
         self.first_paint_at: float | None = None
+        #: While True, the first paint is only timed: its work and ``first_painted``
+        #: wait for :meth:`release_first_paint` (the app paints before it starts asyncio).
+        self.hold_first_paint = False
         #: True once the deferred after-first-paint set-up has run.
         self.ready = False
         #: What screen-share hides, for every view (the window's one screen-share state).
@@ -392,7 +398,17 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if self.first_paint_at is None:
             self.first_paint_at = time.perf_counter()
-            QTimer.singleShot(0, self._on_first_paint)
+            self.painted.emit()
+            if not self.hold_first_paint:
+                QTimer.singleShot(0, self._on_first_paint)
+
+    def release_first_paint(self) -> None:
+        """Let the first-paint work run (and ``first_painted`` go out) now that the
+        event loop it needs exists; see :attr:`hold_first_paint`."""
+        if self.hold_first_paint:
+            self.hold_first_paint = False
+            if self.first_paint_at is not None:
+                QTimer.singleShot(0, self._on_first_paint)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing:
