@@ -235,15 +235,22 @@ q.addEventListener('input',f);s.addEventListener('change',f);f();
 """
 
 
-#: Longest value a report cell shows (a "too long" case sends 10,000 characters).
+#: Longest request or answer value a report cell shows (a "too long" case sends 10,000
+#: characters). Names, reasons, the filter's text and the dictionary snippet are not cut.
 CELL_CHARS = 80
+#: Longest reason ("why / observed") line shown: whole sentences, but not a 10,000-character echo.
+WHY_CHARS = 600
 
 
-def _e(value: Any) -> str:
+def _e(value: Any, limit: int | None = None) -> str:
     text = "" if value is None else str(value)
-    if len(text) > CELL_CHARS:
-        text = f"{text[:CELL_CHARS]}… ({len(text):,} characters)"
+    if limit is not None and len(text) > limit:
+        text = f"{text[:limit]}… ({len(text):,} characters)"
     return html.escape(text)
+
+
+def _cell(value: Any) -> str:
+    return _e(value, CELL_CHARS)
 
 
 def _row(case: dict[str, Any]) -> str:
@@ -253,18 +260,18 @@ def _row(case: dict[str, Any]) -> str:
     player = _object(request.get("player"))
     game = case.get("game") or {}
     load = f"{game['load_s']:.2f} s" if game.get("load_s") is not None else ""
-    why = "<br>".join(_e(line) for line in case.get("failures") or [])
-    observed = _e(case.get("observed"))
+    why = "<br>".join(_e(line, WHY_CHARS) for line in case.get("failures") or [])
+    observed = _e(case.get("observed"), WHY_CHARS)
     search = " ".join(str(x) for x in (case["name"], status, answer.get("outcome"), answer.get("code"),
                                        answer.get("http_status"), request.get("gameid"))).lower()
     return (
         f'<tr class="{status}" data-status="{status}" data-case="{_e(search)}">'
         f'<td><span class="pill {status[:4]}">{"PASS" if status == "passed" else "FAIL"}</span></td>'
-        f"<td>{_e(case['name'])}</td><td><code>{_e(request.get('gameid'))}</code></td>"
-        f"<td>{_e(player.get('language'))}</td><td>{_e(player.get('currency'))}</td>"
-        f"<td>{_e(answer.get('outcome'))}</td><td>{_e(answer.get('http_status'))}</td>"
-        f"<td>{_e(answer.get('code'))}</td><td>{_e(answer.get('message'))}</td>"
-        f"<td>{_e(game.get('title'))} {_e(load)}</td><td class=why>{why}"
+        f"<td>{_e(case['name'])}</td><td><code>{_cell(request.get('gameid'))}</code></td>"
+        f"<td>{_cell(player.get('language'))}</td><td>{_cell(player.get('currency'))}</td>"
+        f"<td>{_cell(answer.get('outcome'))}</td><td>{_cell(answer.get('http_status'))}</td>"
+        f"<td>{_cell(answer.get('code'))}</td><td>{_cell(answer.get('message'))}</td>"
+        f"<td>{_cell(game.get('title'))} {_e(load)}</td><td class=why>{why}"
         f"{'<br>' if why and observed else ''}{observed}</td>"
         f"<td>{case.get('duration_ms', 0):.0f} ms</td></tr>"
     )
@@ -344,7 +351,7 @@ def html_report(document: dict[str, Any]) -> str:
     if unknown:
         parts.append("<h2>Codes the error dictionary does not know yet</h2><table><tr><th>code</th><th>HTTP</th>"
                      "<th>message</th></tr>" + "".join(
-                         f"<tr><td><code>{_e(c)}</code></td><td>{_e(s)}</td><td>{_e(m)}</td></tr>"
+                         f"<tr><td><code>{_cell(c)}</code></td><td>{_cell(s)}</td><td>{_cell(m)}</td></tr>"
                          for c, s, m in unknown) + "</table>"
                      "<p>To add them to your dictionary, merge this into <code>errors.json</code> in the "
                      "console's config folder (<code>lm-console --self-check</code> shows it):</p>"

@@ -139,3 +139,36 @@ def test_reports_never_hold_the_tokens_and_screen_share_masks_ids(sandbox, canar
         for identifier in ("ZQX7PLAYER93", "SESSZQX42", "PARTNERZQX1"):
             assert identifier not in text
     assert '"id": "•••"' in to_json(shared)  # a mask of fixed length
+
+
+def _document(*cases: dict) -> dict:
+    return {"suite": "s", "target": {"profile": "p", "kind": "staging", "api_url": "https://api.example"},
+            "started_at": "2026-12-03T00:00:00+00:00", "cases": list(cases),
+            "summary": {"total": len(cases), "passed": 0, "failed": len(cases)}}
+
+
+def _case(name: str, game_id: str, failure: str, *, code: str | None = None, message: str | None = None) -> dict:
+    return {"name": name, "passed": False, "failures": [failure], "observed": "", "duration_ms": 1.0,
+            "request": {"gameid": game_id, "player": {"language": "en", "currency": "USD"}},
+            "answers": [{"outcome": "api_error" if code else "success", "http_status": 400 if code else 200,
+                         "code": code, "message": message, "known_code": False if code else None}]}
+
+
+def test_html_cuts_only_long_request_values_not_the_filter_the_reason_or_the_dictionary_snippet() -> None:
+    import html
+    import re
+
+    why = "expected a page title containing 'Pumpkin', got 'Treasure of Zeus — LuckyMonaco demo'"
+    document = _document(
+        _case("title names the game (fails on purpose)", "lm_8_treasureofzeus", why),
+        _case("too long: gameid", "g" * 10_000, "expected outcome success, got api_error"),
+        _case("new language code", "lm_1_pumpkinfarm", "x", code="V.77",
+              message="LANGUAGE NOT ALLOWED FOR THIS PARTNER BRAND, ASK YOUR ACCOUNT MANAGER"),
+        _case("table", "lm_1_pumpkinfarm", "x", code="Q.1", message="TABLE CLOSED"))
+    page = html_report(document)
+    rows = re.findall(r'<tr class="failed" data-status="failed" data-case="([^"]*)"', page)
+    assert "lm_8_treasureofzeus" in html.unescape(rows[0])  # the filter finds the case by its game
+    assert html.escape(why) in page  # the reason in full
+    assert "(10,000 characters)" in page  # a 10,000-character value is still cut in its cell
+    snippet = json.loads(html.unescape(re.search(r"<pre>(.*?)</pre>", page, re.S).group(1)))
+    assert set(snippet["session"]["codes"]) == {"V.77", "Q.1"}
