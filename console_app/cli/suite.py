@@ -283,7 +283,8 @@ def _write_documents(args: argparse.Namespace, document: dict[str, Any]) -> None
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    """``suite merge``: one report from shard results; exit 0 only if every case passed."""
+    """``suite merge``: one report from shard results; exit 0 only if every case passed
+    and no shard of the split is missing."""
     from console_app.core.suite import load_document, merge
 
     document = merge([load_document(path) for path in args.files])
@@ -291,7 +292,12 @@ def run_merge(args: argparse.Namespace) -> int:
     summary = document["summary"]
     _say(f"{document['suite']}: {summary['passed']} passed, {summary['failed']} failed of "
          f"{summary['total']} cases from {len(args.files)} results")
-    return EXIT_OK if summary["failed"] == 0 and not document["cancelled"] else EXIT_FAILED
+    missing = document.get("missing_shards") or []
+    if missing:
+        _say(f"error: shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} missing: "
+             "the report is incomplete, its cases did not run; merge every shard of the run")
+    ok = summary["failed"] == 0 and not document["cancelled"] and not missing
+    return EXIT_OK if ok else EXIT_FAILED
 
 
 def run_diff(args: argparse.Namespace) -> int:

@@ -102,6 +102,9 @@ def test_shards_run_disjoint_parts_that_merge_into_the_whole(suite_file: Path, t
     assert document["summary"] == {"total": 10, "passed": 9, "failed": 1}
     assert document["target"]["api_url"] == spec_server.url
     assert spec_server.token not in (tmp_path / "all.json").read_text()
+    # A shard whose runner never uploaded its result: the merge says so and does not pass.
+    partial = run_cli("suite", "merge", str(tmp_path / "s1.json"), str(tmp_path / "s3.json"), basedir=basedir)
+    assert partial.returncode == 1 and "shard 2/3 missing" in partial.stderr, partial.stderr
 
 
 def test_diff_compares_two_environments(suite_file: Path, tmp_path: Path, basedir: Path, spec_server) -> None:

@@ -124,6 +124,11 @@ def merge(documents: Sequence[dict[str, Any]]) -> dict[str, Any]:
     A case found in two reports is an error (the shards overlap): :class:`SuiteError`."""
     if not documents:
         raise SuiteError("nothing to merge; give one or more result files")
+    suites = sorted({str(d.get("suite")) for d in documents})
+    if len(suites) > 1:
+        raise SuiteError(f"the results are of different suites ({', '.join(map(repr, suites))}); "
+                         "merge the shards of one run of one suite")
+    missing = missing_shards(documents)
     seen: dict[str, dict[str, Any]] = {}
     for document in documents:
         for case in document["cases"]:
@@ -143,9 +148,26 @@ def merge(documents: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "started_at": min(starts) if starts else None,
         "finished_at": max(ends) if ends else None,
         "cancelled": any(d.get("cancelled") for d in documents),
+        "missing_shards": missing,
         "summary": _summary(bool(case.get("passed")) for case in cases),
         "cases": cases,
     }
+
+
+def missing_shards(documents: Sequence[dict[str, Any]]) -> list[str]:
+    """The shards (``"K/N"``) of the split the ``documents`` come from that none of them is:
+    cases that were never run. Shards of different splits are an error."""
+    split: set[int] = set()
+    have: set[int] = set()
+    for document in documents:
+        part, _, total = str(document.get("shard") or "").partition("/")
+        if part.isdigit() and total.isdigit():
+            have.add(int(part))
+            split.add(int(total))
+    if len(split) > 1:
+        raise SuiteError(f"the results are shards of different splits (of {', '.join(map(str, sorted(split)))}); "
+                         "merge the shards of one run, each once")
+    return [f"{k}/{n}" for n in split for k in range(1, n + 1) if k not in have]
 
 
 def _answer_key(case: dict[str, Any]) -> str:
@@ -333,7 +355,9 @@ def html_report(document: dict[str, Any]) -> str:
         f" · started {_e(document.get('started_at'))}"
         + (f" · merged from {document['merged_from']} shards" if document.get("merged_from") else "")
         + (f" · shard {_e(document['shard'])}" if document.get("shard") else "")
-        + (" · <b>cancelled</b>" if document.get("cancelled") else "") + "</div>",
+        + (" · <b>cancelled</b>" if document.get("cancelled") else "")
+        + (f" · <b>shards {_e(', '.join(document['missing_shards']))} missing: their cases did not run</b>"
+           if document.get("missing_shards") else "") + "</div>",
         f'<div><span class="pill pass">{summary["passed"]} passed</span>'
         f'<span class="pill fail">{summary["failed"]} failed</span> of {summary["total"]} cases'
         + (f" · {len(checked)} games checked" if checked else "") + "</div>",

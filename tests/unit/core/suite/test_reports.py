@@ -172,3 +172,21 @@ def test_html_cuts_only_long_request_values_not_the_filter_the_reason_or_the_dic
     assert "(10,000 characters)" in page  # a 10,000-character value is still cut in its cell
     snippet = json.loads(html.unescape(re.search(r"<pre>(.*?)</pre>", page, re.S).group(1)))
     assert set(snippet["session"]["codes"]) == {"V.77", "Q.1"}
+
+
+def test_a_merge_missing_a_shard_says_which_and_results_of_another_suite_are_refused(sandbox) -> None:
+    cases = parse_suite(SUITE).cases
+    parts = []
+    for k in (1, 2, 3):
+        document = run_document(_run(sandbox, shard(cases, f"{k}/3")))
+        document["shard"] = f"{k}/3"
+        parts.append(document)
+    assert merge(parts)["missing_shards"] == []
+    partial = merge([parts[0], parts[2]])
+    assert partial["missing_shards"] == ["2/3"]
+    assert "shards 2/3 missing" in html_report(partial)
+    other = dict(parts[1], suite="another suite", cases=[dict(c, name="x" + c["name"]) for c in parts[1]["cases"]])
+    with pytest.raises(SuiteError, match="different suites"):
+        merge([parts[0], other])
+    with pytest.raises(SuiteError, match="different splits"):
+        merge([parts[0], dict(parts[1], shard="2/4")])
