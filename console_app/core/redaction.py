@@ -49,9 +49,10 @@ SECRET_PARAMS = ("HASH", "token")
 # name=value in a query string / form / cURL line, up to the next separator.
 _PARAM_RE = re.compile(
     r"(?P<key>(?<![A-Za-z0-9_])(?:" + "|".join(SECRET_PARAMS) + r"))"
-    # A backslash that starts an escaped quote or backslash (\" \' \\ or their \u forms,
-    # and \u0026 for &) ends the value: in JSON text, \" closes the string around it.
-    r"(?P<sep>=|%3D)(?P<value>(?:[^&#\s\"'<>\\]|\\(?![\"'\\]|u00(?:22|26|27|3[cCeE]|5[cC])))+)",
+    # A backslash that starts an escaped quote (\" \' or their \u forms, and \u0026 for &)
+    # ends the value: in JSON text, \" closes the string around it. An escaped backslash
+    # (\\) is part of the value unless a quote follows it.
+    r"(?P<sep>=|%3D)(?P<value>(?:[^&#\s\"'<>\\]|\\\\(?![\"'])|\\(?![\"'\\]|u00(?:22|26|27|3[cCeE]|5[cC])))+)",
     re.IGNORECASE,
 )
 # "HASH": "value" / "token": "value" inside JSON.

@@ -29,6 +29,14 @@ def test_hash_in_query_string_is_masked(token):
     assert redact(url) == f"https://api.example/api/session?MEMB_ID=p1&HASH={MASK}&x=1"
 
 
+def test_an_escaped_backslash_is_part_of_the_hash_value():
+    # Found by the property test above (token 00\\): the value stopped at the first
+    # backslash pair and left the rest in clear. A quote after the pair still ends it.
+    assert redact("https://a/?HASH=00\\\\&x=1") == f"https://a/?HASH={MASK}&x=1"
+    assert redact('{"url": "https://a/?HASH=ab\\\\cd\\u0026x=1"}') == f'{{"url": "https://a/?HASH={MASK}\\u0026x=1"}}'
+    assert redact('{"url": "https://a/?HASH=abc\\\\\\""}') == f'{{"url": "https://a/?HASH={MASK}\\""}}'
+
+
 def test_player_token_in_game_url_is_masked():
     url = "https://games.example/index.html?token=f8hf^234&lang=en"
     assert redact(url) == f"https://games.example/index.html?token={MASK}&lang=en"

@@ -62,8 +62,7 @@ class MainWindow(QMainWindow):
     """The LuckyMonaco Test Console window."""
 
     first_painted = Signal()
-    #: The first paint itself, as it happens (``first_painted`` follows a loop pass later).
-    painted = Signal()
+    painted = Signal()  #: the first paint itself (first_painted follows a loop pass later)
     closed = Signal()
 
     def __init__(
@@ -82,8 +81,7 @@ class MainWindow(QMainWindow):
         self.paths = paths
         self.widget: QWidget = self
         self.first_paint_at: float | None = None
-        #: While True, the first paint is only timed: its work and ``first_painted``
-        #: wait for :meth:`release_first_paint` (the app paints before it starts asyncio).
+        #: While True the first paint is only timed; its work waits for release_first_paint().
         self.hold_first_paint = False
         #: True once the deferred after-first-paint set-up has run.
         self.ready = False
@@ -291,17 +289,14 @@ class MainWindow(QMainWindow):
         self.form.set_accent(color if tint_launch else None)
         self.toolbar.setStyleSheet(f"QToolBar#mainToolbar {{ border-bottom: 3px solid {color}; }}" if color else "")
 
-    def set_title_suffix(self, suffix: str) -> None:
-        """Append ``suffix`` to the window title (e.g. the production marker)."""
+    def set_title_suffix(self, suffix: str) -> None:  # e.g. the production marker
         self._title_suffix = suffix
         self._update_title()
 
     # ------------------------------------------------------------------ launching
 
-    def launch(
-        self, *, send_anyway: bool = False, request: LaunchRequest | None = None, uuid: str | None = None,
-        replay_of: int | None = None,
-    ) -> asyncio.Task | None:
+    def launch(self, *, send_anyway: bool = False, request: LaunchRequest | None = None, uuid: str | None = None,
+               replay_of: int | None = None) -> asyncio.Task | None:
         """Send the form's request (or ``request``, with ``uuid`` for its first attempt
         when given) through the launch gates; the task, or None if not sent."""
         if self.controller.busy:
@@ -403,12 +398,10 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, self._on_first_paint)
 
     def release_first_paint(self) -> None:
-        """Let the first-paint work run (and ``first_painted`` go out) now that the
-        event loop it needs exists; see :attr:`hold_first_paint`."""
-        if self.hold_first_paint:
-            self.hold_first_paint = False
-            if self.first_paint_at is not None:
-                QTimer.singleShot(0, self._on_first_paint)
+        """Let the first-paint work run (``first_painted``): the asyncio loop exists now."""
+        if self.hold_first_paint and self.first_paint_at is not None:
+            QTimer.singleShot(0, self._on_first_paint)
+        self.hold_first_paint = False
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing:
