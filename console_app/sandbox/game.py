@@ -53,6 +53,9 @@ _CURRENCY_SCALE = {"JPY": 100, "KRW": 1000, "CNY": 5, "THB": 30, "IDR": 10000, "
                    "VND": 20000, "PHP": 50, "INR": 80, "TWD": 30, "HKD": 8}
 _BET_STEPS = (0.2, 0.5, 1, 2, 5, 10)
 _START_BALANCE = 1000
+#: Live game sessions kept, and the text they may hold in all (a nickname can be ~1 MB).
+MAX_SESSIONS = 1000
+MAX_SESSION_BYTES = 16 * 1024 * 1024
 
 DEMO_TX_RE = re.compile(r"tx-demo-[A-Za-z0-9_-]{1,64}")
 
@@ -88,6 +91,12 @@ class GameSession:
     created: float
     balance: float
     rounds: list[str] = field(default_factory=list)
+
+
+def _size(session: GameSession) -> int:
+    """The text a session holds (what a hostile request can make large)."""
+    return sum(len(text) for text in (session.player_id, session.nickname, session.session_id, session.ip,
+                                      session.language, session.currency))
 
 
 @dataclass(frozen=True)
@@ -162,7 +171,8 @@ class SandboxWorld:
         self.games.update(games or {})
         self.session_ttl = session_ttl
         self._lock = threading.Lock()
-        self._sessions: dict[str, GameSession] = {}
+        self._sessions: dict[str, GameSession] = {}  # oldest first
+        self._session_bytes = 0
         self._rounds: dict[str, Round] = {}
         self._snapshots: dict[str, tuple[str, float]] = {}  # token -> (transaction, created)
         self._used_uuids: set[str] = set()
@@ -185,6 +195,13 @@ class SandboxWorld:
                               currency, session_id, ip, time.time(), start_balance(currency))
         with self._lock:
             self._sessions[token] = session
+            self._session_bytes += _size(session)
+            # Bounded like the request log: the oldest sessions go first (their game
+            # pages then say the session is unknown), so a flood of big requests
+            # cannot grow the sandbox without end.
+            while len(self._sessions) > MAX_SESSIONS or self._session_bytes > MAX_SESSION_BYTES:
+                oldest = next(iter(self._sessions))
+                self._session_bytes -= _size(self._sessions.pop(oldest))
         return token
 
     def session(self, token: str) -> tuple[GameSession | None, bool]:

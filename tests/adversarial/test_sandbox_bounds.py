@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shlex
 import subprocess
+import uuid
 
 import httpx
 import pytest
@@ -32,6 +33,28 @@ def test_a_large_body_is_recorded_only_in_part(sandbox):
     recorded = sandbox.requests[-1]
     assert recorded.body == body[:RECORDED_BODY_BYTES] and recorded.body_size == len(body)
     assert recorded.json is None  # not kept: it is what the memory went to
+
+
+def test_game_sessions_with_huge_nicknames_are_bounded(sandbox):
+    # 150 ENTERs with a ~1 MB nickname took the sandbox from 26 to 195 MB (and 600 to
+    # 657 MB): every session was kept. Now the oldest go once the text they hold passes
+    # the bound; the newest still opens its game.
+    from console_app.sandbox.game import MAX_SESSION_BYTES
+
+    body = {"gametype": "slot", "gameid": "lm_8_treasureofzeus",
+            "player": {"id": "u1", "nickname": "N" * 900_000, "language": "en", "currency": "USD",
+                       "session": {"id": "s1", "ip": "203.0.113.7"}}}
+    urls = []
+    with httpx.Client(base_url=sandbox.url, timeout=10) as client:
+        for _ in range(40):
+            answer = client.post(API, headers=JSON, content=json.dumps({**body, "uuid": str(uuid.uuid4())}))
+            assert answer.status_code == 200, answer.text
+            urls.append(answer.json()["url"])
+        world = sandbox.world
+        assert world._session_bytes <= MAX_SESSION_BYTES
+        assert world.session(urls[0].split("token=")[1])[0] is None  # the oldest went
+        assert world.session(urls[-1].split("token=")[1])[0] is not None
+        assert client.get(urls[-1]).status_code == 200
 
 
 @pytest.mark.parametrize("depth", [5_000, 100_000])
