@@ -31,7 +31,6 @@ import time
 DRIVER_START = time.perf_counter()
 
 import argparse  # noqa: E402
-import asyncio  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 from typing import Any  # noqa: E402
@@ -177,6 +176,8 @@ class RawClient:
 async def app_launch(window: Any, sandbox: TimedSandbox, *, close: bool = True) -> dict[str, float]:
     """One launch through the window's Launch action; times from click to the request
     arriving, and from the answer sent to the game tab created."""
+    import asyncio
+
     from benchmarks.drivers.qt_tools import signal_future, until
 
     finished = asyncio.get_running_loop().create_future()
@@ -236,6 +237,8 @@ async def concurrent_app_launches(window: Any, sandbox: TimedSandbox, n: int, de
     """``n`` launches in flight at once on the window's loop and HTTP client. The
     window sends one launch at a time, so each runs on its own LaunchController (the
     window's launch path) and its answer is shown in the window's answer panel."""
+    import asyncio
+
     from benchmarks.drivers.qt_tools import TickRecorder
     from console_app.sandbox.faults import Fault
     from console_app.ui.api import Launch
@@ -263,6 +266,8 @@ async def concurrent_app_launches(window: Any, sandbox: TimedSandbox, n: int, de
 
 
 async def concurrent_raw(raw: RawClient, sandbox: TimedSandbox, n: int, delay: float) -> dict[str, float]:
+    import asyncio
+
     from benchmarks.drivers.qt_tools import TickRecorder
     from console_app.sandbox.faults import Fault
 
@@ -278,6 +283,7 @@ async def concurrent_raw(raw: RawClient, sandbox: TimedSandbox, n: int, delay: f
 async def big_answer_app(window: Any, sandbox: TimedSandbox, size: int) -> dict[str, float]:
     """Launch against a ``size``-byte answer (the client's cap raised above it so the
     whole body is read, parsed and shown) with the Answer tab visible."""
+    import asyncio
     import dataclasses
 
     from benchmarks.drivers.qt_tools import TickRecorder, signal_future
@@ -306,6 +312,8 @@ async def big_answer_app(window: Any, sandbox: TimedSandbox, size: int) -> dict[
 
 
 async def big_answer_raw(raw: RawClient, sandbox: TimedSandbox, size: int) -> dict[str, float]:
+    import asyncio
+
     from benchmarks.drivers.qt_tools import TickRecorder
     from console_app.sandbox.faults import Fault
 
@@ -353,6 +361,8 @@ def launch_session_factory(sandbox: TimedSandbox, options: argparse.Namespace):
 async def app_first_frame(window: Any, sandbox: TimedSandbox) -> float:
     """Launch through the window's Launch action: ms from the click to the first
     frame of the game tab."""
+    import asyncio
+
     click = time.perf_counter()
     window.launch_action.trigger()
     frame = await sandbox.frame_after(click)
@@ -427,6 +437,8 @@ def frames_session_factory(sandbox: TimedSandbox, options: argparse.Namespace):
 
 
 def memory_session_factory(sandbox: TimedSandbox, options: argparse.Namespace):
+    import asyncio
+
     async def session(window: Any) -> int:
         from benchmarks.drivers.qt_tools import memory_mb
 

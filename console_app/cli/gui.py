@@ -4,7 +4,6 @@ window after launching a game, offscreen when there is no display)."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
@@ -25,6 +24,8 @@ from console_app.cli.common import (
 from console_app.core.models import DEMO_PLAYER
 
 if TYPE_CHECKING:
+    import asyncio
+
     from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QWidget
 
@@ -200,6 +201,8 @@ async def capture(
     Prints the page title and the redacted URL; returns the exit code (errors are
     one line on stderr).
     """
+    import asyncio
+
     from console_app.core.messages import one_line
     from console_app.core.redaction import redact
 
@@ -292,6 +295,8 @@ async def write_diagnostics(tab, path: Path, *, until: float) -> bool:
 async def read_diagnostics(tab, *, until: float):
     """Read ``tab``'s page once more (bounded by ``until``: what was collected so far
     stands); its diagnostics collector."""
+    import asyncio
+
     collector = tab.page.diagnostics
     loop = asyncio.get_running_loop()
     read: asyncio.Future = loop.create_future()
@@ -329,6 +334,8 @@ def _screen_size(text: str | None) -> tuple[int, int] | None:
 
 async def show_panel(window: MainWindow, panel: str, *, until: float) -> None:
     """Bring ``panel`` to the front of the drawer (History: with the newest entry open)."""
+    import asyncio
+
     widgets = {"request": window.preview, "answer": window.answer_scroll, "log": window.log_panel}
     if panel == "diagnostics" and window.features is not None:
         window.features.diagnostics.diagnostics_action.trigger()
@@ -363,6 +370,8 @@ async def wait_for_frame(window: MainWindow, view: QWidget, *, until: float, wha
     reels in script, so an early grab is blank or half drawn: wait until the view
     has some colours and two grabs 100 ms apart are equal (or time runs out).
     """
+    import asyncio
+
     loop = asyncio.get_running_loop()
     start = time.perf_counter()
     previous = None

@@ -1,7 +1,7 @@
 """The window paints before asyncio starts: ``run_window`` shows the window, waits for
 its first paint on Qt's own loop, then imports asyncio and qasync and runs the first-
 paint work (``first_painted``) on the asyncio loop. Run in a child process through
-the real composition root, since this test process has asyncio imported already."""
+``lm-console gui`` itself, since this test process has asyncio imported already."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ import textwrap
 
 SCRIPT = textwrap.dedent(
     """
-    import argparse, sys
-    from console_app.app import run_window
-    from console_app.qtenv import QtOptions
-    from console_app.core.paths import AppPaths
+    import sys
+    import console_app.app as app
+    from console_app.cli import main
     from console_app.ui.window.main_window import MainWindow
 
     seen = {}
@@ -38,9 +37,17 @@ SCRIPT = textwrap.dedent(
         print("ready:", window.ready, "validation on:", window.form.validation_enabled, flush=True)
         return 0
 
-    args = argparse.Namespace(paths=AppPaths.from_basedir(sys.argv[1]))
-    sys.exit(run_window(args, options=QtOptions(headless=True), demo=True,
-                        target_factory=lambda: None, session=session))
+    real_run_window = app.run_window
+
+    def run_window(args, **kwargs):
+        kwargs["session"] = session
+        kwargs["target_factory"] = lambda: None
+        return real_run_window(args, **kwargs)
+
+    # The user's own entry point: ``lm-console gui`` (argument parsing and the
+    # command's module included), with the session added.
+    app.run_window = run_window
+    sys.exit(main(["--basedir", sys.argv[1], "gui", "--no-web-sandbox"]))
     """
 )
 
