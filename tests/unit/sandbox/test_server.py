@@ -93,8 +93,14 @@ def test_recorded_requests(sandbox):
 def test_wait_for_requests(sandbox):
     assert sandbox.wait_for_requests(0, timeout=0)
     assert not sandbox.wait_for_requests(1, timeout=0.05)
-    threading.Thread(target=enter, args=(sandbox,)).start()
+    answers: list[int] = []
+    client = threading.Thread(target=lambda: answers.append(enter(sandbox).status_code))
+    client.start()
     assert sandbox.wait_for_requests(1, timeout=5)
+    # The request is recorded before it is answered: let the answer arrive before the
+    # fixture stops the server, or the client thread fails after this test has passed.
+    client.join(timeout=10)
+    assert answers == [200]
 
 
 def test_tls(sandbox_factory):
