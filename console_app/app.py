@@ -6,9 +6,10 @@ Start-up order (the window must paint fast; heavy modules load after first paint
 1. :func:`plan_qt` decides, purely from options and the environment, the variables Qt
    and Chromium read (web sandbox, safe rendering, offscreen) — before Qt is imported.
 2. The QApplication (Fusion, OS colour scheme, system font) and the qasync loop.
-3. The window shows. Then, on the event loop: the embedded sandbox starts, the
-   ``httpx.AsyncClient`` is built (~40 ms) and QtWebEngine is imported in the
-   background.
+3. The window shows and paints, then asyncio and qasync are imported and the
+   features attached (:func:`console_app.ui.compose.attach_features`). Then, on the
+   event loop: the embedded sandbox starts, the ``httpx.AsyncClient`` is built
+   (~40 ms) and QtWebEngine is imported in the background.
 
 QtWebEngine and the QApplication: PySide6 6.12's ``QtWebEngineWidgets`` imports and
 runs fine *after* the QApplication exists (checked offscreen and under Xvfb), as long
@@ -178,10 +179,18 @@ def _start_embedded_sandbox(services: Services) -> ApiTarget:
 
 
 def _build_window(services: Services, *, demo: bool, remember: bool, diagnostics: bool = True) -> MainWindow:
-    from console_app.ui.compose import build_window
+    """The window without its features: :func:`_attach_features` adds them once it
+    has painted (their modules and widgets cost ~30 ms the first paint need not wait for)."""
+    from console_app.ui.compose import new_window
 
-    return build_window(services.paths, web_sandbox=services.web_sandbox, demo=demo, remember=remember,
-                        diagnostics=diagnostics)
+    return new_window(services.paths, web_sandbox=services.web_sandbox, demo=demo, remember=remember,
+                      diagnostics=diagnostics)
+
+
+def _attach_features(window: MainWindow, services: Services) -> None:
+    from console_app.ui.compose import attach_features
+
+    attach_features(window, services.paths)
 
 
 def _set_application_version() -> None:
@@ -299,6 +308,9 @@ def run_window(
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     hooks.install(loop)
+    # The features (profiles, catalog, history, …) join before the first-paint work,
+    # which they take part in; their menus, buttons and tabs show a frame later.
+    _attach_features(window, services)
     window.release_first_paint()
 
     result = 0

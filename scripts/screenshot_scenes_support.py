@@ -74,7 +74,7 @@ def _run(scene: Callable[[Any, Any, Any], Awaitable[None]]) -> None:
     """Build the window as the app does (features included), on a fresh sandbox and
     basedir, run ``scene(window, sandbox, target)`` and shut everything down."""
     loop = _event_loop()
-    from console_app.app import Services, _build_window
+    from console_app.app import Services, _attach_features, _build_window
     from console_app.core.models import ApiTarget, ClientSettings
     from console_app.core.paths import AppPaths
     from console_app.core.redaction import Secret
@@ -86,8 +86,9 @@ def _run(scene: Callable[[Any, Any, Any], Awaitable[None]]) -> None:
         sandbox = SandboxServer(host="127.0.0.1").start()
         try:
             target = ApiTarget(sandbox.url, sandbox.partner_id, Secret(sandbox.token), "Sandbox", "sandbox")
-            window = _build_window(Services(paths, WebSandbox.OFF_BY_OPTION, time.perf_counter()),
-                                   demo=True, remember=False)
+            services = Services(paths, WebSandbox.OFF_BY_OPTION, time.perf_counter())
+            window = _build_window(services, demo=True, remember=False)
+            _attach_features(window, services)
             # Quick retries: the scene shows them, it need not wait for real backoff.
             window.controller.client_settings = ClientSettings(deadline=5, retries=2, backoff_base=0.01,
                                                                backoff_max=0.05)

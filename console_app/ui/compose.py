@@ -55,12 +55,24 @@ def build_window(
     no diagnostics script and are never read (``lm-console gui --no-diagnostics``;
     the same-run baseline of the diagnostics' cost).
     """
-    from console_app.ui.catalog.feature import CatalogFeature, picker_factory
-    from console_app.ui.diagnostics.feature import DiagnosticsFeature
-    from console_app.ui.history.feature import HistoryFeature
-    from console_app.ui.profiles.feature import KEYRING_DEADLINE, ProfilesFeature
-    from console_app.ui.suites.feature import SuitesFeature
-    from console_app.ui.support.feature import SupportFeature
+    window = new_window(paths, web_sandbox=web_sandbox, demo=demo, remember=remember,
+                        client_settings=client_settings, diagnostics=diagnostics)
+    attach_features(window, paths, credentials=credentials, keyring_deadline=keyring_deadline)
+    return window
+
+
+def new_window(
+    paths: AppPaths,
+    *,
+    web_sandbox: WebSandbox = WebSandbox.ON,
+    demo: bool = False,
+    remember: bool = True,
+    client_settings: ClientSettings | None = None,
+    diagnostics: bool = True,
+) -> MainWindow:
+    """The window before its features (the app shows it, then attaches them once it
+    has painted: :func:`attach_features` before ``release_first_paint``)."""
+    from console_app.ui.catalog.game_picker import picker_factory
     from console_app.ui.window.main_window import MainWindow
 
     window = MainWindow(paths=paths, web_sandbox=web_sandbox, demo=demo, remember=remember,
@@ -68,6 +80,20 @@ def build_window(
     if client_settings is not None:
         window.controller.client_settings = client_settings
     window.game_area.diagnostics = diagnostics
+    return window
+
+
+def attach_features(window: MainWindow, paths: AppPaths, *, credentials: Any = None,
+                    keyring_deadline: float | None = None) -> Features:
+    """Wire every feature into ``window`` (before its ``first_painted``: features
+    start their own work then)."""
+    from console_app.ui.catalog.feature import CatalogFeature
+    from console_app.ui.diagnostics.feature import DiagnosticsFeature
+    from console_app.ui.history.feature import HistoryFeature
+    from console_app.ui.profiles.feature import KEYRING_DEADLINE, ProfilesFeature
+    from console_app.ui.suites.feature import SuitesFeature
+    from console_app.ui.support.feature import SupportFeature
+
     api = window.api
     # Profiles first: the catalog follows the profile it selects.
     profiles = ProfilesFeature(api, paths, credentials=credentials,
@@ -80,4 +106,4 @@ def build_window(
     diagnostics_feature = DiagnosticsFeature(api, history=history)
     window.features = Features(profiles=profiles, catalog=catalog, history=history, support=support, suites=suites,
                                diagnostics=diagnostics_feature)
-    return window
+    return window.features

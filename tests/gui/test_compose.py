@@ -16,13 +16,16 @@ TIMEOUT_MS = 30_000
 
 
 def test_the_app_builds_its_window_with_every_feature(qtbot, qasync_loop, app_paths):
-    from console_app.app import Services, _build_window
+    from console_app.app import Services, _attach_features, _build_window
     from console_app.qtenv import WebSandbox
 
-    window = _build_window(Services(app_paths, WebSandbox.OFF_BY_ENVIRONMENT, time.perf_counter()),
-                           demo=True, remember=False)
+    services = Services(app_paths, WebSandbox.OFF_BY_ENVIRONMENT, time.perf_counter())
+    window = _build_window(services, demo=True, remember=False)
     try:
         window.show()
+        # The app attaches the features once the bare window has painted.
+        assert window.features is None
+        _attach_features(window, services)
         features = window.features
         assert features is not None and features.support.history is features.history
         assert isinstance(window.form.game_picker, GamePicker)

@@ -5,20 +5,19 @@ list of the current profile (both off the GUI thread; the result, or one clear l
 on failure, in a non-modal box).
 
 :class:`CatalogFeature` takes the window's :class:`~console_app.ui.api.WindowApi`;
-:func:`picker_factory` is the window's ``game_picker_factory``.
+:func:`console_app.ui.catalog.game_picker.picker_factory` is the window's ``game_picker_factory``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton
 
 from console_app.core.catalog import Catalog, CatalogDiff, CatalogStore, catalog_from_game_list
 from console_app.core.errors import CatalogError, ConsoleError
@@ -37,17 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("console_app.ui.catalog")
 
 _LABELS = {"sample": "bundled sample", "slot_spec": "SLOT_SPEC", "live": "live game list"}
-
-
-def picker_factory(paths: AppPaths) -> Callable[[QWidget], QWidget]:
-    """A ``game_picker_factory`` making the rich :class:`GamePicker` (icons cached under ``paths``)."""
-
-    def make(parent: QWidget) -> QWidget:
-        from console_app.ui.catalog.game_picker import GamePicker
-
-        return GamePicker(parent, paths=paths)
-
-    return make
 
 
 def catalog_caption(catalog: Catalog) -> str:

@@ -18,6 +18,8 @@ plus ``note_used(id)`` after a launch so the game moves to the top of "recent".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QListView, QStyle, QToolButton, QVBoxLayout, QWidget
@@ -212,3 +214,12 @@ class GamePicker(QWidget):
         self._star.blockSignals(False)
         self._star.setText("★" if favourite else "☆")
         self._star.setToolTip("Unstar this game" if favourite else "Star this game: starred games come first")
+
+
+def picker_factory(paths: AppPaths) -> Callable[[QWidget], QWidget]:
+    """A ``game_picker_factory`` making the rich :class:`GamePicker` (icons cached under ``paths``)."""
+
+    def make(parent: QWidget) -> QWidget:
+        return GamePicker(parent, paths=paths)
+
+    return make
