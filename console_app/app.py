@@ -55,9 +55,9 @@ def configure_file_logging(paths: AppPaths) -> Path | None:
 
     root = logging.getLogger()
     root.setLevel(min(root.level or logging.INFO, logging.INFO))
-    install_log_redaction(root)
     log_file = paths.log_dir / "console.log"
     if any(getattr(h, "baseFilename", None) == str(log_file) for h in root.handlers):
+        install_log_redaction(root)
         return log_file
     try:
         paths.ensure()
@@ -67,6 +67,9 @@ def configure_file_logging(paths: AppPaths) -> Path | None:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
+    # After addHandler: the filter goes on each handler, and this one takes INFO,
+    # which the stderr handler's filter (WARNING and up) never sees first.
+    install_log_redaction(root)
     return log_file
 
 
@@ -178,6 +181,14 @@ def _start_embedded_sandbox(services: Services) -> ApiTarget:
     return server.api_target()
 
 
+def _keep_locale_tables(paths: AppPaths) -> None:
+    """The form's language and currency tables are kept in the cache folder between
+    starts (~100 ms of pycountry and babel at every first paint otherwise)."""
+    from console_app.core import locale_data
+
+    locale_data.use_cache(paths.cache_dir / "locale-data.json")
+
+
 def _build_window(services: Services, *, demo: bool, remember: bool, diagnostics: bool = True) -> MainWindow:
     """The window without its features: :func:`_attach_features` adds them once it
     has painted (their modules and widgets cost ~30 ms the first paint need not wait for)."""
@@ -272,6 +283,7 @@ def run_window(
         return 2
     paths: AppPaths = args.paths
     log_file = configure_file_logging(paths)
+    _keep_locale_tables(paths)
     lock: QLockFile | None = None
     if remember:
         # One window per data folder: two would both write history and window state.

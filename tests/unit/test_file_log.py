@@ -1,0 +1,46 @@
+"""The window's file log (``logs/console.log``) is redacted like stderr, INFO included:
+the stderr handler takes WARNING and up, so its filter never sees the INFO lines the
+file gets. Run in a fresh process, as ``lm-console gui`` sets logging up: in this one
+pytest's own (redacting) capture handlers would change the handler chain."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _log_in_a_fresh_process(basedir: Path, token: str) -> subprocess.CompletedProcess:
+    script = textwrap.dedent(f"""
+        import logging
+        from pathlib import Path
+        from console_app.app import configure_file_logging
+        from console_app.cli import _configure_logging
+        from console_app.core.paths import AppPaths
+        paths = AppPaths.from_basedir(Path({str(basedir)!r}))
+        _configure_logging(paths)  # what lm-console does first
+        path = configure_file_logging(paths)
+        log = logging.getLogger("console_app.ui.launch")
+        token = {token!r}
+        log.info("game page http://127.0.0.1:1/game/index.html?token=%s loaded", token)
+        log.info("ENTER /api/session?MEMB_ID=p&HASH=%s", token)
+        log.warning('answer {{"url": "http://h/?token=%s"}}', token)
+        assert configure_file_logging(paths) == path  # a second call adds nothing
+        log.info("again ?token=%s", token)
+        logging.shutdown()
+    """)
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def test_info_lines_reach_the_file_log_redacted(tmp_path, canary_token):
+    done = _log_in_a_fresh_process(tmp_path, canary_token)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "logs" / "console.log").read_text(encoding="utf-8")
+    assert "game page" in text and "ENTER" in text and "answer" in text
+    assert canary_token not in text
+    assert text.count("•••") == 4 and text.count("again") == 1
+    # stderr shows the warning only, redacted too.
+    assert "answer" in done.stderr and "game page" not in done.stderr and canary_token not in done.stderr
