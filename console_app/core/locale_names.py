@@ -3,7 +3,8 @@
 Names come from babel (CLDR); which codes are valid ISO 639-1 / ISO 4217 comes from
 :mod:`console_app.core.validation` (pycountry). babel is imported on first use, not
 with this module: its import plus its first locale load cost about 50 ms, which
-start-up should not pay before the form needs a name. Every lookup is cached.
+start-up should not pay before the form needs a name. Every lookup is cached, and the
+window keeps its English names between starts (:mod:`.locale_data`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from console_app.core import locale_data
 from console_app.core.validation import is_iso639_1, is_iso4217
 
 __all__ = [
@@ -35,12 +37,18 @@ def _locale(locale: str) -> Any:  # a babel.Locale (babel ships no type hints)
         return Locale.parse("en")
 
 
+def _stored(locale: str) -> locale_data.Tables | None:
+    return locale_data.stored_tables() if locale == locale_data.LOCALE else None
+
+
 @lru_cache(maxsize=2048)
 def language_name(code: str, locale: str = "en") -> str | None:
     """``"ko"`` -> ``"Korean"`` (in ``locale``); None for a code babel does not know."""
     if not code:
         return None
-    name: str | None = _locale(locale).languages.get(code.strip().lower())
+    stored = _stored(locale)
+    names = stored.language_names if stored is not None else _locale(locale).languages
+    name: str | None = names.get(code.strip().lower())
     return name
 
 
@@ -51,6 +59,9 @@ def currency_name(code: str, locale: str = "en") -> str | None:
     if not code:
         return None
     code = code.strip().upper()
+    stored = _stored(locale)
+    if stored is not None:
+        return stored.currency_names.get(code)
     if code not in _locale(locale).currencies:
         return None
     from babel.numbers import get_currency_name
@@ -62,14 +73,17 @@ def currency_name(code: str, locale: str = "en") -> str | None:
 @lru_cache(maxsize=8)
 def all_languages(locale: str = "en") -> tuple[tuple[str, str], ...]:
     """Every ISO 639-1 code babel can name, with its name, sorted by code."""
-    names = _locale(locale).languages
+    stored = _stored(locale)
+    names = stored.language_names if stored is not None else _locale(locale).languages
     return tuple(sorted((code, name) for code, name in names.items() if len(code) == 2 and is_iso639_1(code)))
 
 
 @lru_cache(maxsize=8)
 def all_currencies(locale: str = "en") -> tuple[tuple[str, str], ...]:
     """Every current ISO 4217 code with its name, sorted by code (historic ones left out)."""
-    codes = sorted(code for code in _locale(locale).currencies if is_iso4217(code))
+    stored = _stored(locale)
+    known = stored.currency_names if stored is not None else _locale(locale).currencies
+    codes = sorted(code for code in known if is_iso4217(code))
     return tuple((code, currency_name(code, locale) or code) for code in codes)
 
 

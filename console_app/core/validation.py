@@ -5,7 +5,7 @@ caller decides what to do with the problems (the CLI blocks errors unless
 ``--allow-invalid``; the window shows them beside the fields).
 
 Language and currency tables come from pycountry (ISO 639 / ISO 4217), not from a
-hand-typed list.
+hand-typed list (the window keeps a copy between starts: :mod:`.locale_data`).
 
 A problem that offers a fix also says where the fix differs from what was typed
 (:class:`Difference`), so the UI can highlight the characters: ``I`` and ``l`` look
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from console_app.core import locale_data
 from console_app.core.models import LaunchRequest
 
 Severity = Literal["error", "warning"]
@@ -123,15 +124,25 @@ class Problem:
         return replace(self, suggestion=suggestion, difference=difference(typed, suggestion))
 
 
-@lru_cache(maxsize=1)
 def _languages() -> frozenset[str]:
+    stored = locale_data.stored_tables()
+    return stored.iso639_1 if stored is not None else _pycountry_languages()
+
+
+def _currencies() -> frozenset[str]:
+    stored = locale_data.stored_tables()
+    return stored.iso4217 if stored is not None else _pycountry_currencies()
+
+
+@lru_cache(maxsize=1)
+def _pycountry_languages() -> frozenset[str]:
     import pycountry
 
     return frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
 
 
 @lru_cache(maxsize=1)
-def _currencies() -> frozenset[str]:
+def _pycountry_currencies() -> frozenset[str]:
     import pycountry
 
     return frozenset(currency.alpha_3 for currency in pycountry.currencies)

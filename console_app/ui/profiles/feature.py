@@ -115,8 +115,11 @@ class ProfilesFeature(QObject):
         api.add_target_resolver(self.resolve)
         api.target_changed.connect(self._on_api_target_changed)
         api.screen_share_changed.connect(self._on_api_screen_share_changed)
-        # The keyring probe (D-Bus, maybe a locked keyring) waits until the window has painted.
-        api.first_painted.connect(self.check_keyring)
+        # The keyring probe (D-Bus, maybe a locked keyring) waits until the window has
+        # painted, and then for the start-up work queued before it (the target and the
+        # HTTP client): importing keyring in its thread takes ~40 ms of the GIL, which
+        # the window's way to ready-to-launch need not share.
+        api.first_painted.connect(self._on_api_first_painted)
         api.shutting_down.connect(self._on_api_shutting_down)
         self._keyring_task: asyncio.Task | None = None
         # Profiles added or changed from the CLI (or another tool) show up without a
@@ -195,6 +198,9 @@ class ProfilesFeature(QObject):
         self.dialog = None
 
     # ------------------------------------------------------------------ keyring
+
+    def _on_api_first_painted(self) -> None:
+        QTimer.singleShot(0, self.check_keyring)
 
     @async_slot()
     async def check_keyring(self) -> None:
