@@ -326,6 +326,7 @@ def run_window(
     window.release_first_paint()
 
     result = 0
+    restore_signals = _close_on_signals(window)
     try:
         with loop:
             if session is not None:
@@ -334,15 +335,73 @@ def run_window(
             else:
                 closed = asyncio.Event()
                 window.closed.connect(closed.set)
-                loop.run_until_complete(closed.wait())
+                try:
+                    loop.run_until_complete(closed.wait())
+                except RuntimeError:
+                    if closed.is_set():
+                        raise
+                    # Qt was told to quit without the window closing (QtWebEngine's
+                    # Chromium answers SIGTERM so): close it as its ✕ does.
+                    log.info("asked to quit: closing the window")
+                    window.close()
             loop.run_until_complete(window.shutdown())
     finally:
+        restore_signals()
         hooks.uninstall()
         if services.sandbox is not None:
             services.sandbox.stop()
         if lock is not None:
             lock.unlock()
     return int(result or 0)
+
+
+def _close_on_signals(window: MainWindow) -> Callable[[], None]:
+    """SIGTERM (a logout, ``kill``) and SIGINT (Ctrl+C in the terminal) close the
+    window as its ✕ does: window state kept, a launch in flight recorded as abandoned.
+    Without this SIGTERM ended the process on the spot and Ctrl+C raised
+    KeyboardInterrupt wherever Python was. Qt's loop runs no Python while it waits, so
+    the signal also writes to a socket Qt watches (``signal.set_wakeup_fd``). Returns
+    what puts the previous handlers back."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier, QTimer
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    try:
+        previous_fd = signal.set_wakeup_fd(writer.fileno())
+    except ValueError:  # not the main thread: leave the signals alone
+        reader.close()
+        writer.close()
+        return lambda: None
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+
+    def drain() -> None:
+        try:
+            reader.recv(512)
+        except OSError:
+            pass
+
+    notifier.activated.connect(drain)
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        log.info("%s received: closing the window", signal.Signals(signum).name)
+        QTimer.singleShot(0, window.close)
+
+    signals = (signal.SIGTERM, signal.SIGINT)
+    previous = {sig: signal.signal(sig, on_signal) for sig in signals}
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        signal.set_wakeup_fd(previous_fd)
+        notifier.setEnabled(False)
+        reader.close()
+        writer.close()
+
+    return restore
 
 
 #: The lock file that keeps a second window off the same data folder.
