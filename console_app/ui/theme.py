@@ -3,8 +3,10 @@ font for JSON/URLs and one small style sheet for severity colours.
 
 Widgets opt in through dynamic properties instead of hard-coded colours:
 ``severity`` = ``success`` / ``warning`` / ``error`` / ``info`` on banners, chips and
-messages; ``problem`` = ``warning`` / ``error`` on form fields; ``role`` = ``heading``
-/ ``hint`` / ``primary`` for text and buttons.
+messages; ``problem`` = ``warning`` / ``error`` on form fields; ``role`` = ``primary``
+for the Launch button (``heading`` and ``hint`` are a font and a palette, see
+:func:`console_app.qtstyle.set_role`). The sheet goes only on the widgets that use it
+(:func:`console_app.qtstyle.themed`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+from console_app.qtstyle import set_theme_sheet
 
 _LIGHT = {
     "success": ("#1f7a3a", "#e6f4ea"),
@@ -59,8 +63,6 @@ def style_sheet(dark: bool) -> str:
         fg, _bg = c[problem]
         rules.append(f'QLineEdit[problem="{problem}"], QComboBox[problem="{problem}"] {{ border: 1px solid {fg}; }}')
     rules += [
-        'QLabel[role="heading"] { font-weight: 600; letter-spacing: 0.5px; }',
-        'QLabel[role="hint"] { color: palette(placeholder-text); }',
         f'QPushButton[role="primary"] {{ background: {c["accent"]}; color: white; font-weight: 600; '
         "padding: 5px 14px; border-radius: 4px; border: 1px solid transparent; }",
         'QPushButton[role="primary"]:disabled { background: palette(mid); color: palette(window); }',
@@ -75,9 +77,11 @@ def style_sheet(dark: bool) -> str:
 
 
 def apply_theme(app: QApplication) -> None:
-    """Apply the style sheet now and again whenever the OS scheme changes."""
-    app.setStyleSheet(style_sheet(is_dark(app)))
-    app.styleHints().colorSchemeChanged.connect(lambda *_: app.setStyleSheet(style_sheet(is_dark(app))))
+    """Use the style sheet for the themed widgets (:func:`console_app.qtstyle.themed`)
+    now and again whenever the OS scheme changes. Not on the application: that would
+    put every widget under the style-sheet style (see :mod:`console_app.qtstyle`)."""
+    set_theme_sheet(style_sheet(is_dark(app)))
+    app.styleHints().colorSchemeChanged.connect(lambda *_: set_theme_sheet(style_sheet(is_dark(app))))
 
 
 def monospace_font() -> QFont:

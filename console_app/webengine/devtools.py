@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QStyle,
 
 from console_app.core import messages
 from console_app.core.diagnostics import DEVTOOLS_PLACEMENTS
+from console_app.qtstyle import themed
 from console_app.webengine.page import LaunchProfile
 
 #: The size of DevTools in its own window, and its share of a docked split.
@@ -45,7 +46,7 @@ class DevToolsPane(QWidget):
         self.choice.setToolTip(messages.DEVTOOLS_PLACEMENT_TIP)
         for placement in DEVTOOLS_PLACEMENTS:
             self.choice.addItem(messages.DEVTOOLS_PLACEMENTS[placement], placement)
-        self.close_button = QToolButton(self)
+        self.close_button = themed(QToolButton(self))
         self.close_button.setObjectName("gameDevToolsClose")
         self.close_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
         self.close_button.setAccessibleName(messages.DEVTOOLS_CLOSE)

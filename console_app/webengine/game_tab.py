@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from console_app.core import messages
 from console_app.core.devices import Device
 from console_app.core.redaction import redact
-from console_app.qtstyle import confirm_copied, set_severity
+from console_app.qtstyle import confirm_copied, set_severity, themed
 from console_app.webengine import refusal_reason
 from console_app.webengine.devtools import DevToolsPane
 from console_app.webengine.page import LaunchProfile
@@ -87,7 +87,7 @@ class GameTab(QWidget):
         self.url_field.setProperty("monospace", True)
         # Copied text is redacted like everything else; the real URL (the player's
         # session credential) takes a deliberate second choice from the menu.
-        self.copy_button = QToolButton(self)
+        self.copy_button = themed(QToolButton(self))
         self.copy_button.setText("Copy URL")
         self.copy_button.setObjectName("gameCopyUrl")
         self.copy_button.setAccessibleName("Copy the game URL, player token hidden")
@@ -165,7 +165,7 @@ class GameTab(QWidget):
         self._update_history_buttons()
 
     def _tool(self, icon: QIcon, name: str, text: str) -> QToolButton:
-        button = QToolButton(self)
+        button = themed(QToolButton(self))
         button.setIcon(icon)
         button.setObjectName(name)
         button.setAccessibleName(text)

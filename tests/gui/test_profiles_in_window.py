@@ -142,7 +142,7 @@ def test_production_profile_is_unmissable_and_confirmed_once_per_run(
     banner = window.findChild(QWidget, "banner_production_text")
     assert banner.isVisibleTo(window) and banner.text().startswith("PRODUCTION — real players, real money")
     assert window.windowTitle() == "Prod — PRODUCTION · LuckyMonaco Test Console"
-    assert "#dc2626" in window.form.launch_button.styleSheet() and sandbox_tint == ""
+    assert "#dc2626" in window.form.launch_button.styleSheet() and "#dc2626" not in sandbox_tint
     assert "#dc2626" in window.toolbar.styleSheet()
 
     # First launch: waits for the answer (Esc would cancel the wait); Cancel sends nothing.
@@ -164,7 +164,7 @@ def test_production_profile_is_unmissable_and_confirmed_once_per_run(
     select(window, "Sandbox")
     assert not banner.isVisibleTo(window)
     assert window.windowTitle() == "Sandbox · LuckyMonaco Test Console"
-    assert window.form.launch_button.styleSheet() == ""
+    assert "#dc2626" not in window.form.launch_button.styleSheet()
 
 
 def test_profile_switch_fills_defaults_and_catalog(qtbot, window_factory, app_paths, sandbox, spec_server):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QListV
 
 from console_app.core.catalog import Catalog, Game, GameShortlist
 from console_app.core.paths import AppPaths
+from console_app.qtstyle import themed
 from console_app.ui.catalog.game_icons import IconCache, placeholder_icon
 from console_app.ui.catalog.game_list import ID_ROLE, GameFilterModel, GameListModel, GameRowDelegate
 
@@ -57,7 +58,7 @@ class GamePicker(QWidget):
         self._icon_action = QAction(self)
         self._edit.addAction(self._icon_action, QLineEdit.ActionPosition.LeadingPosition)
 
-        self._star = QToolButton(self)
+        self._star = themed(QToolButton(self))
         self._star.setObjectName("gamePickerStar")
         self._star.setAccessibleName("Favourite game")
         self._star.setCheckable(True)

@@ -35,7 +35,7 @@ from console_app.core.curl import to_curl
 from console_app.core.history import Entry, HistoryStore
 from console_app.core.redaction import redact
 from console_app.core.screen_share import ScreenShareMask
-from console_app.qtstyle import confirm_copied, named
+from console_app.qtstyle import confirm_copied, named, set_role
 from console_app.ui.theme import is_dark, monospace_font
 
 #: Shown for each outcome, with its colour (light, dark).
@@ -192,7 +192,7 @@ class HistoryPanel(QWidget):
             self.outcome_filter.addItem(label, outcome)
         self.profile_filter = named(QComboBox(self), "historyProfileFilter", "Filter by profile")
         self.count_label = named(QLabel(self), "historyCount", "Number of entries shown")
-        self.count_label.setProperty("role", "hint")
+        set_role(self.count_label, "hint")
 
         self.model = HistoryTableModel(self, mask=self.id_mask)
         self.table = named(QTableView(self), "historyTable", "History entries")
@@ -211,7 +211,7 @@ class HistoryPanel(QWidget):
         self.empty_label = named(QLabel("No attempts yet — every launch, retry and error appears here.", self),
                                  "historyEmpty", "History is empty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setProperty("role", "hint")
+        set_role(self.empty_label, "hint")
 
         self.summary = named(QLabel("Select an entry to see its request and response.", self),
                              "historySummary", "Selected entry")
@@ -289,7 +289,7 @@ class HistoryPanel(QWidget):
             box_layout = QVBoxLayout(box)
             box_layout.setContentsMargins(0, 0, 0, 0)
             heading = QLabel(title, box)
-            heading.setProperty("role", "heading")
+            set_role(heading, "heading")
             box_layout.addWidget(heading)
             box_layout.addWidget(view)
         bodies.setSizes([500, 500])

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from console_app.core.models import DEMO_PLAYER, LaunchRequest
-from console_app.qtstyle import named, set_problem, set_severity
+from console_app.qtstyle import named, set_problem, set_role, set_severity, themed
 from console_app.ui.launch.code_combo import DEFAULT_CURRENCIES, DEFAULT_LANGUAGES, CodeCombo
 from console_app.ui.launch.simple_game_picker import GamePicker, SimpleGamePicker
 from console_app.ui.masking import field_text, mask_field, set_field_text
@@ -133,7 +133,7 @@ class LaunchForm(QWidget):
         self.problems_label.hide()
 
         self.launch_button = named(QPushButton("Launch", self), "launchButton", "Launch")
-        self.launch_button.setProperty("role", "primary")
+        set_role(self.launch_button, "primary")
         self.launch_button.setToolTip("Send the request and open the game (Ctrl+Enter)")
         self.launch_button.setDefault(True)
         self.cancel_button = named(QPushButton("Cancel", self), "cancelButton", "Cancel the request")
@@ -148,7 +148,7 @@ class LaunchForm(QWidget):
         self.launch_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.launch_message.hide()
         shortcut_hint = named(QLabel("Ctrl+Enter to launch · Esc to cancel", self), "shortcutHint", "Shortcuts")
-        shortcut_hint.setProperty("role", "hint")
+        set_role(shortcut_hint, "hint")
         buttons = QHBoxLayout()
         buttons.addWidget(self.launch_button, 1)
         buttons.addWidget(self.cancel_button)
@@ -158,7 +158,7 @@ class LaunchForm(QWidget):
         layout.setSpacing(6)
         for title, form in (("GAME", game_form), ("PLAYER", player_form), ("SESSION", session_form)):
             heading = named(QLabel(title, self), f"heading{title.title()}", f"{title.title()} fields")
-            heading.setProperty("role", "heading")
+            set_role(heading, "heading")
             layout.addWidget(heading)
             layout.addLayout(form)
             layout.addSpacing(8)
@@ -346,11 +346,12 @@ class LaunchForm(QWidget):
 
     def set_accent(self, color: str | None) -> None:
         """Tint the Launch button (e.g. production red); None for the normal look."""
-        self.launch_button.setStyleSheet(
-            f"QPushButton {{ background: {color}; color: white; font-weight: 600; padding: 5px 14px; "
-            "border-radius: 4px; border: 1px solid transparent; }"
-            "QPushButton:disabled { background: palette(mid); color: palette(window); }"
-            "QPushButton:focus { border: 2px solid white; }" if color else ""
+        # The theme's own selector again: the later of two equal rules wins.
+        themed(self.launch_button,
+            f'QPushButton[role="primary"] {{ background: {color}; color: white; font-weight: 600; '
+            "padding: 5px 14px; border-radius: 4px; border: 1px solid transparent; }"
+            'QPushButton[role="primary"]:disabled { background: palette(mid); color: palette(window); }'
+            'QPushButton[role="primary"]:focus { border: 2px solid white; }' if color else ""
         )
 
     def focus_first_problem(self) -> None:

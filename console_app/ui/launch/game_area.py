@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from console_app.core.devices import DESKTOP, Device
-from console_app.qtstyle import named
+from console_app.qtstyle import named, themed
 
 if TYPE_CHECKING:
     from console_app.webengine.game_view import GameTab, GameTabs
@@ -41,7 +41,7 @@ class GameArea(QStackedWidget):
         named(self, "gameArea", "Game area")
         self.setMinimumWidth(320)
         self.can_show_games = can_show_games
-        self.empty = named(QLabel(EMPTY_TEXT if can_show_games else ROOT_TEXT), "emptyGameState", "No game yet")
+        self.empty = themed(named(QLabel(EMPTY_TEXT if can_show_games else ROOT_TEXT), "emptyGameState", "No game yet"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.empty.setTextFormat(Qt.TextFormat.RichText if not can_show_games else Qt.TextFormat.PlainText)

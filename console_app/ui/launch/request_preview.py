@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 
 from console_app.core.models import ApiTarget, LaunchRequest
 from console_app.core.redaction import MASK, mask_id, redact
-from console_app.qtstyle import confirm_copied, named
+from console_app.qtstyle import confirm_copied, named, set_role
 from console_app.ui.theme import monospace_font
 
 UUID_PLACEHOLDER = "generated on send"
@@ -49,7 +49,7 @@ class RequestPreview(QWidget):
         self.text.setFont(monospace_font())
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.state = named(QLabel("Preview of the next request", self), "requestPreviewState", "Preview state")
-        self.state.setProperty("role", "hint")
+        set_role(self.state, "hint")
         self.copy_button = named(QPushButton("Copy", self), "copyRequest", "Copy the request")
         self.copy_button.setToolTip("Copy the request (token hidden) to the clipboard")
         self.copy_button.clicked.connect(self._on_copy_button_clicked)

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from console_app.core.errors import ConsoleError
 from console_app.core.profiles import KINDS, PlayerDefaults, Profile, ProfileStore, api_host
 from console_app.core.redaction import redact
-from console_app.qtstyle import named
+from console_app.qtstyle import named, themed
 from console_app.ui.masking import field_text, mask_field, set_field_text
 from console_app.ui.profiles.keyring_calls import KeyringCalls
 from console_app.ui.profiles.token_box import TokenBox
@@ -108,7 +108,7 @@ class ProfileDialog(QDialog):
         self.verify_tls_check = named(QCheckBox("Verify the server's certificate"), "verifyTlsCheck", "Verify TLS")
         self.ca_bundle_edit = named(QLineEdit(), "caBundleEdit", "CA bundle file")
         self.ca_bundle_edit.setPlaceholderText("OS trust store")
-        self.ca_bundle_button = named(QToolButton(), "caBundleBrowseButton", "Choose CA bundle file")
+        self.ca_bundle_button = themed(named(QToolButton(), "caBundleBrowseButton", "Choose CA bundle file"))
         self.ca_bundle_button.setText("…")
         self.proxy_combo = named(QComboBox(), "proxyModeCombo", "Proxy")
         for mode, label in _PROXY_MODES:

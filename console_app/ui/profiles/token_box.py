@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from console_app.qtstyle import named
+from console_app.qtstyle import named, themed
 
 MEMORY_NOTICE = "No OS keyring on this machine: tokens are kept in memory for this run only."
 
@@ -40,7 +40,7 @@ class TokenBox(QGroupBox):
         named(self, "tokenGroup", "Token")
         self.token_edit = named(SecretLineEdit(), "tokenEdit", "Partner token")
         self.token_edit.setPlaceholderText("paste the token to set or replace it")
-        self.reveal_button = named(QToolButton(), "revealTokenButton", "Show token")
+        self.reveal_button = themed(named(QToolButton(), "revealTokenButton", "Show token"))
         self.reveal_button.setText("Show")
         self.reveal_button.setCheckable(True)
         self.set_token_button = named(QPushButton("Set token"), "setTokenButton", "Set token")

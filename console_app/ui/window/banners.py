@@ -15,14 +15,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from console_app.core.redaction import redact
-from console_app.qtstyle import named, set_severity
+from console_app.qtstyle import named, set_severity, themed
 
 
 def _strip(kind: str, key: str, margins: tuple[int, int, int, int]) -> QFrame:
     """A ``<kind>_<key>`` frame with its text label and a ✕ button that hides it."""
     strip = named(QFrame(), f"{kind}_{key}", f"{key} {kind}")
     label = named(QLabel(strip), f"{kind}_{key}_text", f"{key} {kind} text")
-    close = named(QToolButton(strip), f"{kind}_{key}_close", f"Dismiss the {key} {kind}")
+    close = themed(named(QToolButton(strip), f"{kind}_{key}_close", f"Dismiss the {key} {kind}"))
     close.setText("✕")
     close.setAutoRaise(True)
     close.setToolTip("Dismiss (the status bar keeps the state)")
@@ -63,11 +63,11 @@ class BannerStack(QWidget):
         label.setText(redact(text))
         # What must not be overlooked (production) cannot be dismissed.
         close.setVisible(solid is None)
-        set_severity(banner, severity)
-        banner.setStyleSheet(
+        themed(banner,
             f"QFrame#banner_{key} {{ background: {solid}; border: none; border-radius: 0; }}"
             f"QFrame#banner_{key} QLabel {{ color: white; font-weight: 700; font-size: 14px; }}" if solid else ""
         )
+        set_severity(banner, severity)
         banner.show()
 
     def hide_banner(self, key: str) -> None:

@@ -29,7 +29,7 @@ from console_app.core.paths import AppPaths
 from console_app.core.redaction import mask_id, redact
 from console_app.core.screen_share import ScreenShareMask
 from console_app.qtenv import WebSandbox
-from console_app.qtstyle import named
+from console_app.qtstyle import named, themed
 from console_app.ui.api import Launch, WindowApi
 from console_app.ui.launch.answer_panel import AnswerPanel
 from console_app.ui.launch.controller import LaunchController
@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         self.presenter_exit_action.setEnabled(False)
 
     def _build_toolbar(self) -> None:
-        self.toolbar = MainToolbar(self, (self.screen_share_action, self.presenter_action))
+        self.toolbar = themed(MainToolbar(self, (self.screen_share_action, self.presenter_action)))
         self.environment = self.toolbar.environment
         self.partner_label = self.toolbar.partner_label
         self.device_selector = self.toolbar.device_selector
@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
 
     def set_accent(self, color: str | None, *, tint_launch: bool = False) -> None:
         self.form.set_accent(color if tint_launch else None)
-        self.toolbar.setStyleSheet(f"QToolBar#mainToolbar {{ border-bottom: 3px solid {color}; }}" if color else "")
+        themed(self.toolbar, f"QToolBar#mainToolbar {{ border-bottom: 3px solid {color}; }}" if color else "")
 
     def set_title_suffix(self, suffix: str) -> None:  # e.g. the production marker
         self._title_suffix = suffix

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QRect, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from console_app.qtstyle import named, set_severity
+from console_app.qtstyle import named, set_role, set_severity
 from console_app.ui.launch.code_combo import DEFAULT_CURRENCIES, DEFAULT_LANGUAGES
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class PresenterBar(QFrame):
         layout.setSpacing(8)
         for label, combo in (("Game", self.game), ("Language", self.language), ("Currency", self.currency)):
             caption = QLabel(label, self)
-            caption.setProperty("role", "hint")
+            set_role(caption, "hint")
             layout.addWidget(caption)
             layout.addWidget(combo)
         layout.addWidget(self.message, 1)

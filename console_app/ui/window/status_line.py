@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from console_app.qtenv import WebSandbox
-from console_app.qtstyle import named, set_severity
+from console_app.qtstyle import named, set_severity, themed
 from console_app.ui.window.banners import NoticeArea
 
 WEB_SANDBOX_OFF_TEXT = (
@@ -25,6 +25,7 @@ class StatusLine(QObject):
         bar.setObjectName("statusBar")
         bar.setAccessibleName("Status")
         bar.setSizeGripEnabled(False)
+        themed(bar)
         # "Ready" only once a target that can be sent to is listed (the embedded sandbox
         # starts after the first paint).
         self.label = named(QLabel(STARTING_TEXT), "statusSummary", "Status summary")
