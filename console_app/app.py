@@ -204,14 +204,6 @@ def _attach_features(window: MainWindow, services: Services) -> None:
     attach_features(window, services.paths)
 
 
-def _set_application_version() -> None:
-    from PySide6.QtWidgets import QApplication
-
-    from console_app import __version__
-
-    QApplication.setApplicationVersion(__version__)
-
-
 def _skip_httpx_cli() -> None:
     """httpx imports its own command-line tool (click, rich, pygments: ~100 ms, half
     of importing httpx) whenever those are installed, as import-linter installs them
@@ -232,7 +224,6 @@ def _after_first_paint(window: MainWindow, services: Services, target_factory: C
 
     QTimer.singleShot(0, start_target)
     QTimer.singleShot(0, window.controller.ensure_http_client)
-    QTimer.singleShot(0, _set_application_version)
     # QtWebEngine is not preloaded here: it costs ~30 MB while idle. The window loads
     # it when a launch starts, while the request is on the wire.
 

@@ -46,10 +46,8 @@ class HistoryStore:
         self.max_entries = max_entries
         self.max_age_days = max_age_days
         self._clock = clock
-        if app_version is None:  # looked up here, not at import: importlib.metadata is slow
-            from console_app import __version__
-
-            app_version = __version__
+        # None: looked up at the first write, not here (importlib.metadata: ~9 ms the
+        # window's start-up need not wait for).
         self._app_version = app_version
         self._lock = threading.RLock()
         self._inserts_since_prune = 0
@@ -79,6 +77,13 @@ class HistoryStore:
         except HistoryError:
             self._close_quietly()
             raise
+
+    def _version(self) -> str:
+        if self._app_version is None:
+            from console_app import __version__
+
+            self._app_version = __version__
+        return self._app_version
 
     def _connect(self, target: str | Path, *, uri: bool = False) -> sqlite3.Connection:
         # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) so a writer
@@ -268,7 +273,7 @@ class HistoryStore:
             "error_code": attempt.error_code or None,
             "error_message": attempt.error_message or None,
             "game_url": attempt.game_url or None,
-            "app_version": self._app_version,
+            "app_version": self._version(),
             "replay_of": replay_of,
             "tag": tag,
         }
