@@ -54,8 +54,6 @@ NO_TOKEN_TEXT = "profile '{name}' has no token yet — set the token in Profiles
 #: How long the folder must be quiet before profiles.json is read again (a save
 #: writes a temporary file, then renames it).
 PROFILES_SETTLE_MS = 150
-#: How long after the first paint the keyring probe starts: after the start-up work.
-KEYRING_PROBE_DELAY_MS = 300
 #: How long the window waits for the OS keyring (a locked one can hang).
 KEYRING_DEADLINE = 8.0
 
@@ -117,11 +115,10 @@ class ProfilesFeature(QObject):
         api.add_target_resolver(self.resolve)
         api.target_changed.connect(self._on_api_target_changed)
         api.screen_share_changed.connect(self._on_api_screen_share_changed)
-        # The keyring probe (D-Bus, maybe a locked keyring) starts once the start-up
-        # is over (KEYRING_PROBE_DELAY_MS after the first paint): importing keyring in
-        # its thread holds the GIL for ~40 ms, which slowed the target, the HTTP client
-        # and the loop's first idle turns. A launch that needs a token does not wait
-        # for the probe: it reads the keyring itself.
+        # The keyring probe (D-Bus, maybe a locked keyring) waits until the window has
+        # painted, and then for the start-up work queued before it (the target and the
+        # HTTP client): importing keyring in its thread takes ~40 ms of the GIL, which
+        # the window's way to ready-to-launch need not share.
         api.first_painted.connect(self._on_api_first_painted)
         api.shutting_down.connect(self._on_api_shutting_down)
         self._keyring_task: asyncio.Task | None = None
@@ -203,7 +200,7 @@ class ProfilesFeature(QObject):
     # ------------------------------------------------------------------ keyring
 
     def _on_api_first_painted(self) -> None:
-        QTimer.singleShot(KEYRING_PROBE_DELAY_MS, self.check_keyring)
+        QTimer.singleShot(0, self.check_keyring)
 
     @async_slot()
     async def check_keyring(self) -> None:
