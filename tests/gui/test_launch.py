@@ -219,3 +219,45 @@ def test_while_in_flight_the_form_counts_time_against_the_deadline(qtbot, main_w
                         is not None, timeout=5_000)
         assert main_window.form.launch_button.text().endswith(f"of {deadline:g} s")
     assert main_window.form.launch_button.text() == "Launch"
+
+
+def test_a_slow_answer_shows_sending_and_the_request_while_in_flight(qtbot, main_window, sandbox):
+    sandbox.inject(Fault("delay", delay=1.0, count=1))
+    with qtbot.waitSignal(main_window.controller.launch_finished, timeout=LOAD_TIMEOUT_MS):
+        main_window.launch()
+        qtbot.waitUntil(lambda: main_window.status_label.text() == "Sending to Sandbox…", timeout=5_000)
+        assert main_window.answer.headline.text() == "Sending…"
+        qtbot.waitUntil(lambda: bool(session_requests(sandbox)), timeout=5_000)
+        sent_uuid = session_requests(sandbox)[-1].json["uuid"]
+        assert f'"uuid": "{sent_uuid}"' in main_window.preview.text.toPlainText()
+    qtbot.waitUntil(lambda: main_window.answer.headline.text() == "✔ Game session created", timeout=5_000)
+
+
+def test_a_fast_answer_replaces_the_last_launchs_answer_and_request(qtbot, main_window, sandbox):
+    # A cancelled launch leaves its "may have reached the API" warning and its attempt.
+    sandbox.inject(Fault("hang"))
+    with qtbot.waitSignal(main_window.controller.launch_cancelled, timeout=LOAD_TIMEOUT_MS):
+        main_window.launch()
+        qtbot.waitUntil(lambda: bool(session_requests(sandbox)), timeout=5_000)
+        main_window.cancel()
+    assert main_window.answer.delivered_warning.isVisibleTo(main_window.answer)
+    sandbox.clear_faults()
+    # The next answer comes before "Sending…" would show: the panels still start afresh.
+    with qtbot.waitSignal(main_window.controller.launch_finished, timeout=LOAD_TIMEOUT_MS):
+        main_window.launch()
+    qtbot.waitUntil(lambda: main_window.answer.headline.text() == "✔ Game session created", timeout=5_000)
+    assert not main_window.answer.delivered_warning.isVisibleTo(main_window.answer)
+    assert main_window.answer.attempts.topLevelItemCount() == 1
+    sent_uuid = session_requests(sandbox)[-1].json["uuid"]
+    assert f'"uuid": "{sent_uuid}"' in main_window.preview.text.toPlainText()
+
+
+def test_a_failed_first_attempt_shows_the_request_before_the_retry(qtbot, main_window, sandbox):
+    sandbox.inject(Fault("g01", count=1))
+    seen: list[str] = []
+    main_window.controller.attempt_recorded.connect(
+        lambda _event: seen.append(main_window.preview.text.toPlainText()))
+    launch_and_wait(qtbot, main_window, main_window.controller.launch_finished)
+    first, second = (r.json["uuid"] for r in session_requests(sandbox)[-2:])
+    assert f'"uuid": "{first}"' in seen[0]
+    qtbot.waitUntil(lambda: f'"uuid": "{second}"' in main_window.preview.text.toPlainText(), timeout=5_000)

@@ -25,6 +25,10 @@ log = logging.getLogger("console_app.ui")
 
 #: The code the API answers a reused uuid with (spec: 409 V.6).
 DUPLICATE_UUID_CODE = "V.6"
+#: How long after Launch the window says "Sending…" when no answer has come yet:
+#: well under what a user notices as a delay, and past a fast API's answer (which
+#: then shows at once, with no "Sending…" flash before it).
+SENDING_FEEDBACK_MS = 30
 
 
 def status_summary(result: LaunchResult) -> str:
@@ -66,6 +70,8 @@ class LaunchPresenter(QObject):
         self._elapsed_timer.setInterval(100)
         self._elapsed_timer.timeout.connect(self._on_elapsed_timer_timeout)
         self._started_at = 0.0
+        #: The launch whose request and answer the panels show.
+        self._begun: Launch | None = None
         controller = window.controller
         controller.busy_changed.connect(self._on_controller_busy_changed)
         controller.launch_started.connect(self._on_controller_launch_started)
@@ -90,14 +96,29 @@ class LaunchPresenter(QObject):
         self._launch = self.last_sent = launch
         self._preview_uuid = launch.uuid
         window.id_mask.remember(launch.request.player_id, launch.request.session_id, launch.target.partner_id)
-        window.preview.show_request(launch.target, launch.request, launch.uuid)
-        window.answer.show_pending()
-        window.set_status(f"Sending to {launch.target.profile_name}…", "info")
         # Next loop pass: the request is on the wire by then, so the import overlaps it.
         QTimer.singleShot(0, window.game_area.preload)
+        # The request goes out first: "Sending…" (~2.5 ms of widgets, which would hold
+        # the request back) shows SENDING_FEEDBACK_MS later, if no answer came by then.
+        QTimer.singleShot(SENDING_FEEDBACK_MS, self, partial(self._show_sending, launch))
         self._started_at = time.monotonic()
         self._elapsed_timer.start()
         window.api.launch_started.emit(launch)
+
+    def _show_sending(self, launch: Launch) -> None:
+        if self._launch is not launch:
+            return  # answered already: the result shows instead
+        self._begin_answer(launch)
+        self._window.set_status(f"Sending to {launch.target.profile_name}…", "info")
+
+    def _begin_answer(self, launch: Launch) -> None:
+        """Once per launch, before anything of its answer shows: the request as sent in
+        the Request panel, the last launch's answer cleared."""
+        if self._begun is launch:
+            return
+        self._begun = launch
+        self._window.preview.show_request(launch.target, launch.request, launch.uuid)
+        self._window.answer.show_pending()
 
     @Slot(AttemptEvent)
     def _on_controller_attempt_recorded(self, event: AttemptEvent) -> None:
@@ -105,6 +126,7 @@ class LaunchPresenter(QObject):
         attempt = event.attempt
         if attempt.outcome != "success":
             # A success is the last attempt: launch_finished lists them all at once.
+            self._begin_answer(event.launch)
             window.answer.add_attempt(attempt)
         if attempt.uuid != self._preview_uuid:
             # A retry's new uuid (the first attempt's was shown when the launch started).
@@ -130,11 +152,12 @@ class LaunchPresenter(QObject):
             window.open_page(result.game_url.reveal(), launch.title, launch.launch_id)
         else:
             summary += " · game view off (running as root)"
-        QTimer.singleShot(0, self, partial(self._show_success, result, summary))
+        QTimer.singleShot(0, self, partial(self._show_success, launch, result, summary))
         window.api.launch_finished.emit(launch, result)
 
-    def _show_success(self, result: LaunchResult, summary: str) -> None:
+    def _show_success(self, launch: Launch, result: LaunchResult, summary: str) -> None:
         window = self._window
+        self._begin_answer(launch)
         window.answer.show_result(result)
         window.bottom_tabs.setCurrentWidget(window.answer_scroll)
         window.set_status(summary, "success")
@@ -146,6 +169,7 @@ class LaunchPresenter(QObject):
 
         window = self._window
         launch = self._take_launch()
+        self._begin_answer(launch)
         # The user's override file (config dir) applies to the window as to the CLI.
         description = describe(error, endpoint="session", dictionary=for_paths(window.paths))
         window.answer.show_error(error, description)
@@ -166,6 +190,7 @@ class LaunchPresenter(QObject):
     def _on_controller_launch_cancelled(self, attempts: list) -> None:
         window = self._window
         launch = self._take_launch()
+        self._begin_answer(launch)
         window.answer.show_cancelled(attempts)
         window.set_status("Cancelled — no game was opened", "warning")
         window.api.launch_cancelled.emit(launch, attempts)
