@@ -19,16 +19,50 @@ plus ``note_used(id)`` after a launch so the game moves to the top of "recent".
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QPalette
-from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QListView, QStyle, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QStyle, QToolButton, QVBoxLayout, QWidget
 
-from console_app.core.catalog import Catalog, Game, GameShortlist
+from console_app.core.catalog import GameShortlist
 from console_app.core.paths import AppPaths
 from console_app.qtstyle import themed
-from console_app.ui.catalog.game_icons import IconCache, placeholder_icon
-from console_app.ui.catalog.game_list import ID_ROLE, GameFilterModel, GameListModel, GameRowDelegate
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QCompleter, QListView
+
+    from console_app.core.catalog import Catalog, Game
+    from console_app.ui.catalog.game_icons import IconCache
+    from console_app.ui.catalog.game_list import GameFilterModel, GameListModel
+
+
+class _GameList:
+    """The picker's list: icons, the catalog's rows, their filter and the popup. Built
+    the first time it is needed (a catalog to show, a key typed), not for the first
+    paint: its modules and widgets cost ~10 ms the window need not wait for."""
+
+    def __init__(self, picker: GamePicker, edit: QLineEdit, shortlist: GameShortlist, icons: IconCache) -> None:
+        from PySide6.QtWidgets import QCompleter, QListView
+
+        from console_app.ui.catalog.game_list import ID_ROLE, GameFilterModel, GameListModel, GameRowDelegate
+
+        self.model = GameListModel(icons, shortlist, picker)
+        self.proxy = GameFilterModel(self.model, picker)
+        self.id_role = ID_ROLE
+        self.completer = QCompleter(self.proxy, picker)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setCompletionRole(ID_ROLE)
+        self.completer.setMaxVisibleItems(9)
+        self.completer.setWidget(edit)
+        popup = self.completer.popup()
+        assert isinstance(popup, QListView)  # QCompleter's own popup
+        self.popup = popup
+        popup.setObjectName("gamePickerPopup")
+        popup.setAccessibleName("Matching games")
+        popup.setItemDelegate(GameRowDelegate(popup))
+        popup.setUniformItemSizes(True)
+        popup.setMinimumWidth(360)
 
 
 class GamePicker(QWidget):
@@ -44,10 +78,10 @@ class GamePicker(QWidget):
             paths = AppPaths.default()
         self.setObjectName("gamePicker")
         self.setAccessibleName("Game")
+        self._paths = paths
         self._shortlist = GameShortlist(paths)
-        self._icons = IconCache(paths.cache_dir / "icons", self)
-        self._model = GameListModel(self._icons, self._shortlist, self)
-        self._proxy = GameFilterModel(self._model, self)
+        self._list: _GameList | None = None
+        self._icon_cache: IconCache | None = None
         self._catalog: Catalog | None = None
 
         self._edit = QLineEdit(self)
@@ -74,20 +108,6 @@ class GamePicker(QWidget):
         self._caption.setFont(caption_font)
         self._caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        self._completer = QCompleter(self._proxy, self)
-        self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self._completer.setCompletionRole(ID_ROLE)
-        self._completer.setMaxVisibleItems(9)
-        self._completer.setWidget(self._edit)
-        popup = self._completer.popup()
-        assert isinstance(popup, QListView)  # QCompleter's own popup
-        self._popup = popup
-        popup.setObjectName("gamePickerPopup")
-        popup.setAccessibleName("Matching games")
-        popup.setItemDelegate(GameRowDelegate(popup))
-        popup.setUniformItemSizes(True)
-        popup.setMinimumWidth(360)
-
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
@@ -102,17 +122,51 @@ class GamePicker(QWidget):
 
         self._edit.textEdited.connect(self._on_edit_text_edited)
         self._edit.textChanged.connect(self._on_edit_text_changed)
-        # PySide6's stub does not know a signal's overloads by argument type.
-        self._completer.activated[QModelIndex].connect(self._on_completer_activated)  # type: ignore[index]
         self._star.toggled.connect(self._on_star_toggled)
-        self._icons.icon_ready.connect(self._on_icons_icon_ready)
         self._update_current()
+
+    def _game_list(self) -> _GameList:
+        """The list, built now if it is not yet."""
+        if self._list is None:
+            self._list = _GameList(self, self._edit, self._shortlist, self._icons)
+            # PySide6's stub does not know a signal's overloads by argument type.
+            self._list.completer.activated[QModelIndex].connect(self._on_completer_activated)  # type: ignore[index]
+            if self._catalog is not None:
+                self._list.model.set_games(self._catalog.games)
+        return self._list
+
+    # The list's parts, for the methods below and the tests.
+    @property
+    def _model(self) -> GameListModel:
+        return self._game_list().model
+
+    @property
+    def _proxy(self) -> GameFilterModel:
+        return self._game_list().proxy
+
+    @property
+    def _completer(self) -> QCompleter:
+        return self._game_list().completer
+
+    @property
+    def _popup(self) -> QListView:
+        return self._game_list().popup
+
+    @property
+    def _icons(self) -> IconCache:
+        if self._icon_cache is None:
+            from console_app.ui.catalog.game_icons import IconCache
+
+            self._icon_cache = IconCache(self._paths.cache_dir / "icons", self)
+            self._icon_cache.icon_ready.connect(self._on_icons_icon_ready)
+        return self._icon_cache
 
     # -- the interface the launch form uses
     def set_catalog(self, catalog: Catalog) -> None:
         """Show ``catalog``'s games (the typed text stays as it is)."""
         self._catalog = catalog
-        self._model.set_games(catalog.games)
+        if self._list is not None:  # else the list takes the games when it is built
+            self._list.model.set_games(catalog.games)
         self._update_current()
 
     def catalog(self) -> Catalog | None:
@@ -140,7 +194,8 @@ class GamePicker(QWidget):
     def note_used(self, game_id: str) -> None:
         """Record a launch of ``game_id``: it moves to the top of the recent games."""
         self._shortlist.note_used(game_id)
-        self._model.refresh_ranks()
+        if self._list is not None:
+            self._list.model.refresh_ranks()
 
     # -- for tests and the window's menus
     def line_edit(self) -> QLineEdit:
@@ -151,7 +206,8 @@ class GamePicker(QWidget):
 
     def visible_game_ids(self) -> list[str]:
         """IDs currently listed by the filter, in display order."""
-        return [self._proxy.index(r, 0).data(ID_ROLE) for r in range(self._proxy.rowCount())]
+        parts = self._game_list()
+        return [parts.proxy.index(r, 0).data(parts.id_role) for r in range(parts.proxy.rowCount())]
 
     def icon_cache(self) -> IconCache:
         return self._icons
@@ -166,7 +222,7 @@ class GamePicker(QWidget):
         self.game_changed.emit(text)
 
     def _on_completer_activated(self, index: QModelIndex) -> None:
-        game_id = index.data(ID_ROLE)
+        game_id = index.data(self._game_list().id_role)
         if game_id:
             self._edit.setText(game_id)
             self._proxy.set_query("")
@@ -175,7 +231,8 @@ class GamePicker(QWidget):
         game_id = self._edit.text().strip()
         if game_id and self._shortlist.is_favourite(game_id) != checked:
             self._shortlist.set_favourite(game_id, checked)
-            self._model.refresh_ranks()
+            if self._list is not None:
+                self._list.model.refresh_ranks()
         self._update_star()
 
     def _on_icons_icon_ready(self, url: str) -> None:
@@ -199,6 +256,8 @@ class GamePicker(QWidget):
         text = self._edit.text().strip()
         game = self._current_game()
         if game is not None:
+            from console_app.ui.catalog.game_icons import placeholder_icon
+
             self._icon_action.setIcon(self._icons.icon(game.icon_url) or placeholder_icon(game.id, game.name))
             self._caption.setText(game.display_name)
         else:
