@@ -73,6 +73,43 @@ def configure_file_logging(paths: AppPaths) -> Path | None:
     return log_file
 
 
+class EarlyRecords(logging.Handler):
+    """Holds the records logged before the file log opens, which it does after the
+    first paint (its module, folders and file cost ~8 ms the first paint need not
+    wait for); :meth:`open_file_log` writes them to it, redacted like the rest."""
+
+    LIMIT = 1000
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.records) < self.LIMIT:
+            self.records.append(record)
+
+    @classmethod
+    def install(cls) -> EarlyRecords:
+        root = logging.getLogger()
+        root.setLevel(min(root.level or logging.INFO, logging.INFO))
+        for handler in [h for h in root.handlers if isinstance(h, EarlyRecords)]:
+            root.removeHandler(handler)  # a run that ended before its file log opened
+        early = cls()
+        root.addHandler(early)
+        return early
+
+    def open_file_log(self, paths: AppPaths) -> Path | None:
+        """Stop holding records, open the file log and write the held ones to it."""
+        root = logging.getLogger()
+        root.removeHandler(self)
+        log_file = configure_file_logging(paths)
+        handlers = [h for h in root.handlers if getattr(h, "baseFilename", None) == str(log_file)]
+        for record in self.records if handlers else ():
+            handlers[0].handle(record)
+        self.records.clear()
+        return log_file
+
+
 # --------------------------------------------------------------------------- Qt set-up
 
 
@@ -273,7 +310,7 @@ def run_window(
         print(f"lm-console: error: {ROOT_MESSAGE}", file=sys.stderr)
         return 2
     paths: AppPaths = args.paths
-    log_file = configure_file_logging(paths)
+    early_records = EarlyRecords.install()
     _keep_locale_tables(paths)
     lock: QLockFile | None = None
     if remember:
@@ -281,6 +318,7 @@ def run_window(
         held = _lock_data_folder(paths)
         if isinstance(held, str):
             print(f"lm-console: error: {held}", file=sys.stderr)
+            early_records.open_file_log(paths)
             return 2  # local state in use: as the README's exit codes say
         lock = held
 
@@ -291,7 +329,7 @@ def run_window(
     services = Services(paths=paths, web_sandbox=plan.web_sandbox, started_at=started_at)
     window = _build_window(services, demo=demo, remember=remember, diagnostics=diagnostics)
     hooks = ExceptionHooks(window.show_unexpected_error)
-    log.info("starting; log file %s; web sandbox %s", log_file, plan.web_sandbox.value)
+    log.info("starting; web sandbox %s", plan.web_sandbox.value)
     if target_factory is None:
         target_factory = lambda: _start_embedded_sandbox(services)  # noqa: E731
     window.first_painted.connect(
@@ -303,6 +341,9 @@ def run_window(
     window.hold_first_paint = True
     window.show()
     _wait_for_first_paint(window)
+    log_file = early_records.open_file_log(paths)
+    if log_file is not None:
+        log.info("log file %s", log_file)
 
     import asyncio
 

@@ -44,3 +44,31 @@ def test_info_lines_reach_the_file_log_redacted(tmp_path, canary_token):
     assert text.count("•••") == 4 and text.count("again") == 1
     # stderr shows the warning only, redacted too.
     assert "answer" in done.stderr and "game page" not in done.stderr and canary_token not in done.stderr
+
+
+def test_lines_logged_before_the_file_log_opens_reach_it_in_order_redacted(tmp_path, canary_token):
+    # The window opens its file log after the first paint; what was logged before
+    # (the start line, the first paint) is held and written first, redacted.
+    script = textwrap.dedent(f"""
+        import logging
+        from pathlib import Path
+        from console_app.app import EarlyRecords
+        from console_app.cli import _configure_logging
+        from console_app.core.paths import AppPaths
+        paths = AppPaths.from_basedir(Path({str(tmp_path)!r}))
+        _configure_logging(paths)
+        early = EarlyRecords.install()
+        log = logging.getLogger("console_app.app")
+        log.info("held one ?token=%s", {canary_token!r})
+        log.info("held two")
+        assert not (paths.log_dir / "console.log").exists()  # nothing written before it opens
+        assert early.open_file_log(paths) == paths.log_dir / "console.log"
+        log.info("after it opened")
+        assert not any(isinstance(h, EarlyRecords) for h in logging.getLogger().handlers)
+        logging.shutdown()
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = (tmp_path / "logs" / "console.log").read_text(encoding="utf-8").splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == ["held one ?token=•••", "held two", "after it opened"]
+    assert canary_token not in "\n".join(lines) and done.stderr == ""
