@@ -330,3 +330,17 @@ def test_screen_share_covers_the_profiles_dialog(qtbot, window_factory, app_path
     assert dialog.partner_id_edit.text() == "PARTZQX7" and dialog.reveal_button.isEnabled()
     dialog.token_edit.clear()
     dialog.close()
+
+
+def test_a_window_shut_down_before_the_keyring_probe_never_probes(qtbot, window_factory, app_paths, sandbox):
+    import asyncio
+
+    window, profiles, _catalog = featured(window_factory, app_paths, sandbox_target(sandbox))
+    qtbot.waitUntil(lambda: window.first_paint_at is not None, timeout=TIMEOUT_MS)
+    assert profiles._probe_timer.isActive() and not profiles.keyring_known  # waits for the start-up work
+    task = asyncio.ensure_future(window.shutdown())
+    qtbot.waitUntil(task.done, timeout=TIMEOUT_MS)
+    assert not profiles._probe_timer.isActive()
+    profiles.check_keyring()  # a probe asked for after the shutdown does nothing
+    qtbot.waitUntil(lambda: profiles._keyring_task is None, timeout=TIMEOUT_MS)
+    assert not profiles.keyring_known and window.findChild(QWidget, "notice_keyring") is None

@@ -56,6 +56,10 @@ NO_TOKEN_TEXT = "profile '{name}' has no token yet — set the token in Profiles
 PROFILES_SETTLE_MS = 150
 #: How long the window waits for the OS keyring (a locked one can hang).
 KEYRING_DEADLINE = 8.0
+#: How long after the first paint the keyring probe starts: past the start-up work
+#: (the target, the HTTP client), which importing keyring on its thread (~60 ms of
+#: the GIL) would slow down. Its notice has nothing a user needs sooner.
+KEYRING_PROBE_DELAY_MS = 400
 
 
 def profile_label(profile: Profile) -> str:
@@ -116,10 +120,17 @@ class ProfilesFeature(QObject):
         api.target_changed.connect(self._on_api_target_changed)
         api.screen_share_changed.connect(self._on_api_screen_share_changed)
         # The keyring probe (D-Bus, maybe a locked keyring) waits until the window has
-        # painted, and then for the start-up work queued before it (the target and the
-        # HTTP client): importing keyring in its thread takes ~40 ms of the GIL, which
-        # the window's way to ready-to-launch need not share.
-        api.first_painted.connect(self._on_api_first_painted)
+        # painted and its start-up work is over (KEYRING_PROBE_DELAY_MS). The timer is
+        # the feature's own: stopped when the window shuts down, gone with it.
+        self._probe_timer = QTimer(self)
+        self._probe_timer.setSingleShot(True)
+        self._probe_timer.setInterval(KEYRING_PROBE_DELAY_MS)
+        self._probe_timer.timeout.connect(self.check_keyring)
+        self._shutting_down = False
+        if api.ready:
+            self._probe_timer.start()
+        else:
+            api.first_painted.connect(self._probe_timer.start)
         api.shutting_down.connect(self._on_api_shutting_down)
         self._keyring_task: asyncio.Task | None = None
         # Profiles added or changed from the CLI (or another tool) show up without a
@@ -199,13 +210,12 @@ class ProfilesFeature(QObject):
 
     # ------------------------------------------------------------------ keyring
 
-    def _on_api_first_painted(self) -> None:
-        QTimer.singleShot(0, self.check_keyring)
-
     @async_slot()
     async def check_keyring(self) -> None:
         """Probe the OS keyring off the GUI thread; a notice when tokens cannot persist."""
         import asyncio
+        if self._shutting_down:
+            return
         self._keyring_task = asyncio.current_task()
         try:
             await asyncio.wait_for(asyncio.to_thread(self.credentials.backend_description), self.keyring_deadline)
@@ -223,6 +233,8 @@ class ProfilesFeature(QObject):
             self.keyring_checked.emit()
 
     def _on_api_shutting_down(self) -> None:
+        self._shutting_down = True
+        self._probe_timer.stop()
         if self._keyring_task is not None:
             self._keyring_task.cancel()
 
