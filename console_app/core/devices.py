@@ -70,3 +70,31 @@ def device_named(name: str) -> Device:
         return custom(int(match.group(1)), int(match.group(2)))
     names = ", ".join(p.name for p in PRESETS)
     raise InvalidInputError(f"unknown device {name!r}; use one of {names} or WIDTHxHEIGHT (e.g. 360x800)")
+
+
+#: Where in each CSS pixel the scaled view's edges fall: past the pixel's start, so a
+#: browser that floors (``innerWidth``) and one that rounds (``clientWidth``) both see
+#: the device's width, with room for the zoom factor's round trip through Chromium.
+_EDGE_LOW, _EDGE_HIGH = 0.05, 0.45
+
+
+def fit_zoom(width: float, height: float, device: Device, *, min_zoom: float = 0.25) -> tuple[float, int, int]:
+    """The zoom factor and the view's size (device-independent pixels) that show
+    ``device`` whole in ``width`` × ``height``, at most at 1:1, and at which the page
+    sees exactly the device's CSS viewport (``innerWidth`` 390, not 389 or 391: a
+    scaled size is whole pixels, so not every zoom factor gives whole CSS pixels)."""
+    best = min(1.0, width / device.width, height / device.height)
+    if best >= 1.0:
+        return 1.0, device.width, device.height
+    best = max(best, min_zoom)
+    # Views of the largest size that fits first, then a pixel smaller each time: one
+    # whose two sides give whole CSS pixels at one shared zoom factor.
+    for shown_h in range(int(device.height * best), max(int(device.height * min_zoom), 1) - 1, -1):
+        guess = int(device.width * shown_h / device.height)
+        for shown_w in range(guess + 1, max(guess - 2, 0), -1):
+            low = max(shown_w / (device.width + _EDGE_HIGH), shown_h / (device.height + _EDGE_HIGH))
+            high = min(shown_w / (device.width + _EDGE_LOW), shown_h / (device.height + _EDGE_LOW))
+            if low < high and (low + high) / 2 >= min_zoom and shown_w <= width and shown_h <= height:
+                return (low + high) / 2, shown_w, shown_h
+    return best, round(device.width * best), round(device.height * best)
+

@@ -6,7 +6,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
-from console_app.core.devices import DESKTOP, Device
+from console_app.core.devices import DESKTOP, Device, fit_zoom
 
 
 class DeviceStage(QWidget):
@@ -44,7 +44,6 @@ class DeviceStage(QWidget):
             self.view.setZoomFactor(1.0)
             self.view.setGeometry(0, 0, width, height)
             return
-        zoom = max(self.MIN_ZOOM, min(self.MAX_ZOOM, 1.0, width / device.width, height / device.height))
-        shown_w, shown_h = round(device.width * zoom), round(device.height * zoom)
+        zoom, shown_w, shown_h = fit_zoom(width, height, device, min_zoom=self.MIN_ZOOM)
         self.view.setZoomFactor(zoom)
         self.view.setGeometry((width - shown_w) // 2, (height - shown_h) // 2, shown_w, shown_h)

@@ -48,6 +48,10 @@ def test_presenter_mode_shows_only_the_game_and_no_id(qtbot, window_factory, san
     assert not mode.bar.isVisibleTo(window)
 
 
+#: The viewport as the page sees it: innerWidth (floored) x innerHeight, clientWidth (rounded).
+VIEWPORT_JS = "innerWidth + 'x' + innerHeight + ' ' + document.documentElement.clientWidth"
+
+
 def test_device_presets_lay_the_game_out_at_their_viewport_with_their_user_agent(qtbot, window_factory, sandbox):
     from console_app.core.devices import device_named
     from tests.gui.test_game_view import run_js
@@ -59,16 +63,19 @@ def test_device_presets_lay_the_game_out_at_their_viewport_with_their_user_agent
     window.device_selector.set_device(device_named("phone-portrait"))
     # The user agent changed: the page is reloaded so the game sees the device.
     qtbot.waitUntil(lambda: "iPhone" in (run_js(qtbot, tab.page, "navigator.userAgent") or ""), timeout=TIMEOUT_MS)
-    # Zoom rounds to whole device pixels: the viewport is the preset's within a pixel or two.
-    qtbot.waitUntil(lambda: abs(run_js(qtbot, tab.page, "innerWidth") - 390) <= 2, timeout=10_000)
-    assert abs(run_js(qtbot, tab.page, "innerHeight") - 844) <= 2
+    # Scaled to fit, the page still sees exactly the preset's viewport (the zoom is
+    # chosen so that both sides come out in whole CSS pixels).
+    qtbot.waitUntil(lambda: run_js(qtbot, tab.page, VIEWPORT_JS) == "390x844 390", timeout=10_000)
+    for height in (333, 517, 601):  # other spaces: other zoom factors, the same viewport
+        tab.stage.resize(tab.stage.width(), height)
+        qtbot.waitUntil(lambda: run_js(qtbot, tab.page, VIEWPORT_JS) == "390x844 390", timeout=10_000)
     assert "iPhone" in run_js(qtbot, tab.page, "navigator.userAgent")
     # Scaled to fit the space it has, centred, never upscaled.
     assert tab.stage.zoom() <= 1.0 and tab.view.height() <= tab.stage.height()
     assert abs(tab.view.width() / tab.view.height() - 390 / 844) < 0.02
 
     window.device_selector.set_device(device_named("1000x600"))
-    qtbot.waitUntil(lambda: abs(run_js(qtbot, tab.page, "innerWidth") - 1000) <= 3, timeout=10_000)
+    qtbot.waitUntil(lambda: run_js(qtbot, tab.page, VIEWPORT_JS) == "1000x600 1000", timeout=10_000)
     window.device_selector.set_device(device_named("desktop"))
     qtbot.waitUntil(lambda: "Android" not in (run_js(qtbot, tab.page, "navigator.userAgent") or "Android"),
                     timeout=TIMEOUT_MS)
