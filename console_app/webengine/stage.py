@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
@@ -15,6 +15,8 @@ class DeviceStage(QWidget):
 
     #: Qt's zoom factor range.
     MIN_ZOOM, MAX_ZOOM = 0.25, 5.0
+    #: Around a scaled device: dark, like the demo game and most slot games.
+    STAGE_COLOR = "#1b1e24"
 
     def __init__(self, view: QWebEngineView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -22,11 +24,15 @@ class DeviceStage(QWidget):
         self.view = view
         view.setParent(self)
         self.device: Device = DESKTOP
-        self.setAutoFillBackground(True)
+        # A palette, not a style sheet: a plain QWidget draws no style sheet background.
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(self.STAGE_COLOR))
+        self.setPalette(palette)
 
     def set_device(self, device: Device) -> None:
         self.device = device
-        self.setStyleSheet("" if device.fills else "QWidget#deviceStage { background: #1b1e24; }")
+        # Filling, the page covers the stage: nothing around it to draw.
+        self.setAutoFillBackground(not device.fills)
         self._place()
 
     def zoom(self) -> float:

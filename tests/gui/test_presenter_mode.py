@@ -70,8 +70,11 @@ def test_device_presets_lay_the_game_out_at_their_viewport_with_their_user_agent
         tab.stage.resize(tab.stage.width(), height)
         qtbot.waitUntil(lambda: run_js(qtbot, tab.page, VIEWPORT_JS) == "390x844 390", timeout=10_000)
     assert "iPhone" in run_js(qtbot, tab.page, "navigator.userAgent")
-    # Scaled to fit the space it has, centred, never upscaled.
+    # Scaled to fit the space it has, centred, never upscaled, on a dark stage.
     assert tab.stage.zoom() <= 1.0 and tab.view.height() <= tab.stage.height()
+    assert tab.view.x() > 0
+    band = tab.stage.grab().toImage().pixelColor(tab.view.x() // 2, tab.stage.height() // 2)
+    assert band.name() == tab.stage.STAGE_COLOR
     assert abs(tab.view.width() / tab.view.height() - 390 / 844) < 0.02
 
     window.device_selector.set_device(device_named("1000x600"))
