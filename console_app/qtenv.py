@@ -53,6 +53,9 @@ class QtOptions:
     safe_rendering: bool = False
     #: A screenshot run (``capture``): without a display, Qt runs offscreen.
     headless: bool = False
+    #: The size of the screen Qt shows when it runs offscreen (``capture --screen``;
+    #: Qt's own offscreen screen is 800×800, which no laptop has).
+    offscreen_screen: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class QtPlan:
     web_sandbox: WebSandbox = WebSandbox.ON
     #: One line saying why the window cannot start at all (then nothing else applies).
     error: str | None = None
+    #: The offscreen screen's size, which :func:`prepare_qt` gives Qt in a config file.
+    offscreen_screen: tuple[int, int] | None = None
 
 
 def _flag_name(flag: str) -> str:
@@ -107,7 +112,9 @@ def plan_qt(options: QtOptions, environ: Mapping[str, str], *, is_root: bool, sy
     added = [flag for flag in wanted if _flag_name(flag) not in present]
     if added:
         env[CHROMIUM_FLAGS_ENV] = " ".join(existing + added)
-    return QtPlan(env=env, web_sandbox=web_sandbox)
+    # Plain "offscreen" only: a platform string with options of its own is the user's.
+    screen = options.offscreen_screen if platform == "offscreen" else None
+    return QtPlan(env=env, web_sandbox=web_sandbox, offscreen_screen=screen)
 
 
 def _is_root() -> bool:
@@ -121,4 +128,22 @@ def prepare_qt(options: QtOptions) -> QtPlan:
     plan = plan_qt(options, os.environ, is_root=_is_root(), system=platform.system())
     if plan.error is None:
         os.environ.update(plan.env)
+        if plan.offscreen_screen is not None:
+            os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_offscreen_config(*plan.offscreen_screen)}"
     return plan
+
+
+def _offscreen_config(width: int, height: int) -> str:
+    """A config file for Qt's offscreen platform with one ``width`` × ``height``
+    screen at 96 dpi; removed when the process exits."""
+    import atexit
+    import json
+    import tempfile
+
+    screen = {"name": "lm-console", "x": 0, "y": 0, "width": width, "height": height,
+              "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+    fd, path = tempfile.mkstemp(prefix="lm-console-screen-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump({"screens": [screen]}, handle)
+    atexit.register(lambda: os.path.exists(path) and os.remove(path))
+    return path

@@ -173,7 +173,8 @@ def run_capture(args: argparse.Namespace) -> int:
         raise InvalidInputError(
             f"{len(errors)} field(s) invalid, nothing sent; fix them or add --allow-invalid to send anyway"
         )
-    options = QtOptions(no_web_sandbox=args.no_web_sandbox, safe_rendering=args.safe_rendering, headless=True)
+    options = QtOptions(no_web_sandbox=args.no_web_sandbox, safe_rendering=args.safe_rendering, headless=True,
+                        offscreen_screen=screen or _screen_size(DEFAULT_SCREEN))
     with open_target(args) as target:
         settings = settings_from_args(argparse.Namespace(retries=args.retries, timeout=None))
 
@@ -208,7 +209,7 @@ async def capture(
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    if screen is not None or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+    if screen is not None or os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
         from PySide6.QtCore import QRect
 
         width, height = screen or _screen_size(DEFAULT_SCREEN)

@@ -74,6 +74,19 @@ def test_capture_reports_an_api_error_in_one_line(tmp_path, basedir, spec_server
     assert not (tmp_path / "x.png").exists()
 
 
+def test_a_presenter_capture_fills_the_screen_it_is_given_on_a_dark_stage(tmp_path, basedir):
+    out = tmp_path / "presenter.png"
+    result = run_cli("capture", "--out", str(out), "--presenter", "--screen", "1366x768", "--device", "phone-landscape",
+                     basedir=basedir, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    # Full screen on a 1366x768 laptop (not on Qt's own 800x800 offscreen screen).
+    assert (image.width(), image.height()) == (1366, 768)
+    # The phone, at 1:1 (844x390), is centred on the dark stage, not on the window colour.
+    assert image.pixelColor(20, 400).name() == "#1b1e24"
+    assert distinct_colours(out) >= 200
+
+
 def test_capture_sets_offscreen_itself_when_there_is_no_display(tmp_path, basedir):
     out = tmp_path / "auto.png"
     env = {"QT_QPA_PLATFORM": "", "DISPLAY": "", "WAYLAND_DISPLAY": ""}

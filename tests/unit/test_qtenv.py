@@ -87,3 +87,12 @@ def test_wayland_or_an_explicit_platform_is_a_display(environ):
 def test_other_systems_never_need_display_variables():
     assert plan(environ={}, system="Windows").error is None
     assert plan(environ={}, system="Darwin").error is None
+
+
+def test_an_offscreen_screen_size_applies_to_plain_offscreen_only():
+    options = QtOptions(headless=True, offscreen_screen=(1366, 768))
+    assert plan(options, {}).offscreen_screen == (1366, 768)  # no display: offscreen, chosen here
+    assert plan(options, {"QT_QPA_PLATFORM": "offscreen"}).offscreen_screen == (1366, 768)
+    # A platform with options of its own, or a real display, is left as the user set it.
+    assert plan(options, {"QT_QPA_PLATFORM": "offscreen:configfile=/x.json"}).offscreen_screen is None
+    assert plan(options, {"DISPLAY": ":0"}).offscreen_screen is None
