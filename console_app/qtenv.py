@@ -145,5 +145,9 @@ def _offscreen_config(width: int, height: int) -> str:
     fd, path = tempfile.mkstemp(prefix="lm-console-screen-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump({"screens": [screen]}, handle)
-    atexit.register(lambda: os.path.exists(path) and os.remove(path))
+    def remove() -> None:
+        if os.path.exists(path):
+            os.remove(path)
+
+    atexit.register(remove)
     return path
