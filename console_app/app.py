@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console_app.core.paths import AppPaths
-from console_app.qtenv import ROOT_MESSAGE, QtOptions, WebSandbox, prepare_qt
+from console_app.qtenv import ROOT_MESSAGE, QtOptions, WebSandbox, prepare_qt, route_qt_messages
 
 if TYPE_CHECKING:
     import argparse
@@ -123,6 +123,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if existing is not None:
         return existing  # type: ignore[return-value]
+    route_qt_messages()
     # Qt's documented requirement for loading QtWebEngine after the application exists.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication(argv or [sys.argv[0]])

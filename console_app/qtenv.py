@@ -70,6 +70,10 @@ class QtPlan:
     offscreen_screen: tuple[int, int] | None = None
 
 
+#: Chromium's ``--log-level``: 3 is LOG_FATAL (0 info, 1 warning, 2 error).
+CHROMIUM_LOG_LEVEL = 3
+
+
 def _flag_name(flag: str) -> str:
     return flag.split("=", 1)[0]
 
@@ -108,6 +112,11 @@ def plan_qt(options: QtOptions, environ: Mapping[str, str], *, is_root: bool, sy
     if platform == "offscreen":
         # Containers often have a tiny /dev/shm, which breaks page loads.
         wanted.append("--disable-dev-shm-usage")
+    if options.headless:
+        # Chromium's own log lines (no D-Bus, WebGL blocklisted, …) go to stderr
+        # unredacted and read like failures in what a capture, a suite or a self-check
+        # prints: fatal ones only. A --log-level of the user's wins.
+        wanted.append(f"--log-level={CHROMIUM_LOG_LEVEL}")
     present = {_flag_name(flag) for flag in existing}
     added = [flag for flag in wanted if _flag_name(flag) not in present]
     if added:
@@ -151,3 +160,29 @@ def _offscreen_config(width: int, height: int) -> str:
 
     atexit.register(remove)
     return path
+
+
+def route_qt_messages() -> None:
+    """Send Qt's own messages (qWarning and the like: "This plugin does not support
+    propagateSizeHints()", "QRhiGles2: Failed to create context", …) to the
+    ``console_app.qt`` logger instead of raw to stderr: into the file log and the Log
+    tab, redacted like every other line; only Qt's critical and fatal ones reach
+    stderr (as warnings and errors). Call before the QApplication exists."""
+    import logging
+
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    log = logging.getLogger("console_app.qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.INFO,
+        QtMsgType.QtCriticalMsg: logging.WARNING,
+        QtMsgType.QtFatalMsg: logging.ERROR,
+    }
+
+    def handle(kind: QtMsgType, _context: object, message: str) -> None:
+        log.log(levels.get(kind, logging.INFO), "%s", message)
+
+    qInstallMessageHandler(handle)
+

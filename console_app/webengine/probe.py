@@ -73,6 +73,9 @@ def probe_page_load(url: str, *, timeout: float = 30.0) -> ProbeResult:
 
     app = QApplication.instance()
     if app is None:
+        from console_app.qtenv import route_qt_messages
+
+        route_qt_messages()
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         # Only argv[0]: Chromium reads switches from the application's arguments.
         app = QApplication(sys.argv[:1])

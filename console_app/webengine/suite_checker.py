@@ -176,6 +176,10 @@ def run_with_checker[T](main: Callable[[PageChecker], Awaitable[T]], *, size: in
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    from console_app.qtenv import route_qt_messages
+
+    if QApplication.instance() is None:
+        route_qt_messages()
     app = QApplication.instance() or QApplication(["lm-console-suite"])
     assert isinstance(app, QApplication)  # not a bare QCoreApplication: the views need widgets
     # Each check's view is a top-level widget: closing the last one must not quit Qt.

@@ -5,6 +5,7 @@ pytest's own (redacting) capture handlers would change the handler chain."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -72,3 +73,31 @@ def test_lines_logged_before_the_file_log_opens_reach_it_in_order_redacted(tmp_p
     lines = (tmp_path / "logs" / "console.log").read_text(encoding="utf-8").splitlines()
     assert [line.split(": ", 1)[1] for line in lines] == ["held one ?token=•••", "held two", "after it opened"]
     assert canary_token not in "\n".join(lines) and done.stderr == ""
+
+
+def test_qt_messages_reach_the_log_redacted_and_only_critical_ones_stderr(tmp_path, canary_token):
+    script = textwrap.dedent(f"""
+        import logging
+        from pathlib import Path
+        from console_app.app import configure_file_logging
+        from console_app.cli import _configure_logging
+        from console_app.core.paths import AppPaths
+        from console_app.core.redaction import register_secret
+        from console_app.qtenv import route_qt_messages
+        paths = AppPaths.from_basedir(Path({str(tmp_path)!r}))
+        _configure_logging(paths)
+        configure_file_logging(paths)
+        register_secret({canary_token!r})
+        route_qt_messages()
+        from PySide6.QtCore import qCritical, qWarning
+        qWarning("a plugin cannot do this with {canary_token}")
+        qCritical("a critical Qt line")
+        logging.shutdown()
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "logs" / "console.log").read_text(encoding="utf-8")
+    assert "console_app.qt: a plugin cannot do this with •••" in text and "a critical Qt line" in text
+    assert "plugin" not in done.stderr and "a critical Qt line" in done.stderr
+    assert canary_token not in text + done.stderr

@@ -75,7 +75,13 @@ def test_no_display_means_offscreen_for_capture():
     result = plan(QtOptions(headless=True), environ={})
     assert result.error is None
     assert result.env["QT_QPA_PLATFORM"] == "offscreen"
-    assert result.env[CHROMIUM_FLAGS_ENV] == "--disable-dev-shm-usage"
+    assert result.env[CHROMIUM_FLAGS_ENV] == "--disable-dev-shm-usage --log-level=3"
+
+
+def test_headless_runs_keep_chromiums_log_to_fatal_unless_the_user_chose_a_level():
+    assert plan(QtOptions(headless=True)).env[CHROMIUM_FLAGS_ENV] == "--log-level=3"
+    environ = {**DESKTOP, CHROMIUM_FLAGS_ENV: "--log-level=0"}
+    assert CHROMIUM_FLAGS_ENV not in plan(QtOptions(headless=True), environ).env
 
 
 @pytest.mark.parametrize("environ", [{"WAYLAND_DISPLAY": "wayland-0"}, {"QT_QPA_PLATFORM": "xcb"}])
