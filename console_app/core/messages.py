@@ -392,7 +392,6 @@ DIAGNOSTICS_SAVE = "Save JSON…"
 DIAGNOSTICS_SAVE_TIP = "Save these diagnostics as JSON"
 DIAGNOSTICS_SAVE_TITLE = "Save diagnostics"
 DEVTOOLS_TITLE = "DevTools"
-DEVTOOLS_CLOSE = "Close DevTools (F12 opens it again)"
 DEVTOOLS_PLACEMENT_TIP = "Where DevTools opens, for this game and the next ones"
 #: The choices of where DevTools opens, by placement (core.diagnostics.DEVTOOLS_PLACEMENTS).
 DEVTOOLS_PLACEMENTS = {

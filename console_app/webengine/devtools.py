@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QStyle, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from console_app.core import messages
 from console_app.core.diagnostics import DEVTOOLS_PLACEMENTS
-from console_app.qtstyle import themed
 from console_app.webengine.page import LaunchProfile
 
 #: The size of DevTools in its own window, and its share of a docked split.
@@ -46,16 +45,11 @@ class DevToolsPane(QWidget):
         self.choice.setToolTip(messages.DEVTOOLS_PLACEMENT_TIP)
         for placement in DEVTOOLS_PLACEMENTS:
             self.choice.addItem(messages.DEVTOOLS_PLACEMENTS[placement], placement)
-        self.close_button = themed(QToolButton(self))
-        self.close_button.setObjectName("gameDevToolsClose")
-        self.close_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
-        self.close_button.setAccessibleName(messages.DEVTOOLS_CLOSE)
-        self.close_button.setToolTip(messages.DEVTOOLS_CLOSE)
-        self.close_button.setAutoRaise(True)
+        # No close button of our own: DevTools draws its ✕ (beside the game tab's),
+        # and its window has the title bar's.
         header.addWidget(self.label)
         header.addStretch(1)
         header.addWidget(self.choice)
-        header.addWidget(self.close_button)
         self.view = QWebEngineView(self)
         self.view.setObjectName("gameDevTools")
         self.view.setPage(launch_profile.new_devtools_page(self.view))
@@ -66,7 +60,8 @@ class DevToolsPane(QWidget):
         layout.addWidget(self.view, 1)
         self.set_title(title)
         self.choice.activated.connect(lambda index: self.placement_chosen.emit(self.choice.itemData(index)))
-        self.close_button.clicked.connect(self.hide)
+        # DevTools' own ✕ asks its page to close: hide the pane (F12 shows it again).
+        self.view.page().windowCloseRequested.connect(self.hide)
 
     def set_title(self, title: str) -> None:
         self.setWindowTitle(messages.devtools_window_title(title))

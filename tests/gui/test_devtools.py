@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QToolButton
 
 from console_app.core import messages
 from console_app.ui.diagnostics.feature import PLACEMENT_KEY, PREFERENCES_FILE
-from tests.gui.test_game_view import launch_game
+from tests.gui.test_game_view import launch_game, run_js
 
 
 def devtools_loaded(tools) -> bool:
@@ -59,9 +60,10 @@ def test_devtools_docks_beside_then_below_then_in_its_own_window_and_the_choice_
     assert other.features.diagnostics.placement == "window"
     assert other.features.diagnostics.panel.placement.currentData() == "window"
 
-    # Close hides it; F12 shows the same DevTools again.
-    pane.close_button.click()
-    assert not pane.isVisible()
+    # DevTools' own ✕ (what its close button calls) hides it; F12 shows the same DevTools again.
+    run_js(qtbot, tools.page(), "InspectorFrontendHost.closeWindow(); 'closed'")
+    qtbot.waitUntil(lambda: not pane.isVisible(), timeout=5_000)
+    assert pane.findChild(QToolButton) is None  # its ✕ is the only one: none of ours beside it
     assert feature.inspect() is tools and pane.isVisible()
 
 
