@@ -50,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     history.add_argument("--search", metavar="TEXT",
                          help="player ID, session ID, game ID, uuid, error code or any text")
     history.add_argument("--outcome", choices=("success", "api_error", "transport_error", "bad_answer",
-                                               "cancelled", "invalid"), help="only this outcome")
+                                               "cancelled", "invalid", "unanswered"),
+                         help="only this outcome (unanswered: sent, and the console stopped before the answer)")
     history.add_argument("--profile", metavar="NAME", help="only this profile")
     history.set_defaults(handler=run_list)
     actions = history.add_subparsers(dest="history_command", metavar="ACTION")
@@ -108,6 +109,25 @@ def open_store(args: argparse.Namespace) -> HistoryStore:
     return HistoryStore.open(args.paths.data_dir)
 
 
+class _Recording:
+    """Calling it records an attempt's outcome (and passes it to ``also``); ``sent``
+    records it as sent, so a command killed while it waits leaves it in history."""
+
+    def __init__(self, record: Callable[[Attempt], None] | None, also: Callable[[Attempt], None] | None) -> None:
+        self._record = record
+        self._also = also
+
+    def __call__(self, attempt: Attempt) -> None:
+        if self._also is not None:
+            self._also(attempt)
+        if self._record is not None:
+            self._record(attempt)
+
+    def sent(self, attempt: Attempt) -> None:
+        if self._record is not None:
+            self._record(attempt)
+
+
 @contextmanager
 def history_recorder(
     args: argparse.Namespace,
@@ -117,7 +137,7 @@ def history_recorder(
     endpoint: str = "session",
     replay_of: int | None = None,
     also: Callable[[Attempt], None] | None = None,
-) -> Iterator[Callable[[Attempt], None]]:
+) -> Iterator[_Recording]:
     """An ``on_attempt`` callback that records every attempt of one launch in history
     (and passes it to ``also``). If history cannot be written (a read-only data
     folder, a full disk, a damaged file) the command still runs: one warning line,
@@ -138,14 +158,8 @@ def history_recorder(
     record = (recorder(store, target, request, endpoint=endpoint, replay_of=replay_of, on_error=warn)
               if store else None)
 
-    def on_attempt(attempt: Attempt) -> None:
-        if also is not None:
-            also(attempt)
-        if record is not None:
-            record(attempt)
-
     try:
-        yield on_attempt
+        yield _Recording(record, also)
     finally:
         if store is not None:
             store.close()
@@ -282,7 +296,7 @@ def run_replay(args: argparse.Namespace) -> int:
     ) as on_attempt:
         try:
             result = call_api(settings, lambda session: session.client.enter(
-                target, request, uuid=uuid, on_attempt=on_attempt))
+                target, request, uuid=uuid, on_attempt=on_attempt, on_sent=on_attempt.sent))
         except ConsoleError as error:
             if args.json:
                 _print_json({"error": redact(str(error)), "attempts": _attempts_json(attempts)})

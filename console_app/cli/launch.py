@@ -80,7 +80,7 @@ def run_launch(args: argparse.Namespace) -> int:
 
         with open_target(args) as target, history_recorder(args, target, request, also=attempts.append) as on_attempt:
             result = call_api(settings, lambda session: session.client.enter(
-                target, request, uuid=args.uuid, on_attempt=on_attempt))
+                target, request, uuid=args.uuid, on_attempt=on_attempt, on_sent=on_attempt.sent))
     except KeyboardInterrupt:
         in_flight = any(a.outcome == "cancelled" for a in attempts)
         note = "; a game session may have been created: check before launching again" if in_flight else ""

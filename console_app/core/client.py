@@ -16,6 +16,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -51,6 +52,10 @@ log = logging.getLogger("console_app.core.client")
 
 T = TypeVar("T")
 
+#: What history says of an attempt whose answer it never got (the process stopped).
+UNANSWERED_MESSAGE = ("no answer recorded: the console stopped (or was still waiting) after sending the request; "
+                      f"{MAYBE_DELIVERED_HINT}")
+
 
 @dataclass
 class _Recorder:
@@ -61,12 +66,19 @@ class _Recorder:
     ttfb_ms: float | None = None
     retry_after: float | None = None
     host: str = ""
+    #: Called once the whole request has gone out (the answer is awaited).
+    on_sent: Callable[[], None] | None = None
 
     async def trace(self, event: str, info: dict[str, Any]) -> None:
         # httpcore's trace hook: from the moment request headers start going out,
         # the API may receive the request, so failures must not be resent.
         if ".send_request_headers.started" in event:
             self.sent = True
+        elif ".send_request_body.complete" in event and self.on_sent is not None:
+            try:
+                self.on_sent()
+            except Exception:  # a listener's bug must not break the exchange
+                log.exception("on_sent listener failed")
 
 
 def _outcome_of(error: BaseException) -> Outcome:
@@ -109,6 +121,7 @@ class LuckyMonacoClient:
         *,
         uuid: str | None = None,
         on_attempt: Callable[[Attempt], None] | None = None,
+        on_sent: Callable[[Attempt], None] | None = None,
     ) -> LaunchResult:
         """Create a game session (ENTER) and return its URL with every attempt made.
 
@@ -116,6 +129,8 @@ class LuckyMonacoClient:
         for the first attempt only). Retryable failures are retried up to
         ``settings.retries`` times; a request that may have reached the API is never
         resent. Raises a :class:`ConsoleError` whose ``attempts`` lists every attempt.
+        ``on_sent`` sees each attempt once its request is out, as ``unanswered``
+        (history keeps it so, should the process stop before the answer).
         """
         started = time.monotonic()
         uuids: list[str] = []
@@ -126,7 +141,7 @@ class LuckyMonacoClient:
             return attempt_uuid, request.body(attempt_uuid)
 
         url, status, attempts = await self._run(
-            target, "/api/session", "session", body_for, decode_url, on_attempt
+            target, "/api/session", "session", body_for, decode_url, on_attempt, on_sent
         )
         return LaunchResult(
             game_url=url,
@@ -172,6 +187,7 @@ class LuckyMonacoClient:
         body_for: Callable[[int], tuple[str, dict[str, Any]]],
         decode: Callable[[Answer], T],
         on_attempt: Callable[[Attempt], None] | None,
+        on_sent: Callable[[Attempt], None] | None = None,
     ) -> tuple[T, int, list[Attempt]]:
         policy = self._settings.retry
         attempts: list[Attempt] = []
@@ -181,6 +197,12 @@ class LuckyMonacoClient:
             attempt_uuid, body = body_for(number)
             recorder = self._recorder(target, path, body)
             started_at, t0 = time.time(), time.monotonic()
+            if on_sent is not None:
+                recorder.on_sent = partial(
+                    lambda number, uuid, started_at, t0, exchange: on_sent(Attempt(
+                        number=number, uuid=uuid, started_at=started_at, exchange=exchange, outcome="unanswered",
+                        duration_ms=(time.monotonic() - t0) * 1000, error_message=UNANSWERED_MESSAGE)),
+                    number, attempt_uuid, started_at, t0, recorder.exchange)
 
             def record(outcome: Outcome, error: BaseException | None = None, game_url: str | None = None) -> None:
                 attempt = Attempt(

@@ -14,7 +14,9 @@ GameType = Literal["slot", "table"]
 GAME_TYPES: tuple[str, ...] = ("slot", "table")
 
 #: Outcome of one attempt, as stored in history and shown in the UI.
-Outcome = Literal["success", "api_error", "transport_error", "bad_answer", "cancelled", "invalid"]
+#: ``unanswered``: the request went out and no answer was recorded (yet): what history
+#: keeps of an attempt whose process stopped (killed, crashed) while it waited.
+Outcome = Literal["success", "api_error", "transport_error", "bad_answer", "cancelled", "invalid", "unanswered"]
 
 
 def new_uuid() -> str:

@@ -100,6 +100,8 @@ class WindowApi(QObject):
 
     launch_started = Signal(Launch)
     attempt_recorded = Signal(AttemptEvent)
+    #: An attempt's request has gone out (outcome ``unanswered`` until its answer).
+    attempt_sent = Signal(AttemptEvent)
     #: A launch's (or a snapshot's) page opened in a tab: launch id, tab.
     game_opened = Signal(str, QWidget)
     launch_finished = Signal(Launch, LaunchResult)

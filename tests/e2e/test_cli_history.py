@@ -194,3 +194,46 @@ def test_a_sandbox_entry_replays_against_a_fresh_sandbox(basedir) -> None:
     replay, _ = history(basedir)
     assert replay["replay_of"] == first["id"] and replay["outcome"] == "success"
     assert replay["uuid"] != first["uuid"]
+
+
+def test_a_launch_killed_while_it_waits_stays_in_history_as_unanswered(basedir) -> None:
+    """kill -9 while the API has the request and has not answered: history still has
+    it, with its uuid, saying a game session may exist (the answer never came)."""
+    import sys
+    import time
+
+    from console_app.core.history import HistoryStore
+    from console_app.core.paths import AppPaths
+    from console_app.sandbox.faults import Fault
+    from console_app.sandbox.server import SandboxServer
+
+    with SandboxServer(token=CANARY_TOKEN) as sandbox:
+        sandbox.inject(Fault("hang"))
+        argv = [sys.executable, "-m", "console_app", "--basedir", str(basedir), "launch", "--api-url", sandbox.url,
+                "--partner-id", sandbox.partner_id, "--token-env", "LM_TEST_TOKEN", *PLAYER]
+        proc = subprocess.Popen(argv, env={**os.environ, **TOKEN_ENV}, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            assert sandbox.wait_for_requests(1, timeout=30)
+            store = HistoryStore.open(AppPaths.from_basedir(basedir).data_dir)
+            deadline = time.monotonic() + 30
+            while not store.search() and time.monotonic() < deadline:
+                time.sleep(0.05)  # the child writes it once the request is out
+            store.close()
+        finally:
+            proc.kill()
+            proc.wait(timeout=30)
+        sent_uuid = sandbox.requests[-1].json["uuid"]
+    (entry,) = history(basedir)
+    assert entry["outcome"] == "unanswered" and entry["uuid"] == sent_uuid
+    assert entry["player_id"] == "player-77" and entry["http_status"] is None
+    assert "a game session may have been created" in entry["error_message"]
+    assert files_containing(basedir, CANARY_TOKEN) == []
+    shown = cli("history", basedir=basedir).stdout
+    assert "unanswered" in shown or "No answer" in shown
+
+
+def test_an_answered_launch_leaves_one_entry_not_its_unanswered_one_too(server, basedir) -> None:
+    assert cli("launch", *target(server), *PLAYER, basedir=basedir).returncode == 0
+    (entry,) = history(basedir)
+    assert entry["outcome"] == "success" and entry["error_message"] is None

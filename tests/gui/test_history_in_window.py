@@ -275,3 +275,22 @@ def test_window_replay_after_the_profile_moved_host_asks_and_sends_only_to_its_c
         assert len(spec_server.requests_to("/api/session")) == 1 and len(other.requests_to("/api/session")) == 1
     finally:
         other.stop()
+
+
+def test_a_request_in_flight_is_in_history_as_unanswered_until_its_answer(qtbot, console, sandbox):
+    """Should the console be killed while it waits, the request is on record already;
+    the answer (here a cancel) takes the same entry's place."""
+    window, store = console.window, console.history.store
+    sandbox.inject(Fault("hang"))
+    task = window.launch()
+    qtbot.waitUntil(lambda: len(session_uuids(sandbox)) == 1, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: len(store.search(limit=5)) == 1, timeout=TIMEOUT_MS)
+    (kept,) = store.search(limit=5)
+    assert kept.outcome == "unanswered" and kept.uuid == session_uuids(sandbox)[0]
+    assert "a game session may have been created" in kept.error_message
+    with qtbot.waitSignal(window.controller.launch_cancelled, timeout=TIMEOUT_MS):
+        window.cancel()
+    qtbot.waitUntil(task.done, timeout=TIMEOUT_MS)
+    (answered,) = store.search(limit=5)
+    assert (answered.id, answered.outcome, answered.uuid) == (kept.id, "cancelled", kept.uuid)
+    assert [e.id for e in store.search(kept.uuid)] == [kept.id]  # the search index has it once

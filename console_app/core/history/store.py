@@ -277,7 +277,9 @@ class HistoryStore:
             "replay_of": replay_of,
             "tag": tag,
         }
-        return self._insert({name: stored_field(name, value) for name, value in row.items()})
+        # The answer to an attempt kept as sent (``unanswered``) takes its place.
+        return self._insert({name: stored_field(name, value) for name, value in row.items()},
+                            replaces_unanswered=attempt.outcome != "unanswered")
 
     def save_diagnostics(self, launch_id: str, data: dict[str, Any]) -> None:
         """Keep (replace) the game diagnostics of ``launch_id``, redacted and capped."""
@@ -299,12 +301,18 @@ class HistoryStore:
             return None
         return value if isinstance(value, dict) else None
 
-    def _insert(self, row: dict[str, Any]) -> int:
-        placeholders = ", ".join(f":{c}" for c in INSERT_COLUMNS)
-        sql = f"INSERT INTO history ({', '.join(INSERT_COLUMNS)}) VALUES ({placeholders})"
+    def _insert(self, row: dict[str, Any], *, replaces_unanswered: bool = False) -> int:
+        columns = ("id", *INSERT_COLUMNS)
+        sql = f"INSERT INTO history ({', '.join(columns)}) VALUES ({', '.join(f':{c}' for c in columns)})"
         try:
             with self._write() as db:
-                new_id = db.execute(sql, row).lastrowid
+                kept = db.execute(
+                    "SELECT id FROM history WHERE launch_id = ? AND attempt = ? AND outcome = 'unanswered'",
+                    (row["launch_id"], row["attempt"]),
+                ).fetchone() if replaces_unanswered else None
+                if kept is not None:  # same id, so its place in the list and its links stay
+                    db.execute("DELETE FROM history WHERE id = ?", kept)
+                new_id = db.execute(sql, {**row, "id": kept[0] if kept else None}).lastrowid
             assert new_id is not None  # every INSERT sets it
             self._inserts_since_prune += 1
             if self._inserts_since_prune >= PRUNE_EVERY:

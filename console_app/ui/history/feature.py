@@ -101,6 +101,9 @@ class HistoryFeature(QObject):
         api.shutting_down.connect(self._on_api_shutting_down)
         api.launch_started.connect(self._on_api_launch_started)
         api.attempt_recorded.connect(self._on_api_attempt_recorded)
+        # Each request as it goes out, so a process killed while it waits leaves it in
+        # history (``unanswered``); its answer replaces it.
+        api.attempt_sent.connect(self._on_api_attempt_recorded)
         api.launch_finished.connect(self._on_api_launch_finished)
         api.launch_failed.connect(self._on_api_launch_failed)
         api.launch_cancelled.connect(self._on_api_launch_cancelled)
@@ -168,7 +171,8 @@ class HistoryFeature(QObject):
 
         def on_attempt(attempt: Attempt) -> None:
             record(attempt)
-            self._refresh_timer.start()
+            if attempt.outcome != "unanswered":  # the list shows answers, not each send
+                self._refresh_timer.start()
 
         return on_attempt, record.launch_id  # type: ignore[attr-defined]
 

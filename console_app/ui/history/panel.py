@@ -46,6 +46,8 @@ OUTCOMES: dict[str, tuple[str, str, str]] = {
     "bad_answer": ("Bad answer", "#8a5300", "#ffc266"),
     "cancelled": ("Cancelled", "#5f6b76", "#a9b4bf"),
     "invalid": ("Not sent", "#8a5300", "#ffc266"),
+    # Sent, and the console stopped (killed, crashed) before the answer: may have landed.
+    "unanswered": ("No answer", "#8a5300", "#ffc266"),
 }
 #: Typing pauses this long (ms) before the list is searched again.
 SEARCH_DEBOUNCE_MS = 150

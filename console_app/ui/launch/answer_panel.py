@@ -33,6 +33,7 @@ _OUTCOME_TEXT = {
     "bad_answer": "bad answer",
     "cancelled": "cancelled",
     "invalid": "not sent",
+    "unanswered": "no answer",
 }
 
 

@@ -34,6 +34,8 @@ class LaunchController(QObject):
     busy_changed = Signal(bool)
     launch_started = Signal(Launch)
     attempt_recorded = Signal(AttemptEvent)
+    #: An attempt's request has gone out; its answer is awaited (outcome ``unanswered``).
+    attempt_sent = Signal(AttemptEvent)
     launch_finished = Signal(LaunchResult)
     launch_failed = Signal(ConsoleError)
     #: The attempts made before the cancel.
@@ -126,7 +128,11 @@ class LaunchController(QObject):
                 self._attempts.append(attempt)
                 self.attempt_recorded.emit(AttemptEvent(launch, target, attempt))
 
-            result = await session.client.enter(target, launch.request, uuid=launch.uuid, on_attempt=on_attempt)
+            def on_sent(attempt: Attempt) -> None:
+                self.attempt_sent.emit(AttemptEvent(launch, target, attempt))
+
+            result = await session.client.enter(target, launch.request, uuid=launch.uuid, on_attempt=on_attempt,
+                                                on_sent=on_sent)
         except asyncio.CancelledError:
             log.info("launch cancelled after %d attempt(s)", len(self._attempts))
             self.launch_cancelled.emit(list(self._attempts))

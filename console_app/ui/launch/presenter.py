@@ -76,6 +76,7 @@ class LaunchPresenter(QObject):
         controller.busy_changed.connect(self._on_controller_busy_changed)
         controller.launch_started.connect(self._on_controller_launch_started)
         controller.attempt_recorded.connect(self._on_controller_attempt_recorded)
+        controller.attempt_sent.connect(window.api.attempt_sent)
         controller.launch_finished.connect(self._on_controller_launch_finished)
         controller.launch_failed.connect(self._on_controller_launch_failed)
         controller.launch_cancelled.connect(self._on_controller_launch_cancelled)
