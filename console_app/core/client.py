@@ -66,7 +66,7 @@ class _Recorder:
     ttfb_ms: float | None = None
     retry_after: float | None = None
     host: str = ""
-    #: Called once the whole request has gone out (the answer is awaited).
+    #: Called as the request starts going out (the API may have it from then on).
     on_sent: Callable[[], None] | None = None
 
     async def trace(self, event: str, info: dict[str, Any]) -> None:
@@ -74,11 +74,11 @@ class _Recorder:
         # the API may receive the request, so failures must not be resent.
         if ".send_request_headers.started" in event:
             self.sent = True
-        elif ".send_request_body.complete" in event and self.on_sent is not None:
-            try:
-                self.on_sent()
-            except Exception:  # a listener's bug must not break the exchange
-                log.exception("on_sent listener failed")
+            if self.on_sent is not None:
+                try:
+                    self.on_sent()
+                except Exception:  # a listener's bug must not break the exchange
+                    log.exception("on_sent listener failed")
 
 
 def _outcome_of(error: BaseException) -> Outcome:
@@ -129,8 +129,10 @@ class LuckyMonacoClient:
         for the first attempt only). Retryable failures are retried up to
         ``settings.retries`` times; a request that may have reached the API is never
         resent. Raises a :class:`ConsoleError` whose ``attempts`` lists every attempt.
-        ``on_sent`` sees each attempt once its request is out, as ``unanswered``
-        (history keeps it so, should the process stop before the answer).
+        ``on_sent`` sees each attempt as its request starts going out, as
+        ``unanswered`` (history keeps it so, should the process stop before the answer:
+        kept before the bytes leave, it is never lost, and its write is not in the
+        way of the answer).
         """
         started = time.monotonic()
         uuids: list[str] = []

@@ -78,8 +78,19 @@ def _migrate_3(db: sqlite3.Connection, fts: bool) -> None:
     db.execute("CREATE TABLE diagnostics (launch_id TEXT PRIMARY KEY, data TEXT NOT NULL)")
 
 
+def _migrate_4(db: sqlite3.Connection, fts: bool) -> None:
+    # An attempt is kept as it is sent ("unanswered") and updated in place with its
+    # answer: the search index follows the update.
+    if fts:
+        db.execute(
+            f"CREATE TRIGGER history_fts_update AFTER UPDATE ON history BEGIN "
+            f"DELETE FROM history_fts WHERE rowid = old.id; "
+            f"INSERT INTO history_fts(rowid, doc) VALUES (new.id, {_FTS_DOC}); END"
+        )
+
+
 #: Migration n takes the schema from version n-1 to n; never edit one that shipped.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection, bool], None], ...] = (_migrate_1, _migrate_2, _migrate_3)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection, bool], None], ...] = (_migrate_1, _migrate_2, _migrate_3, _migrate_4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

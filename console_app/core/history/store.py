@@ -228,10 +228,13 @@ class HistoryStore:
         launch_id: str | None = None,
         replay_of: int | None = None,
         tag: str = "",
+        replaces: int | None = None,
     ) -> int:
         """Store one attempt and return its id. ``request`` supplies the searchable
         fields (game, player, ...) when the attempt has no JSON request body;
-        ``tag`` groups entries made together (a suite run)."""
+        ``tag`` groups entries made together (a suite run); ``replaces`` is the id of
+        the entry it takes the place of (the same attempt kept as ``unanswered``),
+        whose id it keeps."""
         exchange = attempt.exchange
         request_json = exchange.request_body or ""
         if not request_json and request is not None:
@@ -277,9 +280,7 @@ class HistoryStore:
             "replay_of": replay_of,
             "tag": tag,
         }
-        # The answer to an attempt kept as sent (``unanswered``) takes its place.
-        return self._insert({name: stored_field(name, value) for name, value in row.items()},
-                            replaces_unanswered=attempt.outcome != "unanswered")
+        return self._insert({name: stored_field(name, value) for name, value in row.items()}, replaces=replaces)
 
     def save_diagnostics(self, launch_id: str, data: dict[str, Any]) -> None:
         """Keep (replace) the game diagnostics of ``launch_id``, redacted and capped."""
@@ -301,18 +302,21 @@ class HistoryStore:
             return None
         return value if isinstance(value, dict) else None
 
-    def _insert(self, row: dict[str, Any], *, replaces_unanswered: bool = False) -> int:
-        columns = ("id", *INSERT_COLUMNS)
-        sql = f"INSERT INTO history ({', '.join(columns)}) VALUES ({', '.join(f':{c}' for c in columns)})"
+    def _insert(self, row: dict[str, Any], *, replaces: int | None = None) -> int:
+        if replaces is not None:  # updated in place: its id, its place in the list and its links stay
+            sql = f"UPDATE history SET {', '.join(f'{c} = :{c}' for c in INSERT_COLUMNS)} WHERE id = :id"
+            try:
+                with self._write() as db:
+                    if db.execute(sql, {**row, "id": replaces}).rowcount:
+                        return replaces
+            except (sqlite3.Error, OSError) as exc:
+                raise write_error(exc, self.path, "write to") from exc
+            # Gone meanwhile (pruned, cleared): kept as a new entry.
+        placeholders = ", ".join(f":{c}" for c in INSERT_COLUMNS)
+        sql = f"INSERT INTO history ({', '.join(INSERT_COLUMNS)}) VALUES ({placeholders})"
         try:
             with self._write() as db:
-                kept = db.execute(
-                    "SELECT id FROM history WHERE launch_id = ? AND attempt = ? AND outcome = 'unanswered'",
-                    (row["launch_id"], row["attempt"]),
-                ).fetchone() if replaces_unanswered else None
-                if kept is not None:  # same id, so its place in the list and its links stay
-                    db.execute("DELETE FROM history WHERE id = ?", kept)
-                new_id = db.execute(sql, {**row, "id": kept[0] if kept else None}).lastrowid
+                new_id = db.execute(sql, row).lastrowid
             assert new_id is not None  # every INSERT sets it
             self._inserts_since_prune += 1
             if self._inserts_since_prune >= PRUNE_EVERY:

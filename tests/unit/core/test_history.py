@@ -383,3 +383,28 @@ def test_a_token_where_a_field_is_cut_leaves_no_part_of_itself(store: HistorySto
     kept = entry.error_message.rsplit(" … ", 1)[0]
     assert set(kept.strip("x").strip("y")) <= {"•"}, kept[-40:]  # a mask, perhaps cut
     assert not any(CANARY_TOKEN[:n] in entry.error_message for n in range(4, len(CANARY_TOKEN) + 1))
+
+
+def test_an_attempt_kept_as_sent_is_updated_in_place_by_its_answer(store: HistoryStore) -> None:
+    record = recorder(store, make_target(), REQUEST)
+    record(make_attempt(1, uuid="sent-1", outcome="unanswered", status=None, response=""))
+    (kept,) = store.search()
+    assert kept.outcome == "unanswered" and store.search("sent-1")[0].id == kept.id
+    record(make_attempt(1, uuid="sent-1", outcome="api_error", status=500, code="G.01"))
+    record(make_attempt(2, uuid="sent-2", outcome="unanswered", status=None, response=""))
+    record(make_attempt(2, uuid="sent-2"))
+    first, second = sorted(store.search(), key=lambda e: e.id)
+    assert (first.id, first.outcome, first.http_status) == (kept.id, "api_error", 500)
+    assert second.outcome == "success" and second.launch_id == first.launch_id
+    # The search index follows the update: found by its answer, once, not by what it was.
+    assert [e.id for e in store.search("G.01")] == [first.id]
+    assert store.search(outcome="unanswered") == []
+
+
+def test_an_answer_whose_sent_entry_is_gone_is_kept_as_a_new_one(store: HistoryStore) -> None:
+    record = recorder(store, make_target(), REQUEST)
+    record(make_attempt(1, uuid="gone", outcome="unanswered", status=None, response=""))
+    with store._write() as db:  # removed meanwhile (pruned by another process, say)
+        db.execute("DELETE FROM history")
+    record(make_attempt(1, uuid="gone"))
+    assert [(e.uuid, e.outcome) for e in store.search()] == [("gone", "success")]
