@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLayout, QLineEdit, QWidget
 
 from console_app.core.credentials import CredentialStore, RunCredentials
 from console_app.core.paths import AppPaths
@@ -202,3 +202,19 @@ def test_a_keyring_answer_after_the_dialog_is_gone_is_dropped_quietly(qtbot, sto
     QApplication.processEvents()
     assert not shiboken6.isValid(dialog)
     assert credentials.get("anything") is None  # the store itself still answers
+
+
+def test_the_keyring_answer_moves_nothing_in_the_open_dialog(qtbot, store) -> None:
+    credentials = RunCredentials(CredentialStore(service=SERVICE))  # no backend: the notice shows
+    dialog = ProfileDialog(store, credentials)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    before = (dialog.size(), dialog.save_button.mapTo(dialog, dialog.save_button.rect().topLeft()))
+    qtbot.waitUntil(lambda: not dialog.busy_label.text())
+    _fill(dialog, "staging", "https://api.staging.example", "P-7", CANARY_TOKEN)
+    _save_and_wait(qtbot, dialog)
+    assert dialog.keyring_notice_label.isVisible()
+    for each in dialog.findChildren(QLayout):
+        each.activate()
+    assert (dialog.size(), dialog.save_button.mapTo(dialog, dialog.save_button.rect().topLeft())) == before

@@ -160,6 +160,8 @@ class ProfileDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(f"color: {QColor('#d93025').name()};")
         self.busy_label = named(QLabel(), "keyringBusyLabel", "Keyring activity")
+        # One line tall with or without its text: keyring calls come and go.
+        self.busy_label.setMinimumHeight(self.busy_label.fontMetrics().height())
         self.save_button = named(QPushButton("Save"), "saveProfileButton", "Save profile")
         self.button_box = named(QDialogButtonBox(QDialogButtonBox.StandardButton.Close), "profileDialogButtons", "Dialog buttons")
 

@@ -48,6 +48,11 @@ class TokenBox(QGroupBox):
         self.status_label = named(QLabel(), "tokenStatusLabel", "Token status")
         self.keyring_notice_label = named(QLabel(MEMORY_NOTICE), "keyringNoticeLabel", "Keyring notice")
         self.keyring_notice_label.setWordWrap(True)
+        # Its room is kept while it is hidden: the keyring's answer comes after the
+        # dialog opened, and showing the notice must not grow the dialog under the mouse.
+        policy = self.keyring_notice_label.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.keyring_notice_label.setSizePolicy(policy)
         self.keyring_notice_label.setVisible(False)
         layout = QVBoxLayout(self)
         token_row = QHBoxLayout()
