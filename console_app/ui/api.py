@@ -104,6 +104,8 @@ class WindowApi(QObject):
     attempt_sent = Signal(AttemptEvent)
     #: A launch's (or a snapshot's) page opened in a tab: launch id, tab.
     game_opened = Signal(str, QWidget)
+    #: The game tab in front changed: the tab (QWidget) or None.
+    current_game_changed = Signal(object)
     launch_finished = Signal(Launch, LaunchResult)
     launch_failed = Signal(Launch, ConsoleError)
     launch_cancelled = Signal(Launch, list)

@@ -95,6 +95,7 @@ def attach_features(window: MainWindow, paths: AppPaths, *, credentials: Any = N
     from console_app.ui.support.feature import SupportFeature
 
     api = window.api
+    window.game_area.current_game_changed.connect(api.current_game_changed)
     # Profiles first: the catalog follows the profile it selects.
     profiles = ProfilesFeature(api, paths, credentials=credentials,
                                keyring_deadline=keyring_deadline if keyring_deadline is not None else KEYRING_DEADLINE)

@@ -208,3 +208,18 @@ def test_with_diagnostics_off_pages_are_not_read_and_the_panel_says_so(qtbot, wi
     assert tabs.tabIcon(tabs.indexOf(tab)).isNull()  # no badge: nothing was read
     tools = feature.inspect()  # DevTools still works
     assert tools is tab.devtools and tools.page().profile() is tab.page.profile()
+
+
+def test_inspect_and_the_panel_follow_the_game_in_front(qtbot, main_window):
+    feature = main_window.features.diagnostics
+    feature.set_placement("beside")
+    first, _second, third = (launch_game(qtbot, main_window) for _ in range(3))
+    games = feature.panel.games
+    # Three launches of one game by one player: told apart by the order they opened in.
+    assert [games.itemText(i).split(" ", 1)[0] for i in range(games.count())] == ["#1", "#2", "#3"]
+    assert feature.current_tab() is third
+    main_window.game_area.tabs.setCurrentWidget(first)
+    assert feature.current_tab() is first and games.currentIndex() == 0
+    qtbot.keyClick(main_window, Qt.Key.Key_F12)
+    assert first.devtools_pane is not None and first.devtools_pane.isVisible()
+    assert third.devtools_pane is None or not third.devtools_pane.isVisible()

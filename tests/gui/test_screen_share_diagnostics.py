@@ -90,7 +90,9 @@ def test_sharing_hides_every_devtools_and_f12_says_why_it_does_not_open(qtbot, w
     feature.panel.inspect_button.click()
     assert not any(pane.isVisible() for pane in panes)
 
-    # Sharing off does not bring it back by itself; F12 does.
+    # Sharing off does not bring it back by itself; F12 does, for the game in front.
     share(qtbot, window, False)
     assert not any(pane.isVisible() for pane in panes)
+    assert feature.inspect() is docked and docked_tab.devtools_pane.isVisible()
+    window.game_area.tabs.setCurrentWidget(windowed_tab)
     assert feature.inspect() is windowed and windowed_tab.devtools_pane.isVisible()

@@ -116,6 +116,9 @@ class DiagnosticsFeature(QObject):
         self.placement = saved if saved in DEVTOOLS_PLACEMENTS else DEFAULT_PLACEMENT
         self.panel.placement.setCurrentIndex(DEVTOOLS_PLACEMENTS.index(self.placement))
         self._tabs: dict[str, GameTab] = {}
+        #: Each launch's tab by the order it opened in (#1, #2, …), shown with its title.
+        self._opened_at: dict[str, str] = {}
+        self._opened = 0
         # Launch clicks by launch id, until the launch's tab opens (or it fails).
         self._clicked_at: dict[str, float] = {}
         # By launch id: the records outlive their tabs until History has them.
@@ -156,6 +159,8 @@ class DiagnosticsFeature(QObject):
         api.launch_failed.connect(lambda launch, _error: self._clicked_at.pop(launch.launch_id, None))
         api.launch_cancelled.connect(lambda launch, _attempts: self._clicked_at.pop(launch.launch_id, None))
         api.game_opened.connect(self._on_game_opened)
+        # The panel (and Inspect, F12) follow the game in front.
+        api.current_game_changed.connect(self._on_api_current_game_changed)
         api.screen_share_changed.connect(self._on_api_screen_share_changed)
         api.shutting_down.connect(self.save_to_history)
 
@@ -257,7 +262,9 @@ class DiagnosticsFeature(QObject):
         self._tabs[launch_id] = tab
         games = self.panel.games
         blocked = games.blockSignals(True)  # refreshed once, below
-        games.addItem(self.api.screen_share_mask.text(tab.title), launch_id)
+        self._opened += 1
+        self._opened_at[launch_id] = f"#{self._opened}"
+        games.addItem(self._item_text(launch_id, tab), launch_id)
         tab.devtools_placement_chosen.connect(self.set_placement)
         tab.destroyed.connect(lambda *_, key=launch_id: self._on_tab_destroyed(key))
         diagnostics = tab.page.diagnostics
@@ -277,12 +284,28 @@ class DiagnosticsFeature(QObject):
             for tab in self._tabs.values():
                 tab.hide_devtools()
         # The window masked (or restored) the tabs' titles before telling us.
-        games, mask = self.panel.games, self.api.screen_share_mask
+        games = self.panel.games
         for index in range(games.count()):
             shown = self._tabs.get(games.itemData(index))
             if shown is not None:
-                games.setItemText(index, mask.text(shown.title))
+                games.setItemText(index, self._item_text(games.itemData(index), shown))
         self.refresh()
+
+    def _item_text(self, launch_id: str, tab: GameTab) -> str:
+        """``#2 Treasure of Zeus · player`` (masked under screen-share): two launches of
+        one game by one player are told apart by the order they opened in."""
+        opened = self._opened_at.get(launch_id)
+        title = self.api.screen_share_mask.text(tab.title)
+        return f"{opened} {title}" if opened else title
+
+    def _on_api_current_game_changed(self, tab: QWidget | None) -> None:
+        games = self.panel.games
+        for launch_id, known in self._tabs.items():
+            if known is tab:
+                index = games.findData(launch_id)
+                if index >= 0 and index != games.currentIndex():
+                    games.setCurrentIndex(index)
+                return
 
     def _on_diagnostics_changed(self, launch_id: str, tab: GameTab) -> None:
         self._unsaved.add(launch_id)
@@ -295,6 +318,7 @@ class DiagnosticsFeature(QObject):
         if not isValid(self._save_timer):
             return  # the window is being deleted around its last tabs: nothing to show or keep
         self._tabs.pop(launch_id, None)
+        self._opened_at.pop(launch_id, None)
         self._unsaved.add(launch_id)
         self.save_to_history()
         games = self.panel.games

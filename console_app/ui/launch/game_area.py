@@ -35,6 +35,8 @@ class GameArea(QStackedWidget):
     """Empty state / explanation / tabs, switched as games open and close."""
 
     game_load_finished = Signal(object, bool)  # GameTab, ok
+    #: The game tab in front changed (a switch, a new game, a close): GameTab or None.
+    current_game_changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, can_show_games: bool = True) -> None:
         super().__init__(parent)
@@ -128,6 +130,7 @@ class GameArea(QStackedWidget):
             self.tabs.set_device(self.device)
             self.tabs.count_changed.connect(self._on_tabs_count_changed)
             self.tabs.tab_load_finished.connect(self.game_load_finished)
+            self.tabs.currentChanged.connect(lambda _index: self.current_game_changed.emit(self.current_game()))
             self._ensure_split().insertWidget(0, self.tabs)
         return self.tabs
 
