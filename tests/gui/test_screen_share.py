@@ -60,3 +60,15 @@ def test_screen_share_masks_every_id_in_every_view_and_restores(qtbot, window_fa
     assert not window.api.screen_share
     assert history.panel.model.index(0, 3).data() == PLAYER
     assert PLAYER in window.log_panel.text.toPlainText()
+
+
+def test_the_log_shows_the_start_of_its_lines_after_long_ones(qtbot, window_factory, sandbox):
+    import logging
+
+    window = window_factory(target=sandbox_target(sandbox), demo=True)
+    window.show_panel(window.log_panel)
+    logging.getLogger("console_app.test").warning("a long line %s", "x" * 2000)
+    window.screen_share_action.trigger()  # draws every line again
+    qtbot.waitUntil(lambda: "x" * 2000 in window.log_panel.text.toPlainText(), timeout=5_000)
+    bar = window.log_panel.text.horizontalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0

@@ -68,10 +68,17 @@ class LogPanel(QWidget):
         """Draw every kept line again (screen-share was switched)."""
         self.text.setPlainText("\n".join(self.id_mask.ids(line) for line in self._lines))
         self.text.moveCursor(QTextCursor.MoveOperation.End)
+        self._show_line_starts()
 
     def _on_relay_record_formatted(self, line: str) -> None:
         self._lines.append(line)
         self.text.appendPlainText(self.id_mask.ids(line))
+        self._show_line_starts()
+
+    def _show_line_starts(self) -> None:
+        # Lines do not wrap: following the end of a long one would scroll the time and
+        # level of every line out of sight.
+        self.text.horizontalScrollBar().setValue(0)
 
     def detach(self) -> None:
         """Stop receiving records (call before the panel is deleted)."""
