@@ -206,9 +206,10 @@ def run_list(args: argparse.Namespace) -> int:
     print(f"{'ID':>6}  {'TIME (UTC)':19}  {'OUTCOME':15}  {'HTTP':4}  {'CODE':6}  {'MS':>6}  "
           f"{'GAME':24}  {'PLAYER':16}  UUID")
     for e in entries:
+        ms = _ms(None if e.outcome == "unanswered" else e.duration_ms)  # unanswered: no answer's time
         print(redact(
             f"{e.id:>6}  {e.time[:19].replace('T', ' '):19}  {e.outcome:15}  {e.http_status or '-'!s:4}  "
-            f"{e.error_code or '-':6}  {_ms(e.duration_ms):>6}  {e.game_id[:24]:24}  {e.player_id[:16]:16}  {e.uuid}"
+            f"{e.error_code or '-':6}  {ms:>6}  {e.game_id[:24]:24}  {e.player_id[:16]:16}  {e.uuid}"
         ))
     return 0
 
@@ -226,6 +227,10 @@ def run_show(args: argparse.Namespace) -> int:
         return 0
     for name, value in entry.to_dict().items():
         if name not in ("request_json", "response_body") and value not in (None, ""):
+            if name in ("duration_ms", "ttfb_ms") and isinstance(value, float):
+                if entry.outcome == "unanswered":
+                    continue  # the time until it was sent, not an answer's time
+                value = f"{value:.0f}"
             print(redact(f"{name + ':':14} {value}"))
     for title, text in (("request", entry.request_json), ("response", entry.response_body)):
         print(f"\n{title}:")

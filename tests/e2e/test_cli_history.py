@@ -229,8 +229,10 @@ def test_a_launch_killed_while_it_waits_stays_in_history_as_unanswered(basedir) 
     assert entry["player_id"] == "player-77" and entry["http_status"] is None
     assert "a game session may have been created" in entry["error_message"]
     assert files_containing(basedir, CANARY_TOKEN) == []
-    shown = cli("history", basedir=basedir).stdout
-    assert "unanswered" in shown or "No answer" in shown
+    (row,) = [line for line in cli("history", basedir=basedir).stdout.splitlines() if sent_uuid in line]
+    assert "unanswered" in row and "  -  " in row  # no answer: no answer time either
+    shown = cli("history", "show", str(entry["id"]), basedir=basedir).stdout
+    assert "outcome:       unanswered" in shown and "duration_ms" not in shown
 
 
 def test_an_answered_launch_leaves_one_entry_not_its_unanswered_one_too(server, basedir) -> None:

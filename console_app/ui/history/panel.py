@@ -157,7 +157,8 @@ class HistoryTableModel(QAbstractTableModel):
             return str(entry.http_status) if entry.http_status is not None else "—"
         if column == 6:
             return entry.error_code or ""
-        return "—" if entry.duration_ms is None else f"{entry.duration_ms:.0f}"
+        # An unanswered attempt's time is only until it was sent, not an answer's.
+        return "—" if entry.duration_ms is None or entry.outcome == "unanswered" else f"{entry.duration_ms:.0f}"
 
 
 class HistoryPanel(QWidget):
@@ -398,8 +399,9 @@ class HistoryPanel(QWidget):
             self.response_view.clear()
             return
         label = OUTCOMES.get(entry.outcome, (entry.outcome,))[0]
-        http = f"HTTP {entry.http_status}" if entry.http_status is not None else "no answer"
-        ms = "" if entry.duration_ms is None else f" · {entry.duration_ms:.0f} ms"
+        unanswered = entry.outcome == "unanswered"
+        http = f"HTTP {entry.http_status}" if entry.http_status is not None else ("sent" if unanswered else "no answer")
+        ms = "" if entry.duration_ms is None or unanswered else f" · {entry.duration_ms:.0f} ms"
         headline = (f"#{entry.id} · {label} · {http}{ms} · attempt {entry.attempt}"
                     + (f" · replay of #{entry.replay_of}" if entry.replay_of else ""))
         lines = [f"{entry.profile} ({entry.profile_kind}) · POST {entry.api_url} · uuid {entry.uuid or '—'}"]
