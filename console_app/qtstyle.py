@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFrame, QScrollArea, QWidget
 
 #: The property marking a widget that carries the theme's style sheet.
 THEMED = "lmThemed"
@@ -121,3 +121,12 @@ def confirm_copied(button: QAbstractButton, text: str = "Copied ✓") -> None:
 
 
 __all__ = ["COPIED_MS", "confirm_copied", "named", "set_problem", "set_role", "set_severity", "set_theme_sheet", "themed"]
+
+
+def scroll_holder(widget: QWidget, name: str, title: str) -> QScrollArea:
+    """``widget`` in a frameless scroll area: it scrolls rather than imposing its size."""
+    holder = named(QScrollArea(), name, title)
+    holder.setWidget(widget)
+    holder.setWidgetResizable(True)
+    holder.setFrameShape(QFrame.Shape.NoFrame)
+    return holder

@@ -218,3 +218,20 @@ def test_the_keyring_answer_moves_nothing_in_the_open_dialog(qtbot, store) -> No
     for each in dialog.findChildren(QLayout):
         each.activate()
     assert (dialog.size(), dialog.save_button.mapTo(dialog, dialog.save_button.rect().topLeft())) == before
+
+
+def test_on_a_720_px_laptop_the_dialog_fits_and_every_field_is_reachable(qtbot, store) -> None:
+    from PySide6.QtCore import QPoint, QRect
+
+    dialog = _dialog(qtbot, store, RunCredentials(CredentialStore(service=SERVICE)))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    screen = QRect(0, 0, 1280, 720)
+    dialog.fit_to(screen)
+    assert screen.contains(dialog.frameGeometry()) and dialog.height() <= 0.9 * 720
+    # Save and Close stay in view; the fields scroll to the last of them.
+    for button in (dialog.save_button, dialog.button_box):
+        assert dialog.rect().contains(QRect(button.mapTo(dialog, QPoint(0, 0)), button.size()))
+    dialog.fields_scroll.ensureWidgetVisible(dialog.delete_token_button)
+    top_left = dialog.delete_token_button.mapTo(dialog.fields_scroll.viewport(), dialog.delete_token_button.rect().topLeft())
+    assert dialog.fields_scroll.viewport().rect().contains(top_left)

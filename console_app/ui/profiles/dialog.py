@@ -17,8 +17,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from console_app.core.errors import ConsoleError
 from console_app.core.profiles import KINDS, PlayerDefaults, Profile, ProfileStore, api_host
 from console_app.core.redaction import redact
-from console_app.qtstyle import named, themed
+from console_app.qtstyle import named, scroll_holder, themed
 from console_app.ui.masking import field_text, mask_field, set_field_text
 from console_app.ui.profiles.keyring_calls import KeyringCalls
 from console_app.ui.profiles.token_box import TokenBox
@@ -165,12 +165,21 @@ class ProfileDialog(QDialog):
         self.save_button = named(QPushButton("Save"), "saveProfileButton", "Save profile")
         self.button_box = named(QDialogButtonBox(QDialogButtonBox.StandardButton.Close), "profileDialogButtons", "Dialog buttons")
 
+        # The fields scroll when the screen is short (a 720 px laptop); Save stays in view.
+        self._fields = fields = named(QWidget(), "profileFields", "Profile fields")
+        right_fields = QVBoxLayout(fields)
+        right_fields.setContentsMargins(0, 0, 0, 0)
+        right_fields.addLayout(form)
+        right_fields.addWidget(defaults_box)
+        right_fields.addWidget(self.token_box)
+        right_fields.addWidget(self.error_label)
+        right_fields.addWidget(self.busy_label)
+        right_fields.addStretch(1)
+        self.fields_scroll = scroll_holder(fields, "profileFieldsScroll", "Profile fields")
+        self.fields_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fields_scroll.setMinimumWidth(fields.sizeHint().width() + self.fields_scroll.verticalScrollBar().sizeHint().width())
         right = QVBoxLayout()
-        right.addLayout(form)
-        right.addWidget(defaults_box)
-        right.addWidget(self.token_box)
-        right.addWidget(self.error_label)
-        right.addWidget(self.busy_label)
+        right.addWidget(self.fields_scroll, 1)
         save_row = QHBoxLayout()
         save_row.addStretch(1)
         save_row.addWidget(self.save_button)
@@ -194,6 +203,7 @@ class ProfileDialog(QDialog):
         self.button_box.rejected.connect(self.reject)
         # True once Close was pressed with a typed token: the next Close forgets it.
         self._discard_armed = False
+        self._fitted = False
         self.token_edit.textChanged.connect(self._on_token_edit_text_changed)
 
     # ------------------------------------------------------------------ list
@@ -446,6 +456,23 @@ class ProfileDialog(QDialog):
         self.error_label.setText(redact(text))
         colour = "#b06000" if warning else "#d93025"
         self.error_label.setStyleSheet(f"color: {colour};")
+
+    def fit_to(self, area: QRect) -> None:
+        """At most 90 % of ``area`` (a screen's available geometry), centred on it; the
+        fields scroll inside when they do not fit."""
+        extra = max(0, self._fields.sizeHint().height() - self.fields_scroll.sizeHint().height())
+        width = min(self.sizeHint().width(), int(area.width() * 0.9))
+        height = min(self.sizeHint().height() + extra, int(area.height() * 0.9))
+        self.resize(width, height)
+        self.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._fitted:
+            self._fitted = True
+            screen = self.screen()
+            if screen is not None:
+                self.fit_to(screen.availableGeometry())
+        super().showEvent(event)
 
     def reject(self) -> None:  # Close, Esc or the window's close button
         """Close, unless that would throw away a typed token: the first Close says so

@@ -7,22 +7,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget, QWidget
 
-from console_app.qtstyle import named
+from console_app.qtstyle import named, scroll_holder
 from console_app.ui.window import fit
 
 #: Qt's "no maximum" for a widget's size.
 QWIDGETSIZE_MAX = 16_777_215
-
-
-def scroll_holder(widget: QWidget, name: str, title: str) -> QScrollArea:
-    """``widget`` in a frameless scroll area: it scrolls rather than imposing its size."""
-    holder = named(QScrollArea(), name, title)
-    holder.setWidget(widget)
-    holder.setWidgetResizable(True)
-    holder.setFrameShape(QFrame.Shape.NoFrame)
-    return holder
 
 
 class Drawer(QObject):

@@ -29,7 +29,7 @@ from console_app.core.paths import AppPaths
 from console_app.core.redaction import mask_id, redact
 from console_app.core.screen_share import ScreenShareMask
 from console_app.qtenv import WebSandbox
-from console_app.qtstyle import named, themed
+from console_app.qtstyle import named, scroll_holder, themed
 from console_app.ui.api import Launch, WindowApi
 from console_app.ui.launch.answer_panel import AnswerPanel
 from console_app.ui.launch.controller import LaunchController
@@ -40,7 +40,7 @@ from console_app.ui.launch.request_preview import RequestPreview
 from console_app.ui.window import fit, placement
 from console_app.ui.window.banners import BannerStack
 from console_app.ui.window.chrome import ActionRegistry, MainToolbar, make_action
-from console_app.ui.window.drawer import Drawer, scroll_holder
+from console_app.ui.window.drawer import Drawer
 from console_app.ui.window.error_dialog import UnexpectedErrorDialog
 from console_app.ui.window.log_panel import LogPanel
 from console_app.ui.window.presenter_mode import PresenterMode
