@@ -294,3 +294,15 @@ def test_a_request_in_flight_is_in_history_as_unanswered_until_its_answer(qtbot,
     (answered,) = store.search(limit=5)
     assert (answered.id, answered.outcome, answered.uuid) == (kept.id, "cancelled", kept.uuid)
     assert [e.id for e in store.search(kept.uuid)] == [kept.id]  # the search index has it once
+
+
+def test_the_form_as_launched_is_kept_without_a_close(qtbot, window_factory, sandbox, app_paths):
+    # A kill or a crash skips closeEvent: the form values are written at each launch.
+    from console_app.ui.window.state import WindowState
+
+    window = window_factory(target=sandbox_target(sandbox), demo=True, remember=True)
+    window.form.player_id.setText("kept-after-a-crash")
+    launch(qtbot, window, window.controller.launch_finished)
+    qtbot.waitUntil(lambda: window.answer.headline.text() == "✔ Game session created", timeout=TIMEOUT_MS)
+    kept = WindowState(app_paths.config_dir).form_values()
+    assert kept is not None and kept.player_id == "kept-after-a-crash"

@@ -118,8 +118,13 @@ class LaunchPresenter(QObject):
         if self._begun is launch:
             return
         self._begun = launch
-        self._window.preview.show_request(launch.target, launch.request, launch.uuid)
-        self._window.answer.show_pending()
+        window = self._window
+        window.preview.show_request(launch.target, launch.request, launch.uuid)
+        window.answer.show_pending()
+        if window.state is not None:
+            # The form as it was sent survives a crash or a kill (it is kept at close too).
+            window.state.save_form_values(window.form.request())
+            window.state.sync()
 
     @Slot(AttemptEvent)
     def _on_controller_attempt_recorded(self, event: AttemptEvent) -> None:
