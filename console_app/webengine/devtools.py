@@ -67,6 +67,16 @@ class DevToolsPane(QWidget):
         self.setWindowTitle(messages.devtools_window_title(title))
         self.view.setAccessibleName(messages.devtools_window_title(title))
 
+    def _fit_screen(self) -> None:
+        """Its own window: at most 90 % of the owner's screen, centred on it."""
+        screen = self._owner.screen()
+        if screen is None:
+            self.resize(*WINDOW_SIZE)
+            return
+        area = screen.availableGeometry()
+        width, height = min(WINDOW_SIZE[0], int(area.width() * 0.9)), min(WINDOW_SIZE[1], int(area.height() * 0.9))
+        self.setGeometry(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2, width, height)
+
     def place(self, placement: str, split: QSplitter) -> None:
         """Show DevTools at ``placement``: docked into ``split`` (after the game) or
         as a window of its own (owned by the tab, closed with it)."""
@@ -77,7 +87,7 @@ class DevToolsPane(QWidget):
         if placement == "window":
             if not self.isWindow():
                 self.setParent(self._owner, Qt.WindowType.Window)
-                self.resize(*WINDOW_SIZE)
+                self._fit_screen()
             self.show()
             self.raise_()
             self.activateWindow()

@@ -50,6 +50,7 @@ def test_devtools_docks_beside_then_below_then_in_its_own_window_and_the_choice_
     qtbot.keyClick(feature.panel.placement, Qt.Key.Key_Down)
     assert feature.placement == "window"
     qtbot.waitUntil(lambda: pane.isWindow() and pane.isVisible(), timeout=5_000)
+    assert pane.screen().availableGeometry().contains(pane.geometry())  # on screen, whole
     assert tab.split.count() == 1 and pane.windowTitle() == messages.devtools_window_title(tab.title)
     assert tools.page() is tab.page.devToolsPage()  # the same DevTools moved, not a new one
 
