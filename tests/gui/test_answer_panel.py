@@ -32,3 +32,19 @@ def test_a_huge_body_is_cut_and_says_how_much_is_not_shown(qtbot):
     assert shown.startswith(body[:SHOWN_BODY_CHARS])
     assert f"{len(body) - SHOWN_BODY_CHARS:,} more characters not shown here" in shown
     assert len(shown) < SHOWN_BODY_CHARS + 200
+
+
+def test_an_error_without_a_next_step_shows_no_empty_next_step_row(qtbot):
+    from console_app.core.errors import ConsoleError
+    from console_app.core.messages import Description
+
+    panel = AnswerPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    described = Description("No token", "profile 'x' has no token yet — set the token in Profiles…", "",
+                            retryable=False, severity="error", maybe_delivered=False)
+    panel.show_error(ConsoleError("no token"), described)
+    assert not panel._rows["next"].isVisible() and panel._rows["meaning"].isVisible()
+    panel.show_error(ConsoleError("other"), Description("Other", "meaning", "do this next", retryable=False,
+                                                        severity="error", maybe_delivered=False))
+    assert panel._rows["next"].isVisible() and panel._rows["next"].text() == "do this next"

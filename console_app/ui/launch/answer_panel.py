@@ -197,7 +197,7 @@ class AnswerPanel(QWidget):
         status = getattr(error, "http_status", None)
         if status is None and attempts:
             status = attempts[-1].exchange.http_status
-        shown = {"meaning", "next", "retry"}
+        shown = {"meaning", "retry"} | ({"next"} if description.next_step else set())
         if status is not None:
             self._rows["status"].setText(f"HTTP {status}")
             shown.add("status")
