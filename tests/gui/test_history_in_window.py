@@ -306,3 +306,29 @@ def test_the_form_as_launched_is_kept_without_a_close(qtbot, window_factory, san
     qtbot.waitUntil(lambda: window.answer.headline.text() == "✔ Game session created", timeout=TIMEOUT_MS)
     kept = WindowState(app_paths.config_dir).form_values()
     assert kept is not None and kept.player_id == "kept-after-a-crash"
+
+
+def test_a_window_started_after_a_kill_mid_request_says_so_once(qtbot, window_factory, sandbox, app_paths):
+    import time
+
+    from PySide6.QtWidgets import QWidget
+
+    from console_app.core.history import HistoryStore, recorder
+
+    sent = Attempt(number=1, uuid=new_uuid(), started_at=time.time(), outcome="unanswered", duration_ms=3.0,
+                   exchange=Exchange(method="POST", url=f"{sandbox.url}/api/session", request_headers={},
+                                     request_body='{"gameid": "lm_8_treasureofzeus"}'))
+    with HistoryStore.open(app_paths.data_dir) as store:  # what a killed run leaves
+        record = recorder(store, sandbox_target(sandbox), None)
+        record(sent)
+    window = window_factory(target=sandbox_target(sandbox), demo=True)
+    qtbot.waitUntil(lambda: window.features.history.panel is not None, timeout=5_000)
+    notice = window.findChild(QWidget, "notice_unanswered_text")
+    assert notice is not None and notice.isVisibleTo(window)
+    assert notice.text().startswith("History #1 (uuid ") and "a game session may have been created" in notice.text()
+
+
+def test_no_such_notice_when_the_last_launch_was_answered(qtbot, console):
+    from PySide6.QtWidgets import QWidget
+
+    assert console.window.findChild(QWidget, "notice_unanswered_text") is None

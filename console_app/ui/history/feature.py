@@ -142,8 +142,18 @@ class HistoryFeature(QObject):
         if store.warning:
             # Read-only folder or full disk: launches go on, the user hears of it once.
             self.api.show_banner("history", store.warning, "warning")
+        self._tell_of_an_unanswered_last_launch(store)
         self.store_opened.emit()
         return True
+
+    def _tell_of_an_unanswered_last_launch(self, store: HistoryStore) -> None:
+        """The last thing history holds is a request sent with no answer recorded (the
+        console was killed or crashed while it waited): say so once, at start-up."""
+        newest = store.search(limit=1)
+        if newest and newest[0].outcome == "unanswered" and newest[0].endpoint == "session":
+            entry = newest[0]
+            self.api.show_notice("unanswered", f"History #{entry.id} (uuid {entry.uuid[:8]}…) has no answer: the "
+                                 "console stopped while it waited; a game session may have been created", "warning")
 
     def show_history(self) -> None:
         """Bring the History tab to the front with room to read it."""
