@@ -13,7 +13,7 @@ own extra rules (:func:`themed`'s ``extra``), and follow the OS light/dark switc
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QRect, QTimer
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QFrame, QScrollArea, QWidget
 
@@ -130,3 +130,10 @@ def scroll_holder(widget: QWidget, name: str, title: str) -> QScrollArea:
     holder.setWidgetResizable(True)
     holder.setFrameShape(QFrame.Shape.NoFrame)
     return holder
+
+
+def centred_fit(area: QRect, width: int, height: int, share: float = 0.9) -> QRect:
+    """``width`` × ``height`` cut to at most ``share`` of ``area`` on each side, centred
+    on it (a window on a screen's available geometry)."""
+    width, height = min(width, int(area.width() * share)), min(height, int(area.height() * share))
+    return QRect(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2, width, height)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 
 from console_app.core import messages
 from console_app.core.diagnostics import DEVTOOLS_PLACEMENTS
+from console_app.qtstyle import centred_fit
 from console_app.webengine.page import LaunchProfile
 
 #: The size of DevTools in its own window, and its share of a docked split.
@@ -73,9 +74,7 @@ class DevToolsPane(QWidget):
         if screen is None:
             self.resize(*WINDOW_SIZE)
             return
-        area = screen.availableGeometry()
-        width, height = min(WINDOW_SIZE[0], int(area.width() * 0.9)), min(WINDOW_SIZE[1], int(area.height() * 0.9))
-        self.setGeometry(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2, width, height)
+        self.setGeometry(centred_fit(screen.availableGeometry(), *WINDOW_SIZE))
 
     def place(self, placement: str, split: QSplitter) -> None:
         """Show DevTools at ``placement``: docked into ``split`` (after the game) or

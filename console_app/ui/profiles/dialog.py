@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from console_app.core.errors import ConsoleError
 from console_app.core.profiles import KINDS, PlayerDefaults, Profile, ProfileStore, api_host
 from console_app.core.redaction import redact
-from console_app.qtstyle import named, scroll_holder, themed
+from console_app.qtstyle import centred_fit, named, scroll_holder, themed
 from console_app.ui.masking import field_text, mask_field, set_field_text
 from console_app.ui.profiles.keyring_calls import KeyringCalls
 from console_app.ui.profiles.token_box import TokenBox
@@ -461,10 +461,9 @@ class ProfileDialog(QDialog):
         """At most 90 % of ``area`` (a screen's available geometry), centred on it; the
         fields scroll inside when they do not fit."""
         extra = max(0, self._fields.sizeHint().height() - self.fields_scroll.sizeHint().height())
-        width = min(self.sizeHint().width(), int(area.width() * 0.9))
-        height = min(self.sizeHint().height() + extra, int(area.height() * 0.9))
-        self.resize(width, height)
-        self.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
+        fitted = centred_fit(area, self.sizeHint().width(), self.sizeHint().height() + extra)
+        self.resize(fitted.size())
+        self.move(fitted.topLeft())
 
     def showEvent(self, event: QShowEvent) -> None:
         if not self._fitted:
