@@ -16,7 +16,6 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -200,11 +199,14 @@ class LuckyMonacoClient:
             recorder = self._recorder(target, path, body)
             started_at, t0 = time.time(), time.monotonic()
             if on_sent is not None:
-                recorder.on_sent = partial(
-                    lambda number, uuid, started_at, t0, exchange: on_sent(Attempt(
-                        number=number, uuid=uuid, started_at=started_at, exchange=exchange, outcome="unanswered",
-                        duration_ms=(time.monotonic() - t0) * 1000, error_message=UNANSWERED_MESSAGE)),
-                    number, attempt_uuid, started_at, t0, recorder.exchange)
+                sent_hook = on_sent
+
+                def sent() -> None:
+                    sent_hook(Attempt(number=number, uuid=attempt_uuid, started_at=started_at, exchange=recorder.exchange,
+                                      outcome="unanswered", duration_ms=(time.monotonic() - t0) * 1000,
+                                      error_message=UNANSWERED_MESSAGE))
+
+                recorder.on_sent = sent
 
             def record(outcome: Outcome, error: BaseException | None = None, game_url: str | None = None) -> None:
                 attempt = Attempt(
